@@ -1,0 +1,82 @@
+package dev.vienna.kafka.local;
+
+import dev.vienna.events.ApprovalDecided;
+import dev.vienna.events.ApprovalOutcome;
+import dev.vienna.events.ExecutionMode;
+import dev.vienna.events.Intent;
+import dev.vienna.events.IntentAccepted;
+import dev.vienna.events.IntentTiered;
+import dev.vienna.events.PolicyDecision;
+import dev.vienna.events.SubmissionChannel;
+import dev.vienna.events.Tier;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Builders of pipeline events for tests, one place for every module's fixtures. */
+public final class TestEvents {
+
+  public static Intent intent(String action) {
+    return Intent.newBuilder()
+        .setAgentId("agent-7")
+        .setAction(action)
+        .setResource("api-server")
+        .setParamsJson("{\"replicas\":25}")
+        .setJustification("load test")
+        .build();
+  }
+
+  public static IntentAccepted accepted(String intentId, String action) {
+    return IntentAccepted.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setIntentId(intentId)
+        .setTenantId("acme")
+        .setOccurredAt(now())
+        .setChannel(SubmissionChannel.HTTP)
+        .setIntent(intent(action))
+        .build();
+  }
+
+  public static IntentTiered tiered(String intentId, String action, Tier tier) {
+    boolean human = tier == Tier.T2 || tier == Tier.T3;
+    return IntentTiered.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setIntentId(intentId)
+        .setTenantId("acme")
+        .setOccurredAt(now())
+        .setIntent(intent(action))
+        .setDecision(PolicyDecision.ALLOW)
+        .setTier(tier)
+        .setMode(human ? ExecutionMode.PASSBACK : ExecutionMode.DIRECT)
+        .setRequiredApprovals(tier == Tier.T3 ? 2 : human ? 1 : 0)
+        .setReasons(List.of("test"))
+        .setConstraints(Map.of())
+        .setPolicyVersion("test-policy")
+        .build();
+  }
+
+  public static ApprovalDecided approved(String intentId, String action, Tier tier, ExecutionMode mode) {
+    return ApprovalDecided.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setIntentId(intentId)
+        .setTenantId("acme")
+        .setOccurredAt(now())
+        .setIntent(intent(action))
+        .setOutcome(ApprovalOutcome.APPROVED)
+        .setTier(tier)
+        .setMode(mode)
+        .setAutomatic(true)
+        .setApprovals(List.of())
+        .setConstraints(Map.of("max_replicas", "50"))
+        .setPolicyVersion("test-policy")
+        .build();
+  }
+
+  public static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private TestEvents() {}
+}

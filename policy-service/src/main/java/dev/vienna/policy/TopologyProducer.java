@@ -1,0 +1,16 @@
+package dev.vienna.policy;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import java.time.Clock;
+import org.apache.kafka.streams.Topology;
+
+/** Hands the policy topology to Quarkus, which runs it. */
+@ApplicationScoped
+public class TopologyProducer {
+
+  @Produces
+  public Topology topology(PolicyConfig config) {
+    return PolicyTopology.buildTopology(TierTable.from(config), Clock.systemUTC());
+  }
+}

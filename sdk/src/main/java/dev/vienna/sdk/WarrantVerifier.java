@@ -39,7 +39,13 @@ public final class WarrantVerifier {
           Verification.Reason.ALGORITHM_MISMATCH,
           "key " + key.keyId() + " is " + key.algorithm() + ", warrant claims " + warrant.getAlgorithm());
     }
-    if (!WarrantSignatures.signatureMatches(warrant, key)) {
+    boolean signatureMatches;
+    try {
+      signatureMatches = WarrantSignatures.signatureMatches(warrant, key);
+    } catch (IllegalArgumentException e) {
+      return Verification.failed(Verification.Reason.MALFORMED, "warrant cannot be put in canonical form: " + e.getMessage());
+    }
+    if (!signatureMatches) {
       return Verification.failed(Verification.Reason.BAD_SIGNATURE, "signature does not match the warrant");
     }
     Instant now = clock.instant();
@@ -56,7 +62,7 @@ public final class WarrantVerifier {
   public record Verification(boolean valid, Reason reason, String detail) {
     public static final Verification VALID = new Verification(true, null, "valid");
 
-    public enum Reason { MISSING_SIGNATURE, UNKNOWN_KEY, ALGORITHM_MISMATCH, BAD_SIGNATURE, NOT_YET_VALID, EXPIRED }
+    public enum Reason { MALFORMED, MISSING_SIGNATURE, UNKNOWN_KEY, ALGORITHM_MISMATCH, BAD_SIGNATURE, NOT_YET_VALID, EXPIRED }
 
     static Verification failed(Reason reason, String detail) {
       return new Verification(false, reason, detail);

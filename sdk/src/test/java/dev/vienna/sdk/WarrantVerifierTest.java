@@ -100,6 +100,14 @@ class WarrantVerifierTest {
   }
 
   @Test
+  void shouldRejectAWarrantWhoseParamsAreNotJsonAsMalformed() {
+    WarrantKey key = WarrantKey.generateEd25519("k1");
+    WarrantIssued warrant = WarrantSignatures.sign(unsignedWarrant(), key);
+    warrant.setParamsJson("{broken");
+    assertThat(verifierAt(NOW, key).verify(warrant).reason()).isEqualTo(Reason.MALFORMED);
+  }
+
+  @Test
   void shouldRejectAWarrantWithoutSignature() {
     WarrantIssued warrant = WarrantSignatures.sign(unsignedWarrant(), WarrantKey.generateHmac("k1"));
     warrant.setSignature("");

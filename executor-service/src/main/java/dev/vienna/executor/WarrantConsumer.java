@@ -1,0 +1,179 @@
+package dev.vienna.executor;
+
+import dev.vienna.events.DeadLetterHeaders;
+import dev.vienna.events.ExecutionMode;
+import dev.vienna.events.ExecutionReported;
+import dev.vienna.events.Topics;
+import dev.vienna.events.WarrantIssued;
+import dev.vienna.sdk.WarrantVerifier;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes {@code warrants}, executes the DIRECT ones ({@link WarrantExecution}) and publishes the
+ * result to {@code executions}; PASSBACK warrants belong to their agents and are skipped.
+ * Undecodable records go to {@code dead-letter} with the reason. Offsets are committed only after
+ * every result of a batch was acknowledged, so nothing is lost on a crash (at-least-once; the
+ * durable single-use claim of a warrant id arrives with the full warrant design).
+ */
+@ApplicationScoped
+public class WarrantConsumer {
+
+  private static final Logger LOG = Logger.getLogger(WarrantConsumer.class);
+  private static final String SERVICE = "executor-service";
+
+  @Inject ExecutorConfig config;
+  @Inject Instance<Handler> handlers;
+  @Inject @Identifier("default-kafka-broker") Map<String, Object> kafka;
+
+  private final AtomicBoolean running = new AtomicBoolean();
+  private volatile boolean assigned;
+  private volatile KafkaConsumer<String, byte[]> consumer;
+  private Thread thread;
+
+  void start(@Observes StartupEvent event) {
+    WarrantExecution execution = new WarrantExecution(
+        new WarrantVerifier(List.of(config.warrant().toKey()), Clock.systemUTC(), config.clockSkew()),
+        handlersByAction(), config.id(), Clock.systemUTC());
+    consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
+    KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
+    running.set(true);
+    KafkaConsumer<String, byte[]> subscribed = consumer;
+    thread = new Thread(() -> run(subscribed, execution, producer), "warrant-consumer");
+    thread.start();
+  }
+
+  private Map<String, Handler> handlersByAction() {
+    Map<String, Handler> byName = new HashMap<>();
+    handlers.forEach(h -> byName.put(h.name(), h));
+    Map<String, Handler> byAction = new HashMap<>();
+    config.handlers().forEach((action, name) -> {
+      Handler handler = byName.get(name);
+      if (handler == null) {
+        throw new IllegalStateException("vienna.executor.handlers." + action + " names unknown handler '" + name + "'; known: " + byName.keySet());
+      }
+      byAction.put(action, handler);
+    });
+    return byAction;
+  }
+
+  private void run(KafkaConsumer<String, byte[]> consumer, WarrantExecution execution, KafkaProducer<String, byte[]> producer) {
+    var warrants = Topics.WARRANTS.valueSerde();
+    var executions = Topics.EXECUTIONS.valueSerde();
+    try (consumer; producer) {
+      consumer.subscribe(List.of(Topics.WARRANTS.name()));
+      while (running.get()) {
+        var records = consumer.poll(Duration.ofMillis(500));
+        assigned = !consumer.assignment().isEmpty();
+        if (records.isEmpty()) {
+          continue;
+        }
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+          WarrantIssued warrant;
+          try {
+            warrant = warrants.deserializer().deserialize(record.topic(), record.value());
+          } catch (RuntimeException e) {
+            sent.add(producer.send(deadLetter(record, e.getMessage())));
+            continue;
+          }
+          if (warrant.getMode() != ExecutionMode.DIRECT) {
+            continue;
+          }
+          ExecutionReported result = execution.execute(warrant);
+          sent.add(producer.send(new ProducerRecord<>(
+              Topics.EXECUTIONS.name(), result.getIntentId(), executions.serializer().serialize(Topics.EXECUTIONS.name(), result))));
+        }
+        awaitAcknowledged(sent);
+        consumer.commitSync();
+      }
+    } catch (WakeupException e) {
+      if (running.get()) {
+        LOG.error("executor consumer woken up unexpectedly", e);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("executor consumer stopped; the service is no longer ready", e);
+    } finally {
+      running.set(false);
+      assigned = false;
+    }
+  }
+
+  /** Throws if any result was not acknowledged: the batch's offsets must then not be committed. */
+  private static void awaitAcknowledged(List<Future<RecordMetadata>> sent) {
+    for (Future<RecordMetadata> future : sent) {
+      try {
+        future.get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("a result was not acknowledged; offsets stay uncommitted", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while awaiting acknowledgements", e);
+      }
+    }
+  }
+
+  private static ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
+    var dead = new ProducerRecord<>(Topics.DEAD_LETTER.name(), null, record.key(), record.value(), record.headers());
+    DeadLetterHeaders.describe(dead.headers(), reason, SERVICE, record.topic(), record.partition(), record.offset(), System.currentTimeMillis());
+    return dead;
+  }
+
+  /** True while the loop runs and holds partitions. */
+  public boolean ready() {
+    return running.get() && assigned;
+  }
+
+  void stop(@Observes ShutdownEvent event) throws InterruptedException {
+    if (running.compareAndSet(true, false)) {
+      consumer.wakeup();
+      thread.join(Duration.ofSeconds(10).toMillis());
+    }
+  }
+
+  private Map<String, Object> consumerConfig() {
+    Map<String, Object> c = new HashMap<>(kafka);
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, config.id() + "-consumer");
+    return c;
+  }
+
+  private Map<String, Object> producerConfig() {
+    Map<String, Object> c = new HashMap<>(kafka);
+    c.put(ProducerConfig.ACKS_CONFIG, "all");
+    c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    c.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    c.put(ProducerConfig.CLIENT_ID_CONFIG, config.id() + "-producer");
+    return c;
+  }
+}

@@ -1,0 +1,70 @@
+package dev.vienna.executor;
+
+import dev.vienna.events.ExecutionReported;
+import dev.vienna.events.ExecutionStatus;
+import dev.vienna.events.WarrantIssued;
+import dev.vienna.platform.EventIds;
+import dev.vienna.sdk.WarrantVerifier;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+/**
+ * The rule of this stage: a warrant's action runs only if the warrant verifies and a built-in
+ * handler is configured for its action; otherwise it is REJECTED with the reason and nothing runs.
+ * A handler that throws makes the execution FAILED.
+ */
+public final class WarrantExecution {
+
+  private final WarrantVerifier verifier;
+  private final Map<String, Handler> handlerByAction;
+  private final String executorId;
+  private final Clock clock;
+
+  public WarrantExecution(WarrantVerifier verifier, Map<String, Handler> handlerByAction, String executorId, Clock clock) {
+    this.verifier = verifier;
+    this.handlerByAction = Map.copyOf(handlerByAction);
+    this.executorId = executorId;
+    this.clock = clock;
+  }
+
+  public ExecutionReported execute(WarrantIssued warrant) {
+    Instant started = now();
+    var verification = verifier.verify(warrant);
+    if (!verification.valid()) {
+      return report(warrant, ExecutionStatus.REJECTED, "none", started, null, verification.reason() + ": " + verification.detail());
+    }
+    Handler handler = handlerByAction.get(warrant.getAction());
+    if (handler == null) {
+      return report(warrant, ExecutionStatus.REJECTED, "none", started, null, "no built-in handler for action '" + warrant.getAction() + "'");
+    }
+    try {
+      return report(warrant, ExecutionStatus.SUCCEEDED, handler.name(), started, handler.run(warrant), null);
+    } catch (Exception e) {
+      return report(warrant, ExecutionStatus.FAILED, handler.name(), started, null, e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  private ExecutionReported report(WarrantIssued warrant, ExecutionStatus status, String handler, Instant started, String output, String error) {
+    return ExecutionReported.newBuilder()
+        .setEventId(EventIds.of(warrant.getWarrantId(), "execution"))
+        .setIntentId(warrant.getIntentId())
+        .setTenantId(warrant.getTenantId())
+        .setOccurredAt(now())
+        .setWarrantId(warrant.getWarrantId())
+        .setExecutorId(executorId)
+        .setMode(warrant.getMode())
+        .setStatus(status)
+        .setHandler(handler)
+        .setStartedAt(started)
+        .setFinishedAt(now())
+        .setOutputJson(output)
+        .setError(error)
+        .build();
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+}

@@ -1,0 +1,88 @@
+package dev.vienna.executor;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.vienna.events.DeadLetterHeaders;
+import dev.vienna.events.ExecutionMode;
+import dev.vienna.events.ExecutionStatus;
+import dev.vienna.events.Tier;
+import dev.vienna.events.Topics;
+import dev.vienna.events.WarrantIssued;
+import dev.vienna.kafka.local.KafkaBrokerResource;
+import dev.vienna.kafka.local.KafkaProbe;
+import dev.vienna.sdk.WarrantKey;
+import dev.vienna.sdk.WarrantSignatures;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(KafkaBrokerResource.class)
+class ExecutorServiceTest {
+
+  /** The %test signing key whose public half the service is configured with. */
+  private static final WarrantKey SIGNER = WarrantKey.ed25519FromPrivate("vienna-local-1", "vI1C1IlrklsUTNYbmndUOeh1QWVg63gKy27qWefafsg");
+
+  private final KafkaProbe kafka = new KafkaProbe(KafkaBrokerResource.broker().bootstrapServers());
+
+  private static WarrantIssued warrant(String intentId, ExecutionMode mode, WarrantKey key) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    return WarrantSignatures.sign(
+        WarrantIssued.newBuilder()
+            .setEventId(UUID.randomUUID().toString()).setIntentId(intentId).setTenantId("acme").setOccurredAt(now)
+            .setWarrantId("w-" + intentId).setAgentId("agent-7").setAction("restart_service").setResource("api-gateway")
+            .setParamsJson("{\"graceful\":true}").setTier(Tier.T1).setMode(mode)
+            .setPolicyVersion("v").setIssuedAt(now).setExpiresAt(now.plusSeconds(900)),
+        key);
+  }
+
+  @Test
+  void shouldExecuteAVerifiedDirectWarrant() {
+    String intentId = UUID.randomUUID().toString();
+    kafka.send(Topics.WARRANTS, intentId, warrant(intentId, ExecutionMode.DIRECT, SIGNER));
+    var execution = kafka.await(Topics.EXECUTIONS, r -> r.key().equals(intentId), Duration.ofSeconds(60)).value();
+    assertThat(execution.getStatus()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(execution.getOutputJson()).isEqualTo("{\"graceful\":true}");
+  }
+
+  @Test
+  void shouldRejectAWarrantSignedWithAnotherKey() {
+    String intentId = UUID.randomUUID().toString();
+    kafka.send(Topics.WARRANTS, intentId, warrant(intentId, ExecutionMode.DIRECT, WarrantKey.generateEd25519("vienna-local-1")));
+    var execution = kafka.await(Topics.EXECUTIONS, r -> r.key().equals(intentId), Duration.ofSeconds(60)).value();
+    assertThat(execution.getStatus()).isEqualTo(ExecutionStatus.REJECTED);
+    assertThat(execution.getError()).startsWith("BAD_SIGNATURE");
+  }
+
+  @Test
+  void shouldDeadLetterGarbageAndSkipPassbackWhileExecutingWhatFollows() {
+    // all on one key, so one partition and one order
+    String key = UUID.randomUUID().toString();
+    kafka.sendRaw(Topics.WARRANTS, key.getBytes(), "garbage".getBytes());
+    kafka.send(Topics.WARRANTS, key, warrant("passback-" + key, ExecutionMode.PASSBACK, SIGNER));
+    kafka.send(Topics.WARRANTS, key, warrant(key, ExecutionMode.DIRECT, SIGNER));
+
+    var dead = kafka.readRawUntil(Topics.DEAD_LETTER.name(), r -> new String(r.key()).equals(key), Duration.ofSeconds(60));
+    assertThat(dead).last().satisfies(r -> {
+      assertThat(new String(r.value())).isEqualTo("garbage");
+      assertThat(DeadLetterHeaders.read(r.headers(), DeadLetterHeaders.SERVICE)).isEqualTo("executor-service");
+      assertThat(DeadLetterHeaders.read(r.headers(), DeadLetterHeaders.REASON)).contains("not a WarrantIssued");
+    });
+    var executions = kafka.readUntil(Topics.EXECUTIONS, r -> r.key().equals(key), Duration.ofSeconds(60));
+    assertThat(executions).anySatisfy(r -> assertThat(r.key()).isEqualTo(key));
+    assertThat(executions).noneSatisfy(r -> assertThat(r.key()).isEqualTo("passback-" + key));
+  }
+
+  @Test
+  void shouldBeReadyOnceTheConsumerHoldsPartitions() {
+    Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP")));
+  }
+}

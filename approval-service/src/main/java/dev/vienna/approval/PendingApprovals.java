@@ -1,16 +1,13 @@
 package dev.vienna.approval;
 
 import dev.vienna.events.IntentTiered;
-import dev.vienna.platform.ProblemException;
+import dev.vienna.platform.StateStores;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
@@ -24,18 +21,11 @@ public class PendingApprovals {
 
   public List<IntentTiered> all() {
     List<IntentTiered> pending = new ArrayList<>();
-    try (var iterator = store().all()) {
+    ReadOnlyKeyValueStore<String, IntentTiered> store = StateStores.keyValue(streams, ApprovalTopology.PENDING_STORE);
+    try (var iterator = store.all()) {
       iterator.forEachRemaining(entry -> pending.add(entry.value));
     }
     pending.sort(Comparator.comparing(IntentTiered::getOccurredAt));
     return pending;
-  }
-
-  private ReadOnlyKeyValueStore<String, IntentTiered> store() {
-    try {
-      return streams.store(StoreQueryParameters.fromNameAndType(ApprovalTopology.PENDING_STORE, QueryableStoreTypes.keyValueStore()));
-    } catch (InvalidStateStoreException e) {
-      throw new ProblemException(503, "Approvals not available yet", "the approval store is not ready (" + streams.state() + "); retry shortly");
-    }
   }
 }

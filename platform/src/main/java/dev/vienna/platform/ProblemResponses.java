@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -63,6 +64,12 @@ public class ProblemResponses {
     Response.Status known = Response.Status.fromStatusCode(status);
     String title = known == null ? "HTTP " + status : known.getReasonPhrase();
     return respond(Problem.of(status, title, e.getMessage()), uri);
+  }
+
+  /** A state store read while Kafka Streams rebalances: the data exists, just not here right now. */
+  @ServerExceptionMapper
+  public Response storeNotReady(InvalidStateStoreException e, UriInfo uri) {
+    return respond(Problem.of(503, "Not available yet", "the state store is not queryable right now (" + e.getMessage() + "); retry shortly"), uri);
   }
 
   @ServerExceptionMapper

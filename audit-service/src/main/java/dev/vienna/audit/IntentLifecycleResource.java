@@ -1,0 +1,48 @@
+package dev.vienna.audit;
+
+import dev.vienna.events.IntentLifecycle;
+import dev.vienna.events.IntentState;
+import dev.vienna.platform.ProblemException;
+import dev.vienna.platform.StateStores;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.streams.KafkaStreams;
+
+/** {@code GET /v1/intents/{intentId}}: an intent's current state and its ordered events. */
+@Path("/v1/intents")
+@Produces(MediaType.APPLICATION_JSON)
+public class IntentLifecycleResource {
+
+  @Inject KafkaStreams streams;
+
+  @GET
+  @Path("/{intentId}")
+  public Lifecycle get(@PathParam("intentId") String intentId) {
+    IntentLifecycle lifecycle = StateStores.<String, IntentLifecycle>keyValue(streams, AuditTopology.LIFECYCLES_STORE).get(intentId);
+    if (lifecycle == null) {
+      throw new ProblemException(404, "Unknown intent", "no event of intent " + intentId + " has been audited");
+    }
+    return Lifecycle.of(lifecycle);
+  }
+
+  /** The JSON shape of a lifecycle. */
+  public record Lifecycle(
+      String intentId, String tenantId, String agentId, String action, String resource, IntentState state,
+      String tier, String mode, String warrantId, Instant updatedAt, List<Step> events) {
+
+    static Lifecycle of(IntentLifecycle l) {
+      return new Lifecycle(
+          l.getIntentId(), l.getTenantId(), l.getAgentId(), l.getAction(), l.getResource(), l.getState(),
+          l.getTier() == null ? null : l.getTier().name(), l.getMode() == null ? null : l.getMode().name(), l.getWarrantId(), l.getUpdatedAt(),
+          l.getSteps().stream().map(s -> new Step(s.getEventType(), s.getEventId(), s.getOccurredAt(), s.getState(), s.getSummary(), s.getAuditRecordId())).toList());
+    }
+  }
+
+  public record Step(String type, String eventId, Instant occurredAt, IntentState state, String summary, String auditRecordId) {}
+}

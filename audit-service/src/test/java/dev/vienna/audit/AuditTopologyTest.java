@@ -1,0 +1,132 @@
+package dev.vienna.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vienna.events.AuditRecord;
+import dev.vienna.events.DeadLetterHeaders;
+import dev.vienna.events.ExecutionMode;
+import dev.vienna.events.ExecutionReported;
+import dev.vienna.events.ExecutionStatus;
+import dev.vienna.events.IntentLifecycle;
+import dev.vienna.events.IntentState;
+import dev.vienna.events.Tier;
+import dev.vienna.events.Topic;
+import dev.vienna.events.Topics;
+import dev.vienna.events.WarrantIssued;
+import dev.vienna.kafka.local.TestEvents;
+import dev.vienna.sdk.AuditChain;
+import dev.vienna.sdk.WarrantKey;
+import dev.vienna.sdk.WarrantSignatures;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+
+class AuditTopologyTest {
+
+  private TopologyTestDriver driver() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "audit-test");
+    return new TopologyTestDriver(AuditTopology.buildTopology(Clock.systemUTC()), props);
+  }
+
+  private static <V> void pipe(TopologyTestDriver driver, Topic<V> topic, String key, V value) {
+    driver.createInputTopic(topic.name(), Serdes.String().serializer(), topic.valueSerde().serializer()).pipeInput(key, value);
+  }
+
+  private static WarrantIssued warrant(String intentId) {
+    Instant now = TestEvents.now();
+    return WarrantSignatures.sign(
+        WarrantIssued.newBuilder()
+            .setEventId("w-evt").setIntentId(intentId).setTenantId("acme").setOccurredAt(now.plusMillis(3))
+            .setWarrantId("w-1").setAgentId("agent-7").setAction("noop").setResource("api-server")
+            .setParamsJson("{}").setTier(Tier.T0).setMode(ExecutionMode.DIRECT).setPolicyVersion("v")
+            .setIssuedAt(now).setExpiresAt(now.plusSeconds(60)),
+        WarrantKey.generateEd25519("k"));
+  }
+
+  private static ExecutionReported executed(String intentId) {
+    Instant now = TestEvents.now().plusMillis(4);
+    return ExecutionReported.newBuilder()
+        .setEventId("x-evt").setIntentId(intentId).setTenantId("acme").setOccurredAt(now)
+        .setWarrantId("w-1").setExecutorId("exec").setMode(ExecutionMode.DIRECT).setStatus(ExecutionStatus.SUCCEEDED)
+        .setHandler("noop").setStartedAt(now).setFinishedAt(now).build();
+  }
+
+  @Test
+  void shouldChainEveryEventOfAnIntentAndTrackItsLifecycleToExecuted() {
+    try (TopologyTestDriver driver = driver()) {
+      var audit = driver.createOutputTopic(Topics.AUDIT.name(), Serdes.String().deserializer(), Topics.AUDIT.valueSerde().deserializer());
+
+      pipe(driver, Topics.INTENTS, "i-1", TestEvents.accepted("i-1", "noop"));
+      pipe(driver, Topics.TIERED, "i-1", TestEvents.tiered("i-1", "noop", Tier.T0));
+      pipe(driver, Topics.APPROVED, "i-1", TestEvents.approved("i-1", "noop", Tier.T0, ExecutionMode.DIRECT));
+      pipe(driver, Topics.WARRANTS, "i-1", warrant("i-1"));
+      pipe(driver, Topics.EXECUTIONS, "i-1", executed("i-1"));
+
+      List<AuditRecord> records = audit.readValuesToList();
+      assertThat(records).extracting(AuditRecord::getEventType)
+          .containsExactly("IntentAccepted", "IntentTiered", "ApprovalDecided", "WarrantIssued", "ExecutionReported");
+      assertThat(records).extracting(AuditRecord::getSequence).containsExactly(0L, 1L, 2L, 3L, 4L);
+      assertThat(AuditChain.verify(records).intact()).isTrue();
+      var firstPayload = new byte[records.get(0).getPayload().remaining()];
+      records.get(0).getPayload().duplicate().get(firstPayload);
+      assertThat(Topics.INTENTS.valueSerde().deserializer().deserialize("intents", firstPayload).getIntentId())
+          .as("the audit record keeps the source event byte for byte").isEqualTo("i-1");
+
+      KeyValueStore<String, IntentLifecycle> lifecycles = driver.getKeyValueStore(AuditTopology.LIFECYCLES_STORE);
+      IntentLifecycle lifecycle = lifecycles.get("i-1");
+      assertThat(lifecycle.getState()).isEqualTo(IntentState.EXECUTED);
+      assertThat(lifecycle.getTier()).isEqualTo(Tier.T0);
+      assertThat(lifecycle.getWarrantId()).isEqualTo("w-1");
+      assertThat(lifecycle.getAgentId()).isEqualTo("agent-7");
+      assertThat(lifecycle.getSteps()).extracting(s -> s.getState())
+          .containsExactly(IntentState.SUBMITTED, IntentState.TIERED, IntentState.APPROVED, IntentState.WARRANTED, IntentState.EXECUTED);
+    }
+  }
+
+  @Test
+  void shouldHoldAHighTierIntentAsPendingApproval() {
+    try (TopologyTestDriver driver = driver()) {
+      pipe(driver, Topics.INTENTS, "i-2", TestEvents.accepted("i-2", "scale_kubernetes_deployment"));
+      pipe(driver, Topics.TIERED, "i-2", TestEvents.tiered("i-2", "scale_kubernetes_deployment", Tier.T2));
+      IntentLifecycle lifecycle = driver.<String, IntentLifecycle>getKeyValueStore(AuditTopology.LIFECYCLES_STORE).get("i-2");
+      assertThat(lifecycle.getState()).isEqualTo(IntentState.PENDING_APPROVAL);
+    }
+  }
+
+  @Test
+  void shouldNeverMoveALifecycleBackwards() {
+    try (TopologyTestDriver driver = driver()) {
+      pipe(driver, Topics.EXECUTIONS, "i-3", executed("i-3"));
+      pipe(driver, Topics.TIERED, "i-3", TestEvents.tiered("i-3", "noop", Tier.T0));
+      assertThat(driver.<String, IntentLifecycle>getKeyValueStore(AuditTopology.LIFECYCLES_STORE).get("i-3").getState())
+          .isEqualTo(IntentState.EXECUTED);
+    }
+  }
+
+  @Test
+  void shouldChainUndecodableRecordsAndDeadLettersWithTheirBytes() {
+    try (TopologyTestDriver driver = driver()) {
+      var audit = driver.createOutputTopic(Topics.AUDIT.name(), Serdes.String().deserializer(), Topics.AUDIT.valueSerde().deserializer());
+      driver.createInputTopic(Topics.INTENTS.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer())
+          .pipeInput("junk", "junk".getBytes());
+      var headers = DeadLetterHeaders.describe(new RecordHeaders(), "not a IntentAccepted", "policy-service", "intents", 0, 7, 1L);
+      driver.createInputTopic(Topics.DEAD_LETTER.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer())
+          .pipeInput(new org.apache.kafka.streams.test.TestRecord<>("junk", "junk".getBytes(), headers));
+
+      List<AuditRecord> records = audit.readValuesToList();
+      assertThat(records).extracting(AuditRecord::getEventType).containsExactly("Undecodable", "DeadLettered");
+      assertThat(records.get(1).getSummary()).contains("policy-service").contains("intents@0/7").contains("not a IntentAccepted");
+      assertThat(records.get(0).getPayload()).isEqualTo(ByteBuffer.wrap("junk".getBytes()));
+      assertThat(AuditChain.verify(records).intact()).isTrue();
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package dev.vienna.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vienna.sdk.AuditChain;
+import dev.vienna.sdk.AuditLogReader;
+import dev.vienna.sdk.ViennaClient;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Submits one intent per tier to a running stack, prints each intent's lifecycle as the pipeline
+ * moves it, and checks the outcome: T0/T1 end EXECUTED, T2/T3 wait in PENDING_APPROVAL, and the
+ * audit chain of the run verifies.
+ */
+final class Demo {
+
+  /** One demo intent and the state it must reach. */
+  record Case(String label, Map<String, Object> body, String expectedState) {}
+
+  static List<Case> cases() {
+    return List.of(
+        new Case("T0 noop", Map.of("agentId", "demo-agent", "action", "noop", "resource", "pipeline-check", "params", Map.of("ping", true)), "EXECUTED"),
+        new Case("T1 restart_service", Map.of("agentId", "demo-agent", "action", "restart_service", "resource", "api-gateway",
+            "params", Map.of("graceful", true), "reversible", true), "EXECUTED"),
+        new Case("T2 scale_kubernetes_deployment", Map.of("agentId", "infrastructure-optimizer", "action", "scale_kubernetes_deployment",
+            "resource", "api-server", "params", Map.of("replicas", 25), "costImpact", 1200), "PENDING_APPROVAL"),
+        new Case("T3 deploy_production", Map.of("agentId", "deploy-agent", "action", "deploy_production", "resource", "checkout",
+            "params", Map.of("version", "v2.3.1"), "justification", "release 2.3.1 fixes the payment timeout"), "PENDING_APPROVAL"));
+  }
+
+  /** Runs the demo; returns true when every intent reached its expected state and the audit chain verified. */
+  static boolean run(ViennaStack stack, PrintStream out, Duration timeout) throws InterruptedException {
+    ViennaClient client = stack.client();
+    Map<String, Case> byIntent = new LinkedHashMap<>();
+    for (Case c : cases()) {
+      String intentId = client.submit(c.body());
+      byIntent.put(intentId, c);
+      out.printf("demo: submitted %-32s -> intent %s%n", c.label(), intentId);
+    }
+    Map<String, Integer> printed = new HashMap<>();
+    Map<String, String> states = new HashMap<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline && !allReached(byIntent, states)) {
+      for (var entry : byIntent.entrySet()) {
+        client.lifecycle(entry.getKey()).ifPresent(lifecycle -> {
+          states.put(entry.getKey(), lifecycle.get("state").asText());
+          printNewEvents(out, entry.getValue().label(), lifecycle, printed, entry.getKey());
+        });
+      }
+      Thread.sleep(200);
+    }
+    boolean ok = true;
+    out.println();
+    for (var entry : byIntent.entrySet()) {
+      String state = states.getOrDefault(entry.getKey(), "UNSEEN");
+      boolean reached = state.equals(entry.getValue().expectedState());
+      ok &= reached;
+      out.printf("demo: %-32s %-17s %s%n", entry.getValue().label(), state, reached ? "as expected" : "EXPECTED " + entry.getValue().expectedState());
+    }
+    AuditChain.Report report = AuditChain.verify(AuditLogReader.readAll(stack.bootstrapServers(), Duration.ofSeconds(30)));
+    out.printf("demo: audit chain: %d records in %d chains, %s%n", report.records(), report.chains(), report.intact() ? "intact" : "BROKEN " + report.breaks());
+    return ok && report.intact();
+  }
+
+  private static boolean allReached(Map<String, Case> byIntent, Map<String, String> states) {
+    return byIntent.entrySet().stream().allMatch(e -> e.getValue().expectedState().equals(states.get(e.getKey())));
+  }
+
+  private static void printNewEvents(PrintStream out, String label, JsonNode lifecycle, Map<String, Integer> printed, String intentId) {
+    List<JsonNode> events = new ArrayList<>();
+    lifecycle.get("events").forEach(events::add);
+    int already = printed.getOrDefault(intentId, 0);
+    for (int i = already; i < events.size(); i++) {
+      JsonNode e = events.get(i);
+      out.printf("  %-32s %-17s %-18s %s%n", label, e.get("state").asText(), e.get("type").asText(), e.get("summary").asText());
+    }
+    printed.put(intentId, events.size());
+  }
+
+  private Demo() {}
+}

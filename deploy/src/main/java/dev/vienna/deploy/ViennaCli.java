@@ -1,0 +1,123 @@
+package dev.vienna.deploy;
+
+import dev.vienna.events.SignatureAlgorithm;
+import dev.vienna.sdk.AuditChain;
+import dev.vienna.sdk.AuditLogReader;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The {@code ./vienna} command: {@code up} runs the local stack until Ctrl-C, {@code demo} runs it,
+ * shows one intent per tier and stops, {@code bench} measures it, {@code audit verify} replays and
+ * verifies an audit log.
+ */
+public final class ViennaCli {
+
+  private static final String USAGE = """
+      usage: ./vienna up [--algorithm ED25519|HMAC_SHA256]
+             ./vienna demo [--algorithm ED25519|HMAC_SHA256]
+             ./vienna bench [--intents N] [--concurrency C] [--algorithm ED25519|HMAC_SHA256]
+             ./vienna audit verify --bootstrap HOST:PORT
+      """;
+
+  public static void main(String[] args) throws Exception {
+    System.exit(run(List.of(args), System.out));
+  }
+
+  static int run(List<String> args, PrintStream out) throws Exception {
+    if (args.isEmpty()) {
+      out.print(USAGE);
+      return 2;
+    }
+    Arguments a = new Arguments(args.subList(1, args.size()));
+    ViennaStack.Options options = ViennaStack.Options.defaults(Path.of(System.getProperty("vienna.root", ".")).toAbsolutePath(), out)
+        .withAlgorithm(SignatureAlgorithm.valueOf(a.value("--algorithm", "ED25519")));
+    switch (args.get(0)) {
+      case "up" -> {
+        return up(options, out);
+      }
+      case "demo" -> {
+        try (ViennaStack stack = ViennaStack.start(options)) {
+          boolean ok = Demo.run(stack, out, Duration.ofSeconds(90));
+          out.println(ok ? "demo: OK" : "demo: FAILED");
+          return ok ? 0 : 1;
+        }
+      }
+      case "bench" -> {
+        try (ViennaStack stack = ViennaStack.start(options)) {
+          out.printf("bench: warrants signed with %s; machine: %d cores, JDK %s%n", options.algorithm(),
+              Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+          Bench.run(stack, Integer.parseInt(a.value("--intents", "10000")), Integer.parseInt(a.value("--concurrency", "64")), out);
+          return 0;
+        }
+      }
+      case "audit" -> {
+        if (args.size() < 2 || !args.get(1).equals("verify")) {
+          out.print(USAGE);
+          return 2;
+        }
+        AuditChain.Report report = AuditChain.verify(AuditLogReader.readAll(new Arguments(args.subList(2, args.size())).required("--bootstrap"), Duration.ofSeconds(60)));
+        out.printf("audit: %d records in %d chains%n", report.records(), report.chains());
+        report.breaks().forEach(b -> out.printf("audit: chain %d broken at %s (sequence %d): %s%n", b.chain(), b.recordId(), b.sequence(), b.problem()));
+        out.println(report.intact() ? "audit: chain intact" : "audit: CHAIN BROKEN");
+        return report.intact() ? 0 : 1;
+      }
+      default -> {
+        out.print(USAGE);
+        return 2;
+      }
+    }
+  }
+
+  private static int up(ViennaStack.Options options, PrintStream out) throws Exception {
+    ViennaStack stack = ViennaStack.start(options);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      out.println("vienna: stopping");
+      try {
+        stack.close();
+      } catch (Exception e) {
+        out.println("vienna: error while stopping: " + e.getMessage());
+      }
+      stopped.countDown();
+    }));
+    out.printf("""
+        vienna: the pipeline is up (Ctrl-C stops it)
+          submit:    curl -s -XPOST %s/v1/intents -H 'Content-Type: application/json' \\
+                       -d '{"agentId":"me","action":"restart_service","resource":"api-gateway"}'
+          lifecycle: curl -s %s/v1/intents/<intentId>
+          pending:   curl -s %s/v1/approvals/pending
+          audit:     ./vienna audit verify --bootstrap %s
+        """, stack.uriOf("intake-service"), stack.uriOf("audit-service"), stack.uriOf("approval-service"), stack.bootstrapServers());
+    while (stopped.getCount() > 0) {
+      List<String> dead = stack.deadServices();
+      if (!dead.isEmpty()) {
+        out.println("vienna: " + dead + " exited; stopping the stack");
+        return 1;
+      }
+      Thread.sleep(1000);
+    }
+    return 0;
+  }
+
+  /** {@code --name value} pairs. */
+  private record Arguments(List<String> args) {
+    String value(String name, String fallback) {
+      int i = args.indexOf(name);
+      return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : fallback;
+    }
+
+    String required(String name) {
+      String value = value(name, null);
+      if (value == null) {
+        throw new IllegalArgumentException(name + " is required");
+      }
+      return value;
+    }
+  }
+
+  private ViennaCli() {}
+}

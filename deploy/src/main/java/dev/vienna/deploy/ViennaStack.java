@@ -1,0 +1,142 @@
+package dev.vienna.deploy;
+
+import dev.vienna.events.SignatureAlgorithm;
+import dev.vienna.kafka.local.LocalKafka;
+import dev.vienna.sdk.ViennaClient;
+import dev.vienna.sdk.WarrantKey;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole pipeline on one machine: a real KRaft broker in this JVM with every topic created, and
+ * the six packaged services as child JVMs on consecutive ports (intake first), all ready before
+ * {@link #start} returns. A fresh warrant key is generated per start and handed to the
+ * warrant-service (private half) and executor-service (public half or shared secret).
+ */
+public final class ViennaStack implements AutoCloseable {
+
+  /** The services in start order with their port offsets; the order of the ports is the README's. */
+  public static final List<String> SERVICES =
+      List.of("intake-service", "policy-service", "approval-service", "warrant-service", "executor-service", "audit-service");
+
+  private final LocalKafka kafka;
+  private final List<ServiceProcess> services;
+  private final Path runDir;
+
+  private ViennaStack(LocalKafka kafka, List<ServiceProcess> services, Path runDir) {
+    this.kafka = kafka;
+    this.services = services;
+    this.runDir = runDir;
+  }
+
+  /** How to start the stack. */
+  public record Options(Path projectRoot, Path dataDir, int basePort, int partitions, SignatureAlgorithm algorithm, String jvmOptions, PrintStream log) {
+    public static Options defaults(Path projectRoot, PrintStream log) {
+      return new Options(projectRoot, projectRoot.resolve(".vienna"), 8081, 3, SignatureAlgorithm.ED25519, "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1", log);
+    }
+
+    public Options withBasePort(int port) {
+      return new Options(projectRoot, dataDir, port, partitions, algorithm, jvmOptions, log);
+    }
+
+    public Options withDataDir(Path dir) {
+      return new Options(projectRoot, dir, basePort, partitions, algorithm, jvmOptions, log);
+    }
+
+    public Options withAlgorithm(SignatureAlgorithm a) {
+      return new Options(projectRoot, dataDir, basePort, partitions, a, jvmOptions, log);
+    }
+
+    public Options withJvmOptions(String options) {
+      return new Options(projectRoot, dataDir, basePort, partitions, algorithm, options, log);
+    }
+  }
+
+  public static ViennaStack start(Options options) throws Exception {
+    Path runDir = Files.createDirectories(options.dataDir()).resolve("run-" + System.currentTimeMillis());
+    LocalKafka kafka = LocalKafka.start(Files.createDirectories(runDir.resolve("kafka")));
+    List<ServiceProcess> started = new ArrayList<>();
+    try {
+      kafka.createTopics(options.partitions());
+      options.log().println("vienna: Kafka (KRaft) listening on " + kafka.bootstrapServers() + ", " + options.partitions() + " partitions per topic");
+      Map<String, String> keyEnvironment = warrantKeys(options.algorithm());
+      for (int i = 0; i < SERVICES.size(); i++) {
+        String name = SERVICES.get(i);
+        int port = options.basePort() + i;
+        List<String> jvm = new ArrayList<>(List.of(options.jvmOptions().trim().split("\\s+")));
+        jvm.removeIf(String::isEmpty);
+        jvm.add("-Dquarkus.http.port=" + port);
+        jvm.add("-Dkafka.bootstrap.servers=" + kafka.bootstrapServers());
+        jvm.add("-Dkafka-streams.state.dir=" + Files.createDirectories(runDir.resolve(name)));
+        started.add(ServiceProcess.start(options.projectRoot(), name, port, jvm, keyEnvironment, options.log()));
+      }
+      HttpClient http = HttpClient.newHttpClient();
+      for (ServiceProcess service : started) {
+        service.awaitReady(http, Duration.ofSeconds(120));
+        options.log().println("vienna: " + service.name() + " ready on " + service.uri());
+      }
+      return new ViennaStack(kafka, started, runDir);
+    } catch (Exception e) {
+      stopAll(started);
+      kafka.close();
+      throw e;
+    }
+  }
+
+  private static Map<String, String> warrantKeys(SignatureAlgorithm algorithm) {
+    Map<String, String> env = new HashMap<>();
+    env.put("VIENNA_WARRANT_ALGORITHM", algorithm.name());
+    env.put("VIENNA_EXECUTOR_WARRANT_ALGORITHM", algorithm.name());
+    if (algorithm == SignatureAlgorithm.ED25519) {
+      WarrantKey key = WarrantKey.generateEd25519("vienna-local-1");
+      env.put("VIENNA_WARRANT_PRIVATE_KEY", key.encodedPrivateOrSecret());
+      env.put("VIENNA_EXECUTOR_WARRANT_PUBLIC_KEY", key.encodedPublicKey());
+    } else {
+      WarrantKey key = WarrantKey.generateHmac("vienna-local-1");
+      env.put("VIENNA_WARRANT_HMAC_SECRET", key.encodedPrivateOrSecret());
+      env.put("VIENNA_EXECUTOR_WARRANT_HMAC_SECRET", key.encodedPrivateOrSecret());
+    }
+    return env;
+  }
+
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  public URI uriOf(String service) {
+    return services.stream().filter(s -> s.name().equals(service)).findFirst().orElseThrow().uri();
+  }
+
+  public ViennaClient client() {
+    return new ViennaClient(uriOf("intake-service"), uriOf("audit-service"));
+  }
+
+  /** The names of services whose process has died. */
+  public List<String> deadServices() {
+    return services.stream().filter(s -> !s.isAlive()).map(ServiceProcess::name).toList();
+  }
+
+  /** Stops the services (newest first) and the broker, and deletes this run's data. */
+  @Override
+  public void close() throws Exception {
+    stopAll(services);
+    kafka.close();
+    try (var paths = Files.walk(runDir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  private static void stopAll(List<ServiceProcess> services) throws InterruptedException {
+    for (int i = services.size() - 1; i >= 0; i--) {
+      services.get(i).close();
+    }
+  }
+}

@@ -30,11 +30,13 @@ public final class ViennaStack implements AutoCloseable {
   private final LocalKafka kafka;
   private final List<ServiceProcess> services;
   private final Path runDir;
+  private final WarrantKey warrantKey;
 
-  private ViennaStack(LocalKafka kafka, List<ServiceProcess> services, Path runDir) {
+  private ViennaStack(LocalKafka kafka, List<ServiceProcess> services, Path runDir, WarrantKey warrantKey) {
     this.kafka = kafka;
     this.services = services;
     this.runDir = runDir;
+    this.warrantKey = warrantKey;
   }
 
   /** How to start the stack. */
@@ -67,7 +69,9 @@ public final class ViennaStack implements AutoCloseable {
     try {
       kafka.createTopics(options.partitions());
       options.log().println("vienna: Kafka (KRaft) listening on " + kafka.bootstrapServers() + ", " + options.partitions() + " partitions per topic");
-      Map<String, String> keyEnvironment = warrantKeys(options.algorithm());
+      WarrantKey warrantKey = options.algorithm() == SignatureAlgorithm.ED25519
+          ? WarrantKey.generateEd25519("vienna-local-1") : WarrantKey.generateHmac("vienna-local-1");
+      Map<String, String> keyEnvironment = keyEnvironment(warrantKey);
       for (int i = 0; i < SERVICES.size(); i++) {
         String name = SERVICES.get(i);
         int port = options.basePort() + i;
@@ -83,7 +87,7 @@ public final class ViennaStack implements AutoCloseable {
         service.awaitReady(http, Duration.ofSeconds(120));
         options.log().println("vienna: " + service.name() + " ready on " + service.uri());
       }
-      return new ViennaStack(kafka, started, runDir);
+      return new ViennaStack(kafka, started, runDir, warrantKey);
     } catch (Exception e) {
       stopAll(started);
       kafka.close();
@@ -91,20 +95,26 @@ public final class ViennaStack implements AutoCloseable {
     }
   }
 
-  private static Map<String, String> warrantKeys(SignatureAlgorithm algorithm) {
+  /** Secrets go to the children through the environment, never on their command line. */
+  private static Map<String, String> keyEnvironment(WarrantKey key) {
     Map<String, String> env = new HashMap<>();
-    env.put("VIENNA_WARRANT_ALGORITHM", algorithm.name());
-    env.put("VIENNA_EXECUTOR_WARRANT_ALGORITHM", algorithm.name());
-    if (algorithm == SignatureAlgorithm.ED25519) {
-      WarrantKey key = WarrantKey.generateEd25519("vienna-local-1");
+    env.put("VIENNA_WARRANT_ALGORITHM", key.algorithm().name());
+    env.put("VIENNA_EXECUTOR_WARRANT_ALGORITHM", key.algorithm().name());
+    env.put("VIENNA_WARRANT_KEY_ID", key.keyId());
+    env.put("VIENNA_EXECUTOR_WARRANT_KEY_ID", key.keyId());
+    if (key.algorithm() == SignatureAlgorithm.ED25519) {
       env.put("VIENNA_WARRANT_PRIVATE_KEY", key.encodedPrivateOrSecret());
       env.put("VIENNA_EXECUTOR_WARRANT_PUBLIC_KEY", key.encodedPublicKey());
     } else {
-      WarrantKey key = WarrantKey.generateHmac("vienna-local-1");
       env.put("VIENNA_WARRANT_HMAC_SECRET", key.encodedPrivateOrSecret());
       env.put("VIENNA_EXECUTOR_WARRANT_HMAC_SECRET", key.encodedPrivateOrSecret());
     }
     return env;
+  }
+
+  /** The key executors verify this run's warrants with (the public half for Ed25519). */
+  public WarrantKey warrantVerificationKey() {
+    return warrantKey.algorithm() == SignatureAlgorithm.ED25519 ? warrantKey.verifyOnly() : warrantKey;
   }
 
   public String bootstrapServers() {

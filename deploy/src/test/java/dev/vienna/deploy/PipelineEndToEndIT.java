@@ -1,0 +1,169 @@
+package dev.vienna.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vienna.events.DeadLetterHeaders;
+import dev.vienna.events.ExecutionStatus;
+import dev.vienna.events.Topics;
+import dev.vienna.kafka.local.KafkaProbe;
+import dev.vienna.sdk.AuditChain;
+import dev.vienna.sdk.AuditLogReader;
+import dev.vienna.sdk.ViennaClient;
+import dev.vienna.sdk.WarrantVerifier;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The six packaged services as separate processes on one real broker, driven as an agent and an
+ * auditor would: over HTTP and by reading topics. Service logs: target/e2e/stack.log.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineEndToEndIT {
+
+  private static ViennaStack stack;
+  private static ViennaClient client;
+  private static KafkaProbe kafka;
+
+  @BeforeAll
+  static void startStack() throws Exception {
+    Path e2e = Files.createDirectories(Path.of("target/e2e"));
+    PrintStream log = new PrintStream(new FileOutputStream(e2e.resolve("stack.log").toFile()), true);
+    stack = ViennaStack.start(ViennaStack.Options.defaults(Path.of("..").toAbsolutePath().normalize(), log)
+        .withDataDir(e2e).withBasePort(freeRange(ViennaStack.SERVICES.size())));
+    client = stack.client();
+    kafka = new KafkaProbe(stack.bootstrapServers());
+  }
+
+  @AfterAll
+  static void stopStack() throws Exception {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void shouldExecuteAT0IntentUnderAVerifiedWarrant() {
+    // given an agent's T0 intent
+    String intentId = client.submit(Map.of("agentId", "e2e-agent", "action", "noop", "resource", "e2e", "params", Map.of("check", 1)));
+
+    // then its lifecycle ends EXECUTED after every stage
+    JsonNode lifecycle = awaitState(intentId, "EXECUTED");
+    List<String> types = lifecycle.get("events").findValuesAsText("type");
+    assertThat(types).containsExactly("IntentAccepted", "IntentTiered", "ApprovalDecided", "WarrantIssued", "ExecutionReported");
+    assertThat(lifecycle.get("tier").asText()).isEqualTo("T0");
+
+    // and the warrant it ran under verifies with the run's public key, for exactly this action
+    var warrant = kafka.await(Topics.WARRANTS, r -> r.key().equals(intentId), Duration.ofSeconds(30)).value();
+    var verification = new WarrantVerifier(List.of(stack.warrantVerificationKey()), Clock.systemUTC(), Duration.ofSeconds(30)).verify(warrant);
+    assertThat(verification.valid()).as(verification.detail()).isTrue();
+    assertThat(warrant.getAgentId()).isEqualTo("e2e-agent");
+    assertThat(warrant.getParamsJson()).isEqualTo("{\"check\":1}");
+    assertThat(lifecycle.get("warrantId").asText()).isEqualTo(warrant.getWarrantId());
+    var execution = kafka.await(Topics.EXECUTIONS, r -> r.key().equals(intentId), Duration.ofSeconds(30)).value();
+    assertThat(execution.getStatus()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    assertThat(execution.getWarrantId()).isEqualTo(warrant.getWarrantId());
+  }
+
+  @Test
+  @Order(2)
+  void shouldHoldAT2IntentForApproval() throws Exception {
+    String intentId = client.submit(Map.of("agentId", "e2e-agent", "action", "scale_kubernetes_deployment", "resource", "api-server",
+        "params", Map.of("replicas", 25)));
+    awaitState(intentId, "PENDING_APPROVAL");
+    HttpResponse<String> pending = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(stack.uriOf("approval-service").resolve("/v1/approvals/pending?tier=T2")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(pending.statusCode()).isEqualTo(200);
+    assertThat(pending.body()).contains(intentId);
+    assertThat(kafka.readUntil(Topics.WARRANTS, r -> r.key().equals(intentId), Duration.ofSeconds(3)))
+        .as("no warrant without an approval").noneMatch(r -> r.key().equals(intentId));
+  }
+
+  @Test
+  @Order(3)
+  void shouldDeadLetterAnUndecodableRecordAndKeepThePipelineWorking() {
+    String key = "garbage-" + UUID.randomUUID();
+    kafka.sendRaw(Topics.INTENTS, key.getBytes(), "{\"this\":\"is not avro\"}".getBytes());
+
+    var dead = kafka.readRawUntil(Topics.DEAD_LETTER.name(), r -> r.key() != null && new String(r.key()).equals(key), Duration.ofSeconds(60));
+    assertThat(dead).filteredOn(r -> r.key() != null && new String(r.key()).equals(key)).first().satisfies(r -> {
+      assertThat(new String(r.value())).isEqualTo("{\"this\":\"is not avro\"}");
+      assertThat(DeadLetterHeaders.read(r.headers(), DeadLetterHeaders.SERVICE)).isEqualTo("policy-service");
+      assertThat(DeadLetterHeaders.read(r.headers(), DeadLetterHeaders.REASON)).contains("not a IntentAccepted");
+    });
+
+    String after = client.submit(Map.of("agentId", "e2e-agent", "action", "restart_service", "resource", "api-gateway"));
+    awaitState(after, "EXECUTED");
+  }
+
+  @Test
+  @Order(4)
+  void shouldAnswerAMalformedBodyWithProblemJson() throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(stack.uriOf("intake-service").resolve("/v1/intents"))
+            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"agentId\":")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+  }
+
+  @Test
+  @Order(5)
+  void shouldLeaveAnAuditChainThatVerifiesAndRecordsTheBadInput() {
+    // audit-service writes the dead letter and the undecodable record too; wait until it has
+    Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        assertThat(AuditLogReader.readAll(stack.bootstrapServers(), Duration.ofSeconds(30)))
+            .extracting(r -> r.getEventType()).contains("DeadLettered", "Undecodable", "ExecutionReported"));
+    var report = AuditChain.verify(AuditLogReader.readAll(stack.bootstrapServers(), Duration.ofSeconds(30)));
+    assertThat(report.breaks()).isEmpty();
+    assertThat(report.records()).isGreaterThanOrEqualTo(13);
+    assertThat(stack.deadServices()).isEmpty();
+  }
+
+  private static JsonNode awaitState(String intentId, String state) {
+    return Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        .until(() -> client.lifecycle(intentId), l -> l.isPresent() && l.get().get("state").asText().equals(state))
+        .orElseThrow();
+  }
+
+  /** The first of {@code count} consecutive free ports, searched above 20000. */
+  private static int freeRange(int count) throws IOException {
+    for (int base = 20000 + (int) (ProcessHandle.current().pid() % 1000) * 10; base < 60000; base += count) {
+      if (allFree(base, count)) {
+        return base;
+      }
+    }
+    throw new IOException("no " + count + " consecutive free ports");
+  }
+
+  private static boolean allFree(int base, int count) {
+    for (int port = base; port < base + count; port++) {
+      try (ServerSocket socket = new ServerSocket(port)) {
+        socket.setReuseAddress(true);
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -42,7 +42,7 @@ public final class ViennaStack implements AutoCloseable {
   /** How to start the stack. */
   public record Options(Path projectRoot, Path dataDir, int basePort, int partitions, SignatureAlgorithm algorithm, String jvmOptions, PrintStream log) {
     public static Options defaults(Path projectRoot, PrintStream log) {
-      return new Options(projectRoot, projectRoot.resolve(".vienna"), 8081, 3, SignatureAlgorithm.ED25519, "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1", log);
+      return new Options(projectRoot, projectRoot.resolve(".vienna"), 8081, 3, SignatureAlgorithm.ED25519, "-Xmx256m -XX:+UseSerialGC", log);
     }
 
     public Options withBasePort(int port) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@code ./vienna} command: {@code up} runs the local stack until Ctrl-C, {@code demo} runs it,
@@ -75,7 +76,9 @@ public final class ViennaCli {
   private static int up(ViennaStack.Options options, PrintStream out) throws Exception {
     ViennaStack stack = ViennaStack.start(options);
     CountDownLatch stopped = new CountDownLatch(1);
+    AtomicBoolean stopping = new AtomicBoolean();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopping.set(true);
       out.println("vienna: stopping");
       try {
         stack.close();
@@ -94,7 +97,7 @@ public final class ViennaCli {
         """, stack.uriOf("intake-service"), stack.uriOf("audit-service"), stack.uriOf("approval-service"), stack.bootstrapServers());
     while (stopped.getCount() > 0) {
       List<String> dead = stack.deadServices();
-      if (!dead.isEmpty()) {
+      if (!dead.isEmpty() && !stopping.get()) {
         out.println("vienna: " + dead + " exited; stopping the stack");
         return 1;
       }

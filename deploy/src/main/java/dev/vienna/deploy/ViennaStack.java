@@ -41,8 +41,14 @@ public final class ViennaStack implements AutoCloseable {
 
   /** How to start the stack. */
   public record Options(Path projectRoot, Path dataDir, int basePort, int partitions, SignatureAlgorithm algorithm, String jvmOptions, PrintStream log) {
+    /**
+     * Seven JVMs share the machine, so the children run C1 only with a serial collector: on 2 cores
+     * C2's compiler threads cost the pipeline more than they give back (README, "Benchmark").
+     * {@code VIENNA_SERVICE_JVM_OPTS} overrides.
+     */
     public static Options defaults(Path projectRoot, PrintStream log) {
-      return new Options(projectRoot, projectRoot.resolve(".vienna"), 8081, 3, SignatureAlgorithm.ED25519, "-Xmx256m -XX:+UseSerialGC", log);
+      String jvm = System.getenv().getOrDefault("VIENNA_SERVICE_JVM_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+      return new Options(projectRoot, projectRoot.resolve(".vienna"), 8081, 3, SignatureAlgorithm.ED25519, jvm, log);
     }
 
     public Options withBasePort(int port) {

@@ -146,6 +146,11 @@ public class WarrantConsumer {
     return dead;
   }
 
+  /** True while the loop runs. */
+  public boolean running() {
+    return running.get();
+  }
+
   /** True while the loop runs and holds partitions. */
   public boolean ready() {
     return running.get() && assigned;

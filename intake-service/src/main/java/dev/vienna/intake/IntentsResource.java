@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code POST /v1/intents}: validates an agent's intent, stamps it with an intentId and the receive
@@ -45,22 +44,22 @@ public class IntentsResource {
       throw new ProblemException(400, "Invalid intent", errors.size() + " field(s) are invalid", errors);
     }
     String tenantId = request.tenantId() == null ? config.defaultTenant() : request.tenantId();
-    if (request.idempotencyKey() != null) {
-      Optional<String> earlier = idempotencyKeys.intentFor(tenantId, request.agentId(), request.idempotencyKey());
-      if (earlier.isPresent()) {
-        return accepted(earlier.get(), tenantId, true);
-      }
+    if (request.idempotencyKey() == null) {
+      return accepted(publish(request, tenantId), tenantId, false);
     }
+    var result = idempotencyKeys.intentFor(tenantId, request.agentId(), request.idempotencyKey(), () -> publish(request, tenantId));
+    return accepted(result.intentId(), tenantId, result.replayed());
+  }
+
+  /** Publishes the intent and returns its id once the broker acknowledged it. */
+  private String publish(IntentRequest request, String tenantId) {
     IntentAccepted accepted = toEvent(request, tenantId);
     try {
       publisher.publish(accepted, config.publishTimeout());
     } catch (IntentPublisher.UnavailableException e) {
       throw new ProblemException(503, "Intent not accepted", e.getMessage() + "; retry with the same idempotencyKey");
     }
-    if (request.idempotencyKey() != null) {
-      idempotencyKeys.remember(tenantId, request.agentId(), request.idempotencyKey(), accepted.getIntentId());
-    }
-    return accepted(accepted.getIntentId(), tenantId, false);
+    return accepted.getIntentId();
   }
 
   private IntentAccepted toEvent(IntentRequest request, String tenantId) {

@@ -58,6 +58,27 @@ class IntentsResourceTest {
   }
 
   @Test
+  void shouldPublishOnceWhenRetriesWithOneKeyRace() throws Exception {
+    String body = """
+        {"agentId":"racing-agent","action":"noop","resource":"x","idempotencyKey":"race-1"}""";
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      var answers = pool.invokeAll(java.util.Collections.nCopies(8, (java.util.concurrent.Callable<String>) () ->
+          given().contentType("application/json").body(body).post("/v1/intents").then().statusCode(202).extract().path("intentId")));
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      for (var answer : answers) {
+        ids.add(answer.get());
+      }
+      assertThat(ids).hasSize(1);
+      var published = kafka.readUntil(Topics.INTENTS, r -> false, Duration.ofSeconds(3)).stream()
+          .filter(r -> "race-1".equals(r.value().getIntent().getIdempotencyKey())).toList();
+      assertThat(published).hasSize(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void shouldRejectAnInvalidIntentWithProblemJsonNamingEachField() {
     given().contentType("application/json")
         .body("{\"action\":\"Restart Service\",\"resource\":\"\",\"urgency\":11,\"params\":[1]}")

@@ -3,7 +3,6 @@ package dev.vienna.platform;
 import dev.vienna.events.DeadLetterHeaders;
 import dev.vienna.events.Topic;
 import dev.vienna.events.Topics;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -81,11 +80,6 @@ public final class DeadLetterRouting {
           record.headers(), reason, service, metadata.topic(), metadata.partition(), metadata.offset(), System.currentTimeMillis());
       context.forward(record.withValue(new Decoded<>(null, record.value())));
     }
-  }
-
-  /** Readable text of a key or header, for logs and summaries. */
-  public static String text(byte[] bytes) {
-    return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
   }
 
   private DeadLetterRouting() {}

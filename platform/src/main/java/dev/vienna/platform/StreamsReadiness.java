@@ -1,7 +1,6 @@
 package dev.vienna.platform;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.apache.kafka.streams.KafkaStreams;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -17,11 +16,11 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class StreamsReadiness implements HealthCheck {
 
-  @Inject Instance<KafkaStreams> streams;
+  @Inject KafkaStreams streams;
 
   @Override
   public HealthCheckResponse call() {
-    KafkaStreams.State state = streams.get().state();
+    KafkaStreams.State state = streams.state();
     return HealthCheckResponse.named("Kafka Streams running")
         .status(state == KafkaStreams.State.RUNNING)
         .withData("state", state.name())

@@ -93,9 +93,9 @@ final class EventInterpreter {
 
   private static Observation warrant(WarrantIssued e) {
     return Observation.of(e.getIntentId(), e.getTenantId(), e.getEventId(), "WarrantIssued", e.getOccurredAt(),
-            "warrant " + e.getWarrantId() + " for " + e.getMode() + " execution, " + e.getAlgorithm() + " key " + e.getKeyId()
+            "warrant " + e.getWarrantId() + " for " + e.getAudience() + ", " + e.getAlgorithm() + " key " + e.getKeyId()
                 + ", valid " + e.getIssuedAt() + " to " + e.getExpiresAt(), IntentState.WARRANTED)
-        .withWarrant(e.getWarrantId());
+        .withWarrant(e.getWarrantId(), e.getToken());
   }
 
   private static Observation execution(ExecutionReported e) {

@@ -10,6 +10,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import dev.vienna.sdk.WarrantClaims;
+import dev.vienna.sdk.WarrantTokens;
+import java.text.ParseException;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.streams.KafkaStreams;
@@ -34,13 +37,28 @@ public class IntentLifecycleResource {
   /** The JSON shape of a lifecycle. */
   public record Lifecycle(
       String intentId, String tenantId, String agentId, String action, String resource, IntentState state,
-      String tier, String mode, String warrantId, Instant updatedAt, List<Step> events) {
+      String tier, String mode, String warrantId, Warrant warrant, Instant updatedAt, List<Step> events) {
 
     static Lifecycle of(IntentLifecycle l) {
       return new Lifecycle(
           l.getIntentId(), l.getTenantId(), l.getAgentId(), l.getAction(), l.getResource(), l.getState(),
-          l.getTier() == null ? null : l.getTier().name(), l.getMode() == null ? null : l.getMode().name(), l.getWarrantId(), l.getUpdatedAt(),
+          l.getTier() == null ? null : l.getTier().name(), l.getMode() == null ? null : l.getMode().name(), l.getWarrantId(),
+          Warrant.of(l.getWarrantToken()), l.getUpdatedAt(),
           l.getSteps().stream().map(s -> new Step(s.getEventType(), s.getEventId(), s.getOccurredAt(), s.getState(), s.getSummary(), s.getAuditRecordId())).toList());
+    }
+  }
+
+  /** The warrant's compact JWS and its claims as decoded (display only: verify with the sdk's WarrantVerifier). */
+  public record Warrant(String token, WarrantClaims claims, String decodingError) {
+    static Warrant of(String token) {
+      if (token == null || token.isEmpty()) {
+        return null;
+      }
+      try {
+        return new Warrant(token, WarrantTokens.readUnverified(token), null);
+      } catch (ParseException e) {
+        return new Warrant(token, null, e.getMessage());
+      }
     }
   }
 

@@ -52,6 +52,7 @@ final class Lifecycles {
     }
     if (o.warrantId() != null) {
       next.setWarrantId(o.warrantId());
+      next.setWarrantToken(o.warrantToken());
     }
     if (o.occurredAt().isAfter(next.getUpdatedAt())) {
       next.setUpdatedAt(o.occurredAt());

@@ -20,23 +20,24 @@ record Observation(
     Tier tier,
     ExecutionMode mode,
     String warrantId,
+    String warrantToken,
     String agentId,
     String action,
     String resource) {
 
   static Observation of(String intentId, String tenantId, String eventId, String eventType, Instant occurredAt, String summary, IntentState state) {
-    return new Observation(intentId, tenantId, eventId, eventType, occurredAt, summary, state, null, null, null, null, null, null);
+    return new Observation(intentId, tenantId, eventId, eventType, occurredAt, summary, state, null, null, null, null, null, null, null);
   }
 
   Observation withTierAndMode(Tier tier, ExecutionMode mode) {
-    return new Observation(intentId, tenantId, eventId, eventType, occurredAt, summary, state, tier, mode, warrantId, agentId, action, resource);
+    return new Observation(intentId, tenantId, eventId, eventType, occurredAt, summary, state, tier, mode, warrantId, warrantToken, agentId, action, resource);
   }
 
-  Observation withWarrant(String warrantId) {
-    return new Observation(intentId, tenantId, eventId, eventType, occurredAt, summary, state, tier, mode, warrantId, agentId, action, resource);
+  Observation withWarrant(String warrantId, String warrantToken) {
+    return new Observation(intentId, tenantId, eventId, eventType, occurredAt, summary, state, tier, mode, warrantId, warrantToken, agentId, action, resource);
   }
 
   Observation withSubject(String agentId, String action, String resource) {
-    return new Observation(intentId, tenantId, eventId, eventType, occurredAt, summary, state, tier, mode, warrantId, agentId, action, resource);
+    return new Observation(intentId, tenantId, eventId, eventType, occurredAt, summary, state, tier, mode, warrantId, warrantToken, agentId, action, resource);
   }
 }

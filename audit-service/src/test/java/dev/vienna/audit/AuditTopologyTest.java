@@ -16,7 +16,6 @@ import dev.vienna.events.WarrantIssued;
 import dev.vienna.kafka.local.TestEvents;
 import dev.vienna.sdk.AuditChain;
 import dev.vienna.sdk.WarrantKey;
-import dev.vienna.sdk.WarrantSignatures;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
@@ -42,14 +41,9 @@ class AuditTopologyTest {
   }
 
   private static WarrantIssued warrant(String intentId) {
-    Instant now = TestEvents.now();
-    return WarrantSignatures.sign(
-        WarrantIssued.newBuilder()
-            .setEventId("w-evt").setIntentId(intentId).setTenantId("acme").setOccurredAt(now.plusMillis(3))
-            .setWarrantId("w-1").setAgentId("agent-7").setAction("noop").setResource("api-server")
-            .setParamsJson("{}").setTier(Tier.T0).setMode(ExecutionMode.DIRECT).setPolicyVersion("v")
-            .setIssuedAt(now).setExpiresAt(now.plusSeconds(60)),
-        WarrantKey.generateEd25519("k"));
+    WarrantIssued warrant = TestEvents.warrant(intentId, ExecutionMode.DIRECT, WarrantKey.generateEd25519("k"));
+    warrant.setOccurredAt(TestEvents.now().plusMillis(3));
+    return warrant;
   }
 
   private static ExecutionReported executed(String intentId) {
@@ -68,7 +62,9 @@ class AuditTopologyTest {
       pipe(driver, Topics.INTENTS, "i-1", TestEvents.accepted("i-1", "noop"));
       pipe(driver, Topics.TIERED, "i-1", TestEvents.tiered("i-1", "noop", Tier.T0));
       pipe(driver, Topics.APPROVED, "i-1", TestEvents.approved("i-1", "noop", Tier.T0, ExecutionMode.DIRECT));
-      pipe(driver, Topics.WARRANTS, "i-1", warrant("i-1"));
+      WarrantIssued issued = warrant("i-1");
+      String warrantToken = issued.getToken();
+      pipe(driver, Topics.WARRANTS, "i-1", issued);
       pipe(driver, Topics.EXECUTIONS, "i-1", executed("i-1"));
 
       List<AuditRecord> records = audit.readValuesToList();
@@ -85,7 +81,8 @@ class AuditTopologyTest {
       IntentLifecycle lifecycle = lifecycles.get("i-1");
       assertThat(lifecycle.getState()).isEqualTo(IntentState.EXECUTED);
       assertThat(lifecycle.getTier()).isEqualTo(Tier.T0);
-      assertThat(lifecycle.getWarrantId()).isEqualTo("w-1");
+      assertThat(lifecycle.getWarrantId()).isEqualTo("w-i-1");
+      assertThat(lifecycle.getWarrantToken()).isNotEmpty().isEqualTo(warrantToken);
       assertThat(lifecycle.getAgentId()).isEqualTo("agent-7");
       assertThat(lifecycle.getSteps()).extracting(s -> s.getState())
           .containsExactly(IntentState.SUBMITTED, IntentState.TIERED, IntentState.APPROVED, IntentState.WARRANTED, IntentState.EXECUTED);

@@ -7,6 +7,7 @@ import dev.vienna.events.DeadLetterHeaders;
 import dev.vienna.events.ExecutionStatus;
 import dev.vienna.events.Topics;
 import dev.vienna.kafka.local.KafkaProbe;
+import dev.vienna.sdk.ActionRequest;
 import dev.vienna.sdk.AuditChain;
 import dev.vienna.sdk.AuditLogReader;
 import dev.vienna.sdk.ViennaClient;
@@ -75,11 +76,15 @@ class PipelineEndToEndIT {
 
     // and the warrant it ran under verifies with the run's public key, for exactly this action
     var warrant = kafka.await(Topics.WARRANTS, r -> r.key().equals(intentId), Duration.ofSeconds(30)).value();
-    var verification = new WarrantVerifier(List.of(stack.warrantVerificationKey()), Clock.systemUTC(), Duration.ofSeconds(30)).verify(warrant);
+    var action = new ActionRequest("e2e-agent", "noop", "e2e", "{\"check\":1}");
+    var verification = new WarrantVerifier(List.of(stack.warrantVerificationKey()), Clock.systemUTC(), Duration.ofSeconds(30))
+        .verify(warrant.getToken(), "vienna-executor", action);
     assertThat(verification.valid()).as(verification.detail()).isTrue();
-    assertThat(warrant.getAgentId()).isEqualTo("e2e-agent");
-    assertThat(warrant.getParamsJson()).isEqualTo("{\"check\":1}");
     assertThat(lifecycle.get("warrantId").asText()).isEqualTo(warrant.getWarrantId());
+    // and the timeline shows the token with its claims
+    assertThat(lifecycle.at("/warrant/token").asText()).isEqualTo(warrant.getToken());
+    assertThat(lifecycle.at("/warrant/claims/actionDigest").asText()).isEqualTo(action.digest());
+    assertThat(lifecycle.at("/warrant/claims/audience").asText()).isEqualTo("vienna-executor");
     var execution = kafka.await(Topics.EXECUTIONS, r -> r.key().equals(intentId), Duration.ofSeconds(30)).value();
     assertThat(execution.getStatus()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(execution.getWarrantId()).isEqualTo(warrant.getWarrantId());

@@ -20,6 +20,10 @@ public interface ExecutorConfig {
   @WithDefault("vienna-executor")
   String groupId();
 
+  /** The audience DIRECT warrants must name ({@code aud}). */
+  @WithDefault("vienna-executor")
+  String audience();
+
   /** Allowed clock difference when checking a warrant's validity window. */
   @WithDefault("30s")
   Duration clockSkew();

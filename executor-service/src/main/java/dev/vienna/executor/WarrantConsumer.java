@@ -40,8 +40,8 @@ import org.jboss.logging.Logger;
  * Consumes {@code warrants}, executes the DIRECT ones ({@link WarrantExecution}) and publishes the
  * result to {@code executions}; PASSBACK warrants belong to their agents and are skipped.
  * Undecodable records go to {@code dead-letter} with the reason. Offsets are committed only after
- * every result of a batch was acknowledged, so nothing is lost on a crash (at-least-once; the
- * durable single-use claim of a warrant id arrives with the full warrant design).
+ * every result of a batch was acknowledged, so no result is lost on a crash; a warrant id is
+ * claimed before it runs, so a replay is refused (in memory for now: a restart forgets the claims).
  */
 @ApplicationScoped
 public class WarrantConsumer {
@@ -59,9 +59,10 @@ public class WarrantConsumer {
   private Thread thread;
 
   void start(@Observes StartupEvent event) {
-    WarrantExecution execution = new WarrantExecution(
-        new WarrantVerifier(List.of(config.warrant().toKey()), Clock.systemUTC(), config.clockSkew()),
-        handlersByAction(), config.id(), Clock.systemUTC());
+    Clock clock = Clock.systemUTC();
+    WarrantVerifier verifier = new WarrantVerifier(
+        List.of(config.warrant().toKey()), clock, config.clockSkew(), WarrantVerifier.Revocations.NONE, new ConsumedWarrants(clock));
+    WarrantExecution execution = new WarrantExecution(verifier, config.audience(), handlersByAction(), config.id(), clock);
     consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
     KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
     running.set(true);

@@ -4,6 +4,7 @@ import dev.vienna.events.ExecutionReported;
 import dev.vienna.events.ExecutionStatus;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.platform.EventIds;
+import dev.vienna.sdk.ActionRequest;
 import dev.vienna.sdk.WarrantVerifier;
 import java.time.Clock;
 import java.time.Instant;
@@ -11,19 +12,23 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 /**
- * The rule of this stage: a warrant's action runs only if the warrant verifies and a built-in
- * handler is configured for its action; otherwise it is REJECTED with the reason and nothing runs.
- * A handler that throws makes the execution FAILED.
+ * The rule of this stage: a warrant's action runs only if its token verifies for this executor's
+ * audience and for the action exactly as it will run (the event's agent, action, resource and
+ * params against the token's digest), and a built-in handler is configured for the action;
+ * otherwise it is REJECTED with the reason and nothing runs. A handler that throws makes the
+ * execution FAILED.
  */
 public final class WarrantExecution {
 
   private final WarrantVerifier verifier;
+  private final String audience;
   private final Map<String, Handler> handlerByAction;
   private final String executorId;
   private final Clock clock;
 
-  public WarrantExecution(WarrantVerifier verifier, Map<String, Handler> handlerByAction, String executorId, Clock clock) {
+  public WarrantExecution(WarrantVerifier verifier, String audience, Map<String, Handler> handlerByAction, String executorId, Clock clock) {
     this.verifier = verifier;
+    this.audience = audience;
     this.handlerByAction = Map.copyOf(handlerByAction);
     this.executorId = executorId;
     this.clock = clock;
@@ -31,7 +36,8 @@ public final class WarrantExecution {
 
   public ExecutionReported execute(WarrantIssued warrant) {
     Instant started = now();
-    var verification = verifier.verify(warrant);
+    var action = new ActionRequest(warrant.getAgentId(), warrant.getAction(), warrant.getResource(), warrant.getParamsJson());
+    var verification = verifier.verify(warrant.getToken(), audience, action);
     if (!verification.valid()) {
       return report(warrant, ExecutionStatus.REJECTED, "none", started, null, verification.reason() + ": " + verification.detail());
     }

@@ -13,7 +13,7 @@ import dev.vienna.events.WarrantIssued;
 import dev.vienna.kafka.local.KafkaBrokerResource;
 import dev.vienna.kafka.local.KafkaProbe;
 import dev.vienna.sdk.WarrantKey;
-import dev.vienna.sdk.WarrantSignatures;
+import dev.vienna.kafka.local.TestEvents;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -33,14 +33,7 @@ class ExecutorServiceTest {
   private final KafkaProbe kafka = new KafkaProbe(KafkaBrokerResource.broker().bootstrapServers());
 
   private static WarrantIssued warrant(String intentId, ExecutionMode mode, WarrantKey key) {
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    return WarrantSignatures.sign(
-        WarrantIssued.newBuilder()
-            .setEventId(UUID.randomUUID().toString()).setIntentId(intentId).setTenantId("acme").setOccurredAt(now)
-            .setWarrantId("w-" + intentId).setAgentId("agent-7").setAction("restart_service").setResource("api-gateway")
-            .setParamsJson("{\"graceful\":true}").setTier(Tier.T1).setMode(mode)
-            .setPolicyVersion("v").setIssuedAt(now).setExpiresAt(now.plusSeconds(900)),
-        key);
+    return TestEvents.warrant(intentId, mode, key);
   }
 
   @Test
@@ -59,6 +52,17 @@ class ExecutorServiceTest {
     var execution = kafka.await(Topics.EXECUTIONS, r -> r.key().equals(intentId), Duration.ofSeconds(60)).value();
     assertThat(execution.getStatus()).isEqualTo(ExecutionStatus.REJECTED);
     assertThat(execution.getError()).startsWith("BAD_SIGNATURE");
+  }
+
+  @Test
+  void shouldRejectAWarrantAddressedToSomeoneElse() {
+    String intentId = UUID.randomUUID().toString();
+    WarrantIssued forAgent = warrant(intentId, ExecutionMode.PASSBACK, SIGNER);
+    forAgent.setMode(ExecutionMode.DIRECT); // relabelled in transit: the token still names the agent
+    kafka.send(Topics.WARRANTS, intentId, forAgent);
+    var execution = kafka.await(Topics.EXECUTIONS, r -> r.key().equals(intentId), Duration.ofSeconds(60)).value();
+    assertThat(execution.getStatus()).isEqualTo(ExecutionStatus.REJECTED);
+    assertThat(execution.getError()).startsWith("WRONG_AUDIENCE");
   }
 
   @Test

@@ -7,7 +7,9 @@ import dev.vienna.events.ExecutionStatus;
 import dev.vienna.events.Tier;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.sdk.WarrantKey;
-import dev.vienna.sdk.WarrantSignatures;
+import dev.vienna.sdk.ActionRequest;
+import dev.vienna.sdk.WarrantClaims;
+import dev.vienna.sdk.WarrantTokens;
 import dev.vienna.sdk.WarrantVerifier;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,18 +25,17 @@ class WarrantExecutionTest {
   static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
 
   static WarrantIssued warrant(String action, Instant issuedAt) {
-    return WarrantSignatures.sign(
-        WarrantIssued.newBuilder()
-            .setEventId("e").setIntentId("i-1").setTenantId("acme").setOccurredAt(issuedAt)
-            .setWarrantId("w-1").setAgentId("agent-7").setAction(action).setResource("api")
-            .setParamsJson("{\"graceful\":true}").setTier(Tier.T1).setMode(ExecutionMode.DIRECT)
-            .setPolicyVersion("v").setIssuedAt(issuedAt).setExpiresAt(issuedAt.plusSeconds(900)),
-        KEY);
+    String params = "{\"graceful\":true}";
+    ActionRequest request = new ActionRequest("agent-7", action, "api", params);
+    WarrantClaims claims = new WarrantClaims("vienna", "agent-7", "vienna-executor", "w-1", issuedAt, issuedAt, issuedAt.plusSeconds(900),
+        "i-1", "acme", action, "api", Tier.T1, ExecutionMode.DIRECT, Map.of(), List.of(), "v", request.digest());
+    return WarrantTokens.issue(claims, params, KEY);
   }
 
   private WarrantExecution executionAt(Instant now, Map<String, Handler> handlers) {
     Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-    return new WarrantExecution(new WarrantVerifier(List.of(KEY.verifyOnly()), clock, Duration.ofSeconds(30)), handlers, "exec-1", clock);
+    var verifier = new WarrantVerifier(List.of(KEY.verifyOnly()), clock, Duration.ofSeconds(30), WarrantVerifier.Revocations.NONE, new ConsumedWarrants(clock));
+    return new WarrantExecution(verifier, "vienna-executor", handlers, "exec-1", clock);
   }
 
   @Test
@@ -58,6 +59,25 @@ class WarrantExecutionTest {
     assertThat(result.getStatus()).isEqualTo(ExecutionStatus.REJECTED);
     assertThat(result.getError()).startsWith("EXPIRED");
     assertThat(calls).hasValue(0);
+  }
+
+  @Test
+  void shouldRunAWarrantOnceAndRejectItsReplay() {
+    WarrantExecution execution = executionAt(NOW, Map.of("restart_service", new NoopHandler()));
+    WarrantIssued warrant = warrant("restart_service", NOW);
+    assertThat(execution.execute(warrant).getStatus()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    var replay = execution.execute(warrant);
+    assertThat(replay.getStatus()).isEqualTo(ExecutionStatus.REJECTED);
+    assertThat(replay.getError()).startsWith("ALREADY_USED");
+  }
+
+  @Test
+  void shouldRejectAWarrantWhoseEventParamsWereChangedInTransit() {
+    WarrantIssued warrant = warrant("restart_service", NOW);
+    warrant.setParamsJson("{\"graceful\":false}");
+    var result = executionAt(NOW, Map.of("restart_service", new NoopHandler())).execute(warrant);
+    assertThat(result.getStatus()).isEqualTo(ExecutionStatus.REJECTED);
+    assertThat(result.getError()).startsWith("ACTION_MISMATCH");
   }
 
   @Test

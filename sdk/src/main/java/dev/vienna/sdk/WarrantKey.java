@@ -1,5 +1,12 @@
 package dev.vienna.sdk;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.KeyLengthException;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
 import dev.vienna.events.SignatureAlgorithm;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -23,6 +30,30 @@ public record WarrantKey(String keyId, SignatureAlgorithm algorithm, byte[] priv
     }
     if (algorithm == SignatureAlgorithm.HMAC_SHA256 && (privateOrSecret == null || privateOrSecret.length < 32)) {
       throw new IllegalArgumentException("an HMAC-SHA256 secret needs at least 32 bytes");
+    }
+  }
+
+  /** The JWS algorithm of this key: EdDSA or HS256. */
+  public JWSAlgorithm jwsAlgorithm() {
+    return algorithm == SignatureAlgorithm.ED25519 ? JWSAlgorithm.EdDSA : JWSAlgorithm.HS256;
+  }
+
+  JWSSigner signer() {
+    if (!canSign()) {
+      throw new IllegalArgumentException(this + " cannot sign");
+    }
+    try {
+      return algorithm == SignatureAlgorithm.ED25519 ? new Ed25519Jws.Signer(privateOrSecret) : new MACSigner(privateOrSecret);
+    } catch (KeyLengthException e) {
+      throw new IllegalArgumentException("HMAC secret too short: " + e.getMessage(), e);
+    }
+  }
+
+  JWSVerifier verifier() {
+    try {
+      return algorithm == SignatureAlgorithm.ED25519 ? new Ed25519Jws.Verifier(publicKey) : new MACVerifier(privateOrSecret);
+    } catch (JOSEException e) {
+      throw new IllegalArgumentException("HMAC secret unusable: " + e.getMessage(), e);
     }
   }
 

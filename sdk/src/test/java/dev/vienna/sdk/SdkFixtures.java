@@ -3,7 +3,6 @@ package dev.vienna.sdk;
 import dev.vienna.events.AuditRecord;
 import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.Tier;
-import dev.vienna.events.WarrantIssued;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -16,24 +15,15 @@ final class SdkFixtures {
 
   static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
 
-  static WarrantIssued.Builder unsignedWarrant() {
-    return WarrantIssued.newBuilder()
-        .setEventId("evt-w1")
-        .setIntentId("int-1")
-        .setTenantId("acme")
-        .setOccurredAt(NOW)
-        .setWarrantId("wrt-1")
-        .setAgentId("agent-7")
-        .setAction("restart_service")
-        .setResource("api-gateway")
-        .setParamsJson("{\"graceful\":true}")
-        .setTier(Tier.T1)
-        .setMode(ExecutionMode.DIRECT)
-        .setConstraints(Map.of("max_replicas", "50"))
-        .setApprovedBy(List.of())
-        .setPolicyVersion("v1")
-        .setIssuedAt(NOW)
-        .setExpiresAt(NOW.plusSeconds(900));
+  static final String EXECUTOR = "vienna-executor";
+  static final ActionRequest RESTART = new ActionRequest("agent-7", "restart_service", "api-gateway", "{\"graceful\":true,\"timeout\":30}");
+
+  /** A warrant's claims for {@link #RESTART}, valid for 15 minutes from {@link #NOW}. */
+  static WarrantClaims claims() {
+    return new WarrantClaims(
+        "vienna", RESTART.agentId(), EXECUTOR, "wrt-1", NOW, NOW, NOW.plusSeconds(900), "int-1", "acme",
+        RESTART.action(), RESTART.resource(), Tier.T1, ExecutionMode.DIRECT, Map.of("max_replicas", "50"),
+        List.of(new WarrantClaims.Approver("alice@acme.com", NOW.minusSeconds(60))), "v1", RESTART.digest());
   }
 
   /** A well-formed chain of n records on one chain number. */

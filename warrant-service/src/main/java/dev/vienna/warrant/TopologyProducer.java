@@ -2,7 +2,6 @@ package dev.vienna.warrant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
-import java.time.Clock;
 import org.apache.kafka.streams.Topology;
 
 /** Hands the warrant topology, with the configured signing key, to Quarkus, which runs it. */
@@ -11,6 +10,7 @@ public class TopologyProducer {
 
   @Produces
   public Topology topology(WarrantConfig config) {
-    return WarrantTopology.buildTopology(config.signingKey(), config.lifetime()::of, Clock.systemUTC());
+    return WarrantTopology.buildTopology(
+        new WarrantTopology.Issuer(config.signingKey(), config.issuer(), config.executorAudience(), config.lifetime()::of));
   }
 }

@@ -16,8 +16,16 @@ public interface WarrantConfig {
   @WithDefault("ED25519")
   SignatureAlgorithm algorithm();
 
-  /** The id verifiers look the key up by. */
+  /** The id verifiers look the key up by ({@code kid}). */
   String keyId();
+
+  /** The warrants' {@code iss}. */
+  @WithDefault("vienna")
+  String issuer();
+
+  /** The {@code aud} of DIRECT warrants: executor-service's (PASSBACK warrants name their agent). */
+  @WithDefault("vienna-executor")
+  String executorAudience();
 
   /** Ed25519 private key, base64url of 32 raw bytes (algorithm ED25519). */
   Optional<String> privateKey();
@@ -25,7 +33,7 @@ public interface WarrantConfig {
   /** HMAC secret, base64url of at least 32 bytes (algorithm HMAC_SHA256). */
   Optional<String> hmacSecret();
 
-  /** Warrant lifetime per tier: higher tiers get shorter windows. */
+  /** Longest warrant lifetime per tier (a policy constraint may ask for less, never more). */
   Lifetimes lifetime();
 
   interface Lifetimes {

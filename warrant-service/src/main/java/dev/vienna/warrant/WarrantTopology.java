@@ -2,17 +2,18 @@ package dev.vienna.warrant;
 
 import dev.vienna.events.ApprovalDecided;
 import dev.vienna.events.ApprovalOutcome;
-import dev.vienna.events.Approval;
 import dev.vienna.events.Tier;
 import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.platform.DeadLetterRouting;
 import dev.vienna.platform.EventIds;
+import dev.vienna.sdk.ActionRequest;
+import dev.vienna.sdk.WarrantClaims;
 import dev.vienna.sdk.WarrantKey;
-import dev.vienna.sdk.WarrantSignatures;
-import java.time.Clock;
+import dev.vienna.sdk.WarrantTokens;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.function.Function;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -21,45 +22,73 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 
 /**
- * Issues exactly one warrant per APPROVED intent (DENIED and EXPIRED get none): the intent's agent,
- * action, resource and params, its tier, mode and constraints, its approvers, a lifetime by tier,
- * signed with the configured key. Reads {@code approved}, writes {@code warrants}.
+ * Issues exactly one warrant per APPROVED intent (DENIED and EXPIRED get none): a compact JWS for
+ * the intent's agent, action, resource and params (bound by their digest), tier, mode, constraints
+ * and approvers. Deterministic: its id and times derive from the approval, so a re-delivered
+ * approval yields the identical warrant. Reads {@code approved}, writes {@code warrants}.
  */
 public final class WarrantTopology {
 
   public static final String SERVICE = "warrant-service";
 
-  public static Topology buildTopology(WarrantKey key, Function<Tier, Duration> lifetime, Clock clock) {
+  /** A policy constraint that shortens the warrant's lifetime (ISO-8601 duration, e.g. PT2M). */
+  public static final String LIFETIME_CONSTRAINT = "warrant_lifetime";
+
+  /** What a warrant is issued with: the signing key, issuer, executor audience and lifetime caps. */
+  public record Issuer(WarrantKey key, String issuer, String executorAudience, Function<Tier, Duration> maxLifetime) {}
+
+  public static Topology buildTopology(Issuer issuer) {
     StreamsBuilder builder = new StreamsBuilder();
     DeadLetterRouting.decodeOrDeadLetter(builder, Topics.APPROVED, SERVICE)
         .filter((intentId, decided) -> decided.getOutcome() == ApprovalOutcome.APPROVED, Named.as("approved-only"))
-        .mapValues(decided -> issue(decided, key, lifetime, clock), Named.as("issue-warrant"))
+        .mapValues(decided -> issue(decided, issuer), Named.as("issue-warrant"))
         .to(Topics.WARRANTS.name(), Produced.with(Topics.WARRANTS.keySerde(), Topics.WARRANTS.valueSerde()).withName("warrants-sink"));
     return builder.build();
   }
 
-  static WarrantIssued issue(ApprovalDecided decided, WarrantKey key, Function<Tier, Duration> lifetime, Clock clock) {
-    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  static WarrantIssued issue(ApprovalDecided decided, Issuer issuer) {
     var intent = decided.getIntent();
-    WarrantIssued.Builder warrant =
-        WarrantIssued.newBuilder()
-            .setEventId(EventIds.of(decided.getIntentId(), "warrant-issued"))
-            .setIntentId(decided.getIntentId())
-            .setTenantId(decided.getTenantId())
-            .setOccurredAt(now)
-            .setWarrantId(EventIds.of(decided.getIntentId(), "warrant"))
-            .setAgentId(intent.getAgentId())
-            .setAction(intent.getAction())
-            .setResource(intent.getResource())
-            .setParamsJson(intent.getParamsJson())
-            .setTier(decided.getTier())
-            .setMode(decided.getMode())
-            .setConstraints(decided.getConstraints())
-            .setApprovedBy(decided.getApprovals().stream().map(Approval::getOperatorId).toList())
-            .setPolicyVersion(decided.getPolicyVersion())
-            .setIssuedAt(now)
-            .setExpiresAt(now.plus(lifetime.apply(decided.getTier())));
-    return WarrantSignatures.sign(warrant, key);
+    // JWT times are whole seconds; the approval's time makes the warrant reproducible
+    Instant issuedAt = decided.getOccurredAt().truncatedTo(ChronoUnit.SECONDS);
+    ActionRequest action = new ActionRequest(intent.getAgentId(), intent.getAction(), intent.getResource(), intent.getParamsJson());
+    WarrantClaims claims = new WarrantClaims(
+        issuer.issuer(),
+        intent.getAgentId(),
+        WarrantTokens.audienceFor(decided.getMode(), intent.getAgentId(), issuer.executorAudience()),
+        EventIds.of(decided.getIntentId(), "warrant"),
+        issuedAt,
+        issuedAt,
+        issuedAt.plus(lifetime(decided, issuer.maxLifetime().apply(decided.getTier()))),
+        decided.getIntentId(),
+        decided.getTenantId(),
+        intent.getAction(),
+        intent.getResource(),
+        decided.getTier(),
+        decided.getMode(),
+        decided.getConstraints(),
+        decided.getApprovals().stream()
+            .map(a -> new WarrantClaims.Approver(a.getOperatorId(), a.getApprovedAt().truncatedTo(ChronoUnit.SECONDS)))
+            .toList(),
+        decided.getPolicyVersion(),
+        action.digest());
+    WarrantIssued warrant = WarrantTokens.issue(claims, intent.getParamsJson(), issuer.key());
+    // the event keeps the approval's exact time, so timelines order it after the approval
+    warrant.setOccurredAt(decided.getOccurredAt());
+    return warrant;
+  }
+
+  /** The policy's lifetime constraint when it is shorter than the tier's cap; an unreadable one falls back to the cap. */
+  static Duration lifetime(ApprovalDecided decided, Duration cap) {
+    String asked = decided.getConstraints().get(LIFETIME_CONSTRAINT);
+    if (asked == null) {
+      return cap;
+    }
+    try {
+      Duration requested = Duration.parse(asked);
+      return requested.isNegative() || requested.isZero() || requested.compareTo(cap) > 0 ? cap : requested;
+    } catch (DateTimeParseException e) {
+      return cap;
+    }
   }
 
   private WarrantTopology() {}

@@ -8,6 +8,7 @@ import dev.vienna.events.Topics;
 import dev.vienna.kafka.local.KafkaBrokerResource;
 import dev.vienna.kafka.local.KafkaProbe;
 import dev.vienna.kafka.local.TestEvents;
+import dev.vienna.sdk.ActionRequest;
 import dev.vienna.sdk.WarrantKey;
 import dev.vienna.sdk.WarrantVerifier;
 import io.quarkus.test.common.WithTestResource;
@@ -33,9 +34,12 @@ class WarrantServiceTest {
     kafka.send(Topics.APPROVED, intentId, TestEvents.approved(intentId, "noop", Tier.T0, ExecutionMode.DIRECT));
 
     var warrant = kafka.await(Topics.WARRANTS, r -> r.key().equals(intentId), Duration.ofSeconds(60)).value();
-    var verification = new WarrantVerifier(List.of(TEST_PUBLIC_KEY), Clock.systemUTC(), Duration.ofSeconds(30)).verify(warrant);
+    var action = new ActionRequest(warrant.getAgentId(), warrant.getAction(), warrant.getResource(), warrant.getParamsJson());
+    var verification = new WarrantVerifier(List.of(TEST_PUBLIC_KEY), Clock.systemUTC(), Duration.ofSeconds(30))
+        .verify(warrant.getToken(), "vienna-executor", action);
     assertThat(verification.valid()).as(verification.detail()).isTrue();
     assertThat(warrant.getKeyId()).isEqualTo("vienna-local-1");
+    assertThat(warrant.getParamsJson()).isEqualTo("{\"replicas\":25}");
     assertThat(Duration.between(warrant.getIssuedAt(), warrant.getExpiresAt())).isEqualTo(Duration.ofMinutes(15));
   }
 }

@@ -2,6 +2,7 @@ package dev.vienna.warrant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vienna.events.Approval;
 import dev.vienna.events.ApprovalDecided;
 import dev.vienna.events.ApprovalOutcome;
 import dev.vienna.events.ExecutionMode;
@@ -10,6 +11,7 @@ import dev.vienna.events.Tier;
 import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.kafka.local.TestEvents;
+import dev.vienna.sdk.ActionRequest;
 import dev.vienna.sdk.WarrantKey;
 import dev.vienna.sdk.WarrantVerifier;
 import java.time.Clock;
@@ -17,65 +19,114 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 class WarrantTopologyTest {
 
-  private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
-  private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+  private static final Instant APPROVED_AT = Instant.parse("2026-11-22T12:00:00.789Z");
+  private static final Instant ISSUED_AT = Instant.parse("2026-11-22T12:00:00Z");
 
   private static TopologyTestDriver driver(WarrantKey key) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "warrant-test");
-    return new TopologyTestDriver(
-        WarrantTopology.buildTopology(key, tier -> tier == Tier.T3 ? Duration.ofMinutes(5) : Duration.ofMinutes(15), CLOCK), props);
+    return new TopologyTestDriver(WarrantTopology.buildTopology(new WarrantTopology.Issuer(
+        key, "vienna", "vienna-executor", tier -> tier == Tier.T3 ? Duration.ofMinutes(5) : Duration.ofMinutes(15))), props);
+  }
+
+  private static ApprovalDecided approved(String intentId, Tier tier, ExecutionMode mode) {
+    ApprovalDecided decided = TestEvents.approved(intentId, "restart_service", tier, mode);
+    decided.setOccurredAt(APPROVED_AT);
+    return decided;
+  }
+
+  private static WarrantVerifier verifierAt(Instant now, WarrantKey key) {
+    return new WarrantVerifier(List.of(key.algorithm() == SignatureAlgorithm.ED25519 ? key.verifyOnly() : key), Clock.fixed(now, ZoneOffset.UTC), Duration.ofSeconds(30));
   }
 
   @ParameterizedTest
   @EnumSource(SignatureAlgorithm.class)
-  void shouldIssueAVerifiableWarrantForAnApprovedIntent(SignatureAlgorithm algorithm) {
+  void shouldIssueAWarrantThatVerifiesForExactlyTheApprovedAction(SignatureAlgorithm algorithm) {
     WarrantKey key = algorithm == SignatureAlgorithm.ED25519 ? WarrantKey.generateEd25519("k1") : WarrantKey.generateHmac("k1");
     try (TopologyTestDriver driver = driver(key)) {
       var in = driver.createInputTopic(Topics.APPROVED.name(), Serdes.String().serializer(), Topics.APPROVED.valueSerde().serializer());
       var out = driver.createOutputTopic(Topics.WARRANTS.name(), Serdes.String().deserializer(), Topics.WARRANTS.valueSerde().deserializer());
 
-      in.pipeInput("i-1", TestEvents.approved("i-1", "restart_service", Tier.T1, ExecutionMode.DIRECT));
+      in.pipeInput("i-1", approved("i-1", Tier.T1, ExecutionMode.DIRECT));
 
       var record = out.readKeyValue();
       WarrantIssued warrant = record.value;
       assertThat(record.key).isEqualTo("i-1");
-      assertThat(warrant.getAgentId()).isEqualTo("agent-7");
-      assertThat(warrant.getAction()).isEqualTo("restart_service");
-      assertThat(warrant.getParamsJson()).isEqualTo("{\"replicas\":25}");
+      assertThat(warrant.getAudience()).isEqualTo("vienna-executor");
+      assertThat(warrant.getIssuedAt()).isEqualTo(ISSUED_AT);
+      assertThat(warrant.getOccurredAt()).isEqualTo(APPROVED_AT);
+      assertThat(warrant.getExpiresAt()).isEqualTo(ISSUED_AT.plus(Duration.ofMinutes(15)));
       assertThat(warrant.getConstraints()).containsEntry("max_replicas", "50");
-      assertThat(warrant.getAlgorithm()).isEqualTo(algorithm);
-      assertThat(warrant.getExpiresAt()).isEqualTo(NOW.plus(Duration.ofMinutes(15)));
-      WarrantKey verifierKey = algorithm == SignatureAlgorithm.ED25519 ? key.verifyOnly() : key;
-      var verification = new WarrantVerifier(List.of(verifierKey), CLOCK, Duration.ofSeconds(30)).verify(warrant);
+      var action = new ActionRequest("agent-7", "restart_service", "api-server", "{\"replicas\":25}");
+      var verification = verifierAt(ISSUED_AT.plusSeconds(1), key).verify(warrant.getToken(), "vienna-executor", action);
       assertThat(verification.valid()).as(verification.detail()).isTrue();
+      assertThat(verification.claims().warrantId()).isEqualTo(warrant.getWarrantId());
+      assertThat(warrant.getActionDigest()).isEqualTo(action.digest());
     }
   }
 
   @Test
-  void shouldIssueNoWarrantForADeniedIntentAndAShortOneForT3() {
+  void shouldIssueTheIdenticalWarrantForARedeliveredApproval() {
     try (TopologyTestDriver driver = driver(WarrantKey.generateEd25519("k1"))) {
       var in = driver.createInputTopic(Topics.APPROVED.name(), Serdes.String().serializer(), Topics.APPROVED.valueSerde().serializer());
       var out = driver.createOutputTopic(Topics.WARRANTS.name(), Serdes.String().deserializer(), Topics.WARRANTS.valueSerde().deserializer());
-      ApprovalDecided denied = TestEvents.approved("d", "deploy_production", Tier.T3, ExecutionMode.PASSBACK);
+      ApprovalDecided decided = approved("i-2", Tier.T1, ExecutionMode.DIRECT);
+      in.pipeInput("i-2", decided);
+      in.pipeInput("i-2", decided);
+      List<WarrantIssued> warrants = out.readValuesToList();
+      assertThat(warrants).hasSize(2);
+      assertThat(warrants.get(1)).isEqualTo(warrants.get(0));
+    }
+  }
+
+  @Test
+  void shouldAddressPassbackWarrantsToTheAgentAndCarryTheApprovers() {
+    try (TopologyTestDriver driver = driver(WarrantKey.generateEd25519("k1"))) {
+      var in = driver.createInputTopic(Topics.APPROVED.name(), Serdes.String().serializer(), Topics.APPROVED.valueSerde().serializer());
+      var out = driver.createOutputTopic(Topics.WARRANTS.name(), Serdes.String().deserializer(), Topics.WARRANTS.valueSerde().deserializer());
+      ApprovalDecided decided = approved("t3", Tier.T3, ExecutionMode.PASSBACK);
+      decided.setAutomatic(false);
+      decided.setApprovals(List.of(new Approval("alice", "checked", APPROVED_AT), new Approval("bob", "ok", APPROVED_AT)));
+      in.pipeInput("t3", decided);
+      WarrantIssued warrant = out.readValue();
+      assertThat(warrant.getAudience()).isEqualTo("agent:agent-7");
+      assertThat(warrant.getApprovedBy()).containsExactly("alice", "bob");
+      assertThat(warrant.getExpiresAt()).isEqualTo(ISSUED_AT.plus(Duration.ofMinutes(5)));
+    }
+  }
+
+  @Test
+  void shouldIssueNothingForADeniedIntent() {
+    try (TopologyTestDriver driver = driver(WarrantKey.generateEd25519("k1"))) {
+      var in = driver.createInputTopic(Topics.APPROVED.name(), Serdes.String().serializer(), Topics.APPROVED.valueSerde().serializer());
+      var out = driver.createOutputTopic(Topics.WARRANTS.name(), Serdes.String().deserializer(), Topics.WARRANTS.valueSerde().deserializer());
+      ApprovalDecided denied = approved("d", Tier.T3, ExecutionMode.PASSBACK);
       denied.setOutcome(ApprovalOutcome.DENIED);
       in.pipeInput("d", denied);
-      in.pipeInput("t3", TestEvents.approved("t3", "deploy_production", Tier.T3, ExecutionMode.PASSBACK));
-
-      var warrants = out.readKeyValuesToMap();
-      assertThat(warrants).containsOnlyKeys("t3");
-      assertThat(warrants.get("t3").getExpiresAt()).isEqualTo(NOW.plus(Duration.ofMinutes(5)));
-      assertThat(warrants.get("t3").getMode()).isEqualTo(ExecutionMode.PASSBACK);
+      assertThat(out.isEmpty()).isTrue();
     }
+  }
+
+  @Test
+  void shouldShortenTheLifetimeOnlyWhenThePolicyAsksForLess() {
+    Duration cap = Duration.ofMinutes(10);
+    ApprovalDecided decided = approved("l", Tier.T2, ExecutionMode.PASSBACK);
+    decided.setConstraints(Map.of(WarrantTopology.LIFETIME_CONSTRAINT, "PT2M"));
+    assertThat(WarrantTopology.lifetime(decided, cap)).isEqualTo(Duration.ofMinutes(2));
+    decided.setConstraints(Map.of(WarrantTopology.LIFETIME_CONSTRAINT, "PT1H"));
+    assertThat(WarrantTopology.lifetime(decided, cap)).isEqualTo(cap);
+    decided.setConstraints(Map.of(WarrantTopology.LIFETIME_CONSTRAINT, "soon"));
+    assertThat(WarrantTopology.lifetime(decided, cap)).isEqualTo(cap);
   }
 }

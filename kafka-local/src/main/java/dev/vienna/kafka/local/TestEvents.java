@@ -9,6 +9,11 @@ import dev.vienna.events.IntentTiered;
 import dev.vienna.events.PolicyDecision;
 import dev.vienna.events.SubmissionChannel;
 import dev.vienna.events.Tier;
+import dev.vienna.events.WarrantIssued;
+import dev.vienna.sdk.ActionRequest;
+import dev.vienna.sdk.WarrantClaims;
+import dev.vienna.sdk.WarrantKey;
+import dev.vienna.sdk.WarrantTokens;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -72,6 +77,21 @@ public final class TestEvents {
         .setConstraints(Map.of("max_replicas", "50"))
         .setPolicyVersion("test-policy")
         .build();
+  }
+
+  /** The executor audience the services use by default. */
+  public static final String EXECUTOR_AUDIENCE = "vienna-executor";
+
+  /** A signed warrant for {@code restart_service} on api-gateway, valid for 15 minutes from now. */
+  public static WarrantIssued warrant(String intentId, ExecutionMode mode, WarrantKey key) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    String params = "{\"graceful\":true}";
+    ActionRequest action = new ActionRequest("agent-7", "restart_service", "api-gateway", params);
+    WarrantClaims claims = new WarrantClaims(
+        "vienna", action.agentId(), WarrantTokens.audienceFor(mode, action.agentId(), EXECUTOR_AUDIENCE), "w-" + intentId,
+        now, now, now.plusSeconds(900), intentId, "acme", action.action(), action.resource(), Tier.T1, mode,
+        Map.of(), List.of(), "test-policy", action.digest());
+    return WarrantTokens.issue(claims, params, key);
   }
 
   public static Instant now() {

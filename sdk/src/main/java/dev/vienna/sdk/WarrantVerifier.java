@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -29,23 +30,32 @@ public final class WarrantVerifier {
   /** Algorithms a warrant may use. */
   public static final Set<JWSAlgorithm> ALLOWED = Set.of(JWSAlgorithm.EdDSA, JWSAlgorithm.HS256);
 
-  private final Map<String, WarrantKey> keys;
+  private final KeyResolver keys;
   private final Clock clock;
   private final Duration allowedSkew;
   private final Revocations revocations;
   private final SingleUse singleUse;
 
-  public WarrantVerifier(Collection<WarrantKey> keys, Clock clock, Duration allowedSkew, Revocations revocations, SingleUse singleUse) {
-    this.keys = keys.stream().collect(Collectors.toUnmodifiableMap(WarrantKey::keyId, Function.identity()));
+  public WarrantVerifier(KeyResolver keys, Clock clock, Duration allowedSkew, Revocations revocations, SingleUse singleUse) {
+    this.keys = keys;
     this.clock = clock;
     this.allowedSkew = allowedSkew;
     this.revocations = revocations;
     this.singleUse = singleUse;
   }
 
+  public WarrantVerifier(Collection<WarrantKey> keys, Clock clock, Duration allowedSkew, Revocations revocations, SingleUse singleUse) {
+    this(fixed(keys), clock, allowedSkew, revocations, singleUse);
+  }
+
   /** A verifier without revocation or single-use tracking: for offline checks that consume nothing. */
   public WarrantVerifier(Collection<WarrantKey> keys, Clock clock, Duration allowedSkew) {
-    this(keys, clock, allowedSkew, Revocations.NONE, SingleUse.NOT_TRACKED);
+    this(fixed(keys), clock, allowedSkew, Revocations.NONE, SingleUse.NOT_TRACKED);
+  }
+
+  private static KeyResolver fixed(Collection<WarrantKey> keys) {
+    Map<String, WarrantKey> byId = keys.stream().collect(Collectors.toUnmodifiableMap(WarrantKey::keyId, Function.identity()));
+    return keyId -> Optional.ofNullable(byId.get(keyId));
   }
 
   /**
@@ -77,7 +87,8 @@ public final class WarrantVerifier {
     } catch (ParseException e) {
       return Verification.failed(Reason.MALFORMED, e.getMessage());
     }
-    WarrantKey key = keys.get(jwt.getHeader().getKeyID());
+    String keyId = jwt.getHeader().getKeyID();
+    WarrantKey key = keyId == null ? null : keys.resolve(keyId).orElse(null);
     if (key == null) {
       return Verification.failed(Reason.UNKNOWN_KEY, "unknown kid " + jwt.getHeader().getKeyID());
     }
@@ -133,6 +144,12 @@ public final class WarrantVerifier {
     static Verification failed(Reason reason, String detail) {
       return new Verification(false, reason, detail, null);
     }
+  }
+
+  /** The verification key for a {@code kid}, if known (a key ring, a refreshing JWKS...). */
+  @FunctionalInterface
+  public interface KeyResolver {
+    Optional<WarrantKey> resolve(String keyId);
   }
 
   /** Whether a warrant was revoked. */

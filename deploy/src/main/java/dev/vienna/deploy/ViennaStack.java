@@ -3,7 +3,7 @@ package dev.vienna.deploy;
 import dev.vienna.events.SignatureAlgorithm;
 import dev.vienna.kafka.local.LocalKafka;
 import dev.vienna.sdk.ViennaClient;
-import dev.vienna.sdk.WarrantKey;
+import dev.vienna.sdk.WarrantKeyRing;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,8 +18,8 @@ import java.util.Map;
 /**
  * The whole pipeline on one machine: a real KRaft broker in this JVM with every topic created, and
  * the six packaged services as child JVMs on consecutive ports (intake first), all ready before
- * {@link #start} returns. A fresh warrant key is generated per start and handed to the
- * warrant-service (private half) and executor-service (public half or shared secret).
+ * {@link #start} returns. The warrant key is generated on first start into the data directory's
+ * {@code keys/} and kept; executor-service verifies from warrant-service's JWKS.
  */
 public final class ViennaStack implements AutoCloseable {
 
@@ -30,13 +30,10 @@ public final class ViennaStack implements AutoCloseable {
   private final LocalKafka kafka;
   private final List<ServiceProcess> services;
   private final Path runDir;
-  private final WarrantKey warrantKey;
-
-  private ViennaStack(LocalKafka kafka, List<ServiceProcess> services, Path runDir, WarrantKey warrantKey) {
+  private ViennaStack(LocalKafka kafka, List<ServiceProcess> services, Path runDir) {
     this.kafka = kafka;
     this.services = services;
     this.runDir = runDir;
-    this.warrantKey = warrantKey;
   }
 
   /** How to start the stack. */
@@ -75,9 +72,7 @@ public final class ViennaStack implements AutoCloseable {
     try {
       kafka.createTopics(options.partitions());
       options.log().println("vienna: Kafka (KRaft) listening on " + kafka.bootstrapServers() + ", " + options.partitions() + " partitions per topic");
-      WarrantKey warrantKey = options.algorithm() == SignatureAlgorithm.ED25519
-          ? WarrantKey.generateEd25519("vienna-local-1") : WarrantKey.generateHmac("vienna-local-1");
-      Map<String, String> keyEnvironment = keyEnvironment(warrantKey);
+      Map<String, String> keyEnvironment = keyEnvironment(options, options.basePort() + SERVICES.indexOf("warrant-service"));
       for (int i = 0; i < SERVICES.size(); i++) {
         String name = SERVICES.get(i);
         int port = options.basePort() + i;
@@ -93,7 +88,7 @@ public final class ViennaStack implements AutoCloseable {
         service.awaitReady(http, Duration.ofSeconds(120));
         options.log().println("vienna: " + service.name() + " ready on " + service.uri());
       }
-      return new ViennaStack(kafka, started, runDir, warrantKey);
+      return new ViennaStack(kafka, started, runDir);
     } catch (Exception e) {
       stopAll(started);
       kafka.close();
@@ -101,26 +96,33 @@ public final class ViennaStack implements AutoCloseable {
     }
   }
 
-  /** Secrets go to the children through the environment, never on their command line. */
-  private static Map<String, String> keyEnvironment(WarrantKey key) {
+  /**
+   * The warrant key lives in {@code <data>/keys}, generated on first start and kept across runs.
+   * Executors verify Ed25519 warrants from warrant-service's JWKS; an HMAC secret has no public half,
+   * so for HS256 the executor reads the key directory too.
+   */
+  private static Map<String, String> keyEnvironment(Options options, int warrantPort) {
+    Path keyDir = options.dataDir().toAbsolutePath().resolve("keys");
+    boolean ed25519 = options.algorithm() == SignatureAlgorithm.ED25519;
+    String keyId = ed25519 ? "vienna-local-1" : "vienna-local-hmac-1";
+    WarrantKeyRing.ensure(keyDir, keyId, options.algorithm());
     Map<String, String> env = new HashMap<>();
-    env.put("VIENNA_WARRANT_ALGORITHM", key.algorithm().name());
-    env.put("VIENNA_EXECUTOR_WARRANT_ALGORITHM", key.algorithm().name());
-    env.put("VIENNA_WARRANT_KEY_ID", key.keyId());
-    env.put("VIENNA_EXECUTOR_WARRANT_KEY_ID", key.keyId());
-    if (key.algorithm() == SignatureAlgorithm.ED25519) {
-      env.put("VIENNA_WARRANT_PRIVATE_KEY", key.encodedPrivateOrSecret());
-      env.put("VIENNA_EXECUTOR_WARRANT_PUBLIC_KEY", key.encodedPublicKey());
-    } else {
-      env.put("VIENNA_WARRANT_HMAC_SECRET", key.encodedPrivateOrSecret());
-      env.put("VIENNA_EXECUTOR_WARRANT_HMAC_SECRET", key.encodedPrivateOrSecret());
+    env.put("VIENNA_WARRANT_KEY_DIR", keyDir.toString());
+    env.put("VIENNA_WARRANT_SIGNING_KEY_ID", keyId);
+    env.put("VIENNA_EXECUTOR_JWKS_URL", jwksUri(warrantPort).toString());
+    if (!ed25519) {
+      env.put("VIENNA_EXECUTOR_KEY_DIR", keyDir.toString());
     }
     return env;
   }
 
-  /** The key executors verify this run's warrants with (the public half for Ed25519). */
-  public WarrantKey warrantVerificationKey() {
-    return warrantKey.algorithm() == SignatureAlgorithm.ED25519 ? warrantKey.verifyOnly() : warrantKey;
+  private static URI jwksUri(int warrantPort) {
+    return URI.create("http://localhost:" + warrantPort + "/.well-known/jwks.json");
+  }
+
+  /** Where this run's public warrant keys are published. */
+  public URI jwksUri() {
+    return uriOf("warrant-service").resolve("/.well-known/jwks.json");
   }
 
   public String bootstrapServers() {

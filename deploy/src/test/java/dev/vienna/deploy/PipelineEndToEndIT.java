@@ -11,6 +11,7 @@ import dev.vienna.sdk.ActionRequest;
 import dev.vienna.sdk.AuditChain;
 import dev.vienna.sdk.AuditLogReader;
 import dev.vienna.sdk.ViennaClient;
+import dev.vienna.sdk.WarrantKeyRing;
 import dev.vienna.sdk.WarrantVerifier;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -64,7 +65,7 @@ class PipelineEndToEndIT {
 
   @Test
   @Order(1)
-  void shouldExecuteAT0IntentUnderAVerifiedWarrant() {
+  void shouldExecuteAT0IntentUnderAVerifiedWarrant() throws Exception {
     // given an agent's T0 intent
     String intentId = client.submit(Map.of("agentId", "e2e-agent", "action", "noop", "resource", "e2e", "params", Map.of("check", 1)));
 
@@ -77,7 +78,9 @@ class PipelineEndToEndIT {
     // and the warrant it ran under verifies with the run's public key, for exactly this action
     var warrant = kafka.await(Topics.WARRANTS, r -> r.key().equals(intentId), Duration.ofSeconds(30)).value();
     var action = new ActionRequest("e2e-agent", "noop", "e2e", "{\"check\":1}");
-    var verification = new WarrantVerifier(List.of(stack.warrantVerificationKey()), Clock.systemUTC(), Duration.ofSeconds(30))
+    var published = WarrantKeyRing.fromJwks(HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(stack.jwksUri()).build(), HttpResponse.BodyHandlers.ofString()).body());
+    var verification = new WarrantVerifier(published.keys(), Clock.systemUTC(), Duration.ofSeconds(30))
         .verify(warrant.getToken(), "vienna-executor", action);
     assertThat(verification.valid()).as(verification.detail()).isTrue();
     assertThat(lifecycle.get("warrantId").asText()).isEqualTo(warrant.getWarrantId());

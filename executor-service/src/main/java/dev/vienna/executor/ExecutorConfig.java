@@ -1,9 +1,9 @@
 package dev.vienna.executor;
 
-import dev.vienna.events.SignatureAlgorithm;
-import dev.vienna.sdk.WarrantKey;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -31,28 +31,9 @@ public interface ExecutorConfig {
   /** Action name -> built-in handler name (noop). */
   Map<String, String> handlers();
 
-  /** The key warrants are verified with. */
-  VerificationKey warrant();
+  /** The published verification keys: warrant-service's {@code /.well-known/jwks.json}. */
+  Optional<URI> jwksUrl();
 
-  interface VerificationKey {
-    @WithDefault("ED25519")
-    SignatureAlgorithm algorithm();
-
-    String keyId();
-
-    /** Ed25519 public key, base64url of 32 raw bytes. */
-    Optional<String> publicKey();
-
-    /** HMAC secret, base64url. */
-    Optional<String> hmacSecret();
-
-    default WarrantKey toKey() {
-      return switch (algorithm()) {
-        case ED25519 -> WarrantKey.ed25519FromPublic(keyId(), publicKey().orElseThrow(() ->
-            new IllegalStateException("vienna.executor.warrant.public-key (VIENNA_EXECUTOR_WARRANT_PUBLIC_KEY) is not set")));
-        case HMAC_SHA256 -> WarrantKey.hmac(keyId(), hmacSecret().orElseThrow(() ->
-            new IllegalStateException("vienna.executor.warrant.hmac-secret (VIENNA_EXECUTOR_WARRANT_HMAC_SECRET) is not set")));
-      };
-    }
-  }
+  /** Pinned verification keys: a key directory (HS256 secrets, Ed25519 public keys); checked before the JWKS. */
+  Optional<Path> keyDir();
 }

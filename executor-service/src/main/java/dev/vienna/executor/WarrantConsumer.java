@@ -5,6 +5,8 @@ import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.ExecutionReported;
 import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantIssued;
+import dev.vienna.sdk.JwksKeyResolver;
+import dev.vienna.sdk.WarrantKeyRing;
 import dev.vienna.sdk.WarrantVerifier;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -61,7 +64,7 @@ public class WarrantConsumer {
   void start(@Observes StartupEvent event) {
     Clock clock = Clock.systemUTC();
     WarrantVerifier verifier = new WarrantVerifier(
-        List.of(config.warrant().toKey()), clock, config.clockSkew(), WarrantVerifier.Revocations.NONE, new ConsumedWarrants(clock));
+        verificationKeys(clock), clock, config.clockSkew(), WarrantVerifier.Revocations.NONE, new ConsumedWarrants(clock));
     WarrantExecution execution = new WarrantExecution(verifier, config.audience(), handlersByAction(), config.id(), clock);
     consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
     KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
@@ -69,6 +72,16 @@ public class WarrantConsumer {
     KafkaConsumer<String, byte[]> subscribed = consumer;
     thread = new Thread(() -> run(subscribed, execution, producer), "warrant-consumer");
     thread.start();
+  }
+
+  /** Pinned keys first, then the published JWKS; neither configured is a start-up error. */
+  private WarrantVerifier.KeyResolver verificationKeys(Clock clock) {
+    Optional<WarrantKeyRing> pinned = config.keyDir().map(dir -> WarrantKeyRing.load(dir, null));
+    Optional<JwksKeyResolver> published = config.jwksUrl().map(url -> new JwksKeyResolver(url, Duration.ofSeconds(5), Duration.ofMinutes(5), clock));
+    if (pinned.isEmpty() && published.isEmpty()) {
+      throw new IllegalStateException("set vienna.executor.jwks-url or vienna.executor.key-dir: warrants cannot be verified without keys");
+    }
+    return keyId -> pinned.flatMap(ring -> ring.resolve(keyId)).or(() -> published.flatMap(jwks -> jwks.resolve(keyId)));
   }
 
   private Map<String, Handler> handlersByAction() {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class ExecutorServiceTest {
 
   /** The %test signing key whose public half the service is configured with. */
-  private static final WarrantKey SIGNER = WarrantKey.ed25519FromPrivate("vienna-local-1", "vI1C1IlrklsUTNYbmndUOeh1QWVg63gKy27qWefafsg");
+  private static final WarrantKey SIGNER = WarrantKey.ed25519FromPrivate("vienna-test-1", "vI1C1IlrklsUTNYbmndUOeh1QWVg63gKy27qWefafsg");
 
   private final KafkaProbe kafka = new KafkaProbe(KafkaBrokerResource.broker().bootstrapServers());
 
@@ -48,7 +48,7 @@ class ExecutorServiceTest {
   @Test
   void shouldRejectAWarrantSignedWithAnotherKey() {
     String intentId = UUID.randomUUID().toString();
-    kafka.send(Topics.WARRANTS, intentId, warrant(intentId, ExecutionMode.DIRECT, WarrantKey.generateEd25519("vienna-local-1")));
+    kafka.send(Topics.WARRANTS, intentId, warrant(intentId, ExecutionMode.DIRECT, WarrantKey.generateEd25519("vienna-test-1")));
     var execution = kafka.await(Topics.EXECUTIONS, r -> r.key().equals(intentId), Duration.ofSeconds(60)).value();
     assertThat(execution.getStatus()).isEqualTo(ExecutionStatus.REJECTED);
     assertThat(execution.getError()).startsWith("BAD_SIGNATURE");

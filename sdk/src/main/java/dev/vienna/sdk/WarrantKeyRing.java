@@ -81,6 +81,17 @@ public final class WarrantKeyRing implements WarrantVerifier.KeyResolver {
     return key;
   }
 
+  /** The key {@code keyId} of {@code dir}, generated there first if the directory has none by that id. */
+  public static WarrantKey ensure(Path dir, String keyId, SignatureAlgorithm algorithm) {
+    if (Files.isDirectory(dir)) {
+      Optional<WarrantKey> existing = load(dir, null).resolve(keyId).filter(WarrantKey::canSign);
+      if (existing.isPresent()) {
+        return existing.get();
+      }
+    }
+    return generate(dir, keyId, algorithm);
+  }
+
   /** Verify-only keys from a JWKS document: its Ed25519 (OKP) keys; anything else is ignored. */
   public static WarrantKeyRing fromJwks(String json) throws ParseException {
     List<WarrantKey> keys = new ArrayList<>();

@@ -9,8 +9,8 @@ import org.apache.kafka.streams.Topology;
 public class TopologyProducer {
 
   @Produces
-  public Topology topology(WarrantConfig config) {
+  public Topology topology(WarrantConfig config, WarrantKeys keys) {
     return WarrantTopology.buildTopology(
-        new WarrantTopology.Issuer(config.signingKey(), config.issuer(), config.executorAudience(), config.lifetime()::of));
+        new WarrantTopology.Issuer(keys::signingKeyFor, config.issuer(), config.executorAudience(), config.lifetime()::of));
   }
 }

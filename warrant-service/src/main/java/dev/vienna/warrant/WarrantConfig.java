@@ -1,10 +1,9 @@
 package dev.vienna.warrant;
 
-import dev.vienna.events.SignatureAlgorithm;
 import dev.vienna.events.Tier;
-import dev.vienna.sdk.WarrantKey;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -12,12 +11,17 @@ import java.util.Optional;
 @ConfigMapping(prefix = "vienna.warrant")
 public interface WarrantConfig {
 
-  /** ED25519 or HMAC_SHA256. */
-  @WithDefault("ED25519")
-  SignatureAlgorithm algorithm();
+  /** The key directory: {@code <kid>.ed25519}, {@code <kid>.ed25519.pub}, {@code <kid>.hs256} files. */
+  Path keyDir();
 
-  /** The id verifiers look the key up by ({@code kid}). */
-  String keyId();
+  /** The key that signs warrants ({@code kid}); it must have its private half in the key directory. */
+  String signingKeyId();
+
+  /**
+   * A different key for DIRECT warrants, e.g. an HS256 key shared only with executor-service, while
+   * PASSBACK warrants stay Ed25519 for agents who verify from the JWKS. Default: the signing key.
+   */
+  Optional<String> directSigningKeyId();
 
   /** The warrants' {@code iss}. */
   @WithDefault("vienna")
@@ -26,12 +30,6 @@ public interface WarrantConfig {
   /** The {@code aud} of DIRECT warrants: executor-service's (PASSBACK warrants name their agent). */
   @WithDefault("vienna-executor")
   String executorAudience();
-
-  /** Ed25519 private key, base64url of 32 raw bytes (algorithm ED25519). */
-  Optional<String> privateKey();
-
-  /** HMAC secret, base64url of at least 32 bytes (algorithm HMAC_SHA256). */
-  Optional<String> hmacSecret();
 
   /** Longest warrant lifetime per tier (a policy constraint may ask for less, never more). */
   Lifetimes lifetime();
@@ -57,15 +55,5 @@ public interface WarrantConfig {
         case T3 -> t3();
       };
     }
-  }
-
-  /** The signing key, or a start-up error that names the missing setting. */
-  default WarrantKey signingKey() {
-    return switch (algorithm()) {
-      case ED25519 -> WarrantKey.ed25519FromPrivate(keyId(), privateKey().orElseThrow(() ->
-          new IllegalStateException("vienna.warrant.private-key (VIENNA_WARRANT_PRIVATE_KEY) is not set: warrants cannot be signed")));
-      case HMAC_SHA256 -> WarrantKey.hmac(keyId(), hmacSecret().orElseThrow(() ->
-          new IllegalStateException("vienna.warrant.hmac-secret (VIENNA_WARRANT_HMAC_SECRET) is not set: warrants cannot be signed")));
-    };
   }
 }

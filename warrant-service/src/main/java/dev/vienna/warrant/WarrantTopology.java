@@ -2,6 +2,7 @@ package dev.vienna.warrant;
 
 import dev.vienna.events.ApprovalDecided;
 import dev.vienna.events.ApprovalOutcome;
+import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.Tier;
 import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantIssued;
@@ -34,8 +35,8 @@ public final class WarrantTopology {
   /** A policy constraint that shortens the warrant's lifetime (ISO-8601 duration, e.g. PT2M). */
   public static final String LIFETIME_CONSTRAINT = "warrant_lifetime";
 
-  /** What a warrant is issued with: the signing key, issuer, executor audience and lifetime caps. */
-  public record Issuer(WarrantKey key, String issuer, String executorAudience, Function<Tier, Duration> maxLifetime) {}
+  /** What a warrant is issued with: the signing key per mode, issuer, executor audience and lifetime caps. */
+  public record Issuer(Function<ExecutionMode, WarrantKey> keyFor, String issuer, String executorAudience, Function<Tier, Duration> maxLifetime) {}
 
   public static Topology buildTopology(Issuer issuer) {
     StreamsBuilder builder = new StreamsBuilder();
@@ -71,7 +72,7 @@ public final class WarrantTopology {
             .toList(),
         decided.getPolicyVersion(),
         action.digest());
-    WarrantIssued warrant = WarrantTokens.issue(claims, intent.getParamsJson(), issuer.key());
+    WarrantIssued warrant = WarrantTokens.issue(claims, intent.getParamsJson(), issuer.keyFor().apply(decided.getMode()));
     // the event keeps the approval's exact time, so timelines order it after the approval
     warrant.setOccurredAt(decided.getOccurredAt());
     return warrant;

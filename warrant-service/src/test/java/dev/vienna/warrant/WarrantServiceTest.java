@@ -1,5 +1,6 @@
 package dev.vienna.warrant;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vienna.events.ExecutionMode;
@@ -9,7 +10,7 @@ import dev.vienna.kafka.local.KafkaBrokerResource;
 import dev.vienna.kafka.local.KafkaProbe;
 import dev.vienna.kafka.local.TestEvents;
 import dev.vienna.sdk.ActionRequest;
-import dev.vienna.sdk.WarrantKey;
+import dev.vienna.sdk.WarrantKeyRing;
 import dev.vienna.sdk.WarrantVerifier;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,22 +24,32 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(KafkaBrokerResource.class)
 class WarrantServiceTest {
 
-  /** The public half of the %test signing key in application.properties. */
-  private static final WarrantKey TEST_PUBLIC_KEY = WarrantKey.ed25519FromPublic("vienna-local-1", "RDMXg9VmEQhyThAypGJuhehJCGjArEIiud7F3eTwawk");
 
   private final KafkaProbe kafka = new KafkaProbe(KafkaBrokerResource.broker().bootstrapServers());
 
   @Test
-  void shouldPublishAWarrantThatVerifiesWithThePublicKeyOnly() {
+  void shouldPublishThePublicKeysButNoPrivateMaterial() {
+    given().get("/.well-known/jwks.json").then().statusCode(200)
+        .contentType("application/jwk-set+json")
+        .body("keys.kid", org.hamcrest.Matchers.contains("vienna-test-1"))
+        .body("keys[0].kty", org.hamcrest.Matchers.equalTo("OKP"))
+        .body("keys[0].crv", org.hamcrest.Matchers.equalTo("Ed25519"))
+        .body("keys[0].d", org.hamcrest.Matchers.nullValue());
+  }
+
+  @Test
+  void shouldPublishAWarrantThatVerifiesWithThePublicKeyOnly() throws Exception {
     String intentId = UUID.randomUUID().toString();
     kafka.send(Topics.APPROVED, intentId, TestEvents.approved(intentId, "noop", Tier.T0, ExecutionMode.DIRECT));
 
     var warrant = kafka.await(Topics.WARRANTS, r -> r.key().equals(intentId), Duration.ofSeconds(60)).value();
     var action = new ActionRequest(warrant.getAgentId(), warrant.getAction(), warrant.getResource(), warrant.getParamsJson());
-    var verification = new WarrantVerifier(List.of(TEST_PUBLIC_KEY), Clock.systemUTC(), Duration.ofSeconds(30))
+    // verified with nothing but what the service publishes
+    String jwks = given().get("/.well-known/jwks.json").then().statusCode(200).extract().asString();
+    var verification = new WarrantVerifier(WarrantKeyRing.fromJwks(jwks).keys(), Clock.systemUTC(), Duration.ofSeconds(30))
         .verify(warrant.getToken(), "vienna-executor", action);
     assertThat(verification.valid()).as(verification.detail()).isTrue();
-    assertThat(warrant.getKeyId()).isEqualTo("vienna-local-1");
+    assertThat(warrant.getKeyId()).isEqualTo("vienna-test-1");
     assertThat(warrant.getParamsJson()).isEqualTo("{\"replicas\":25}");
     assertThat(Duration.between(warrant.getIssuedAt(), warrant.getExpiresAt())).isEqualTo(Duration.ofMinutes(15));
   }

@@ -37,7 +37,7 @@ class WarrantTopologyTest {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "warrant-test");
     return new TopologyTestDriver(WarrantTopology.buildTopology(new WarrantTopology.Issuer(
-        key, "vienna", "vienna-executor", tier -> tier == Tier.T3 ? Duration.ofMinutes(5) : Duration.ofMinutes(15))), props);
+        mode -> key, "vienna", "vienna-executor", tier -> tier == Tier.T3 ? Duration.ofMinutes(5) : Duration.ofMinutes(15))), props);
   }
 
   private static ApprovalDecided approved(String intentId, Tier tier, ExecutionMode mode) {
@@ -104,6 +104,15 @@ class WarrantTopologyTest {
       assertThat(warrant.getApprovedBy()).containsExactly("alice", "bob");
       assertThat(warrant.getExpiresAt()).isEqualTo(ISSUED_AT.plus(Duration.ofMinutes(5)));
     }
+  }
+
+  @Test
+  void shouldSignEachModeWithItsOwnKey() {
+    WarrantKey hmac = WarrantKey.generateHmac("direct-hs");
+    WarrantKey ed = WarrantKey.generateEd25519("passback-ed");
+    var issuer = new WarrantTopology.Issuer(mode -> mode == ExecutionMode.DIRECT ? hmac : ed, "vienna", "vienna-executor", tier -> Duration.ofMinutes(5));
+    assertThat(WarrantTopology.issue(approved("a", Tier.T1, ExecutionMode.DIRECT), issuer).getAlgorithm()).isEqualTo(SignatureAlgorithm.HMAC_SHA256);
+    assertThat(WarrantTopology.issue(approved("b", Tier.T3, ExecutionMode.PASSBACK), issuer).getKeyId()).isEqualTo("passback-ed");
   }
 
   @Test

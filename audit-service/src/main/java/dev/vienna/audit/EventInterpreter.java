@@ -14,7 +14,9 @@ import dev.vienna.events.IntentTiered;
 import dev.vienna.events.PolicyDecision;
 import dev.vienna.events.Topic;
 import dev.vienna.events.Topics;
+import dev.vienna.events.RevocationScope;
 import dev.vienna.events.WarrantIssued;
+import dev.vienna.events.WarrantRevoked;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Function;
@@ -34,14 +36,19 @@ final class EventInterpreter {
           Topics.APPROVAL_VOTES.name(), decoding(Topics.APPROVAL_VOTES, EventInterpreter::vote),
           Topics.APPROVED.name(), decoding(Topics.APPROVED, EventInterpreter::decided),
           Topics.WARRANTS.name(), decoding(Topics.WARRANTS, EventInterpreter::warrant),
+          Topics.WARRANT_REVOCATIONS.name(), decoding(Topics.WARRANT_REVOCATIONS, EventInterpreter::revocation),
           Topics.EXECUTIONS.name(), decoding(Topics.EXECUTIONS, EventInterpreter::execution));
 
   Observation interpret(String topic, byte[] value, Headers headers, Instant recordTime) {
     if (topic.equals(Topics.DEAD_LETTER.name())) {
       return deadLetter(headers, recordTime);
     }
+    var reading = byTopic.get(topic);
+    if (reading == null) {
+      return Observation.of(null, null, null, "Unrecognized", recordTime, "record on " + topic + ", a topic this audit version does not know", null);
+    }
     try {
-      return byTopic.get(topic).apply(value);
+      return reading.apply(value);
     } catch (RuntimeException e) {
       return Observation.of(null, null, null, "Undecodable", recordTime, "undecodable record on " + topic + ": " + e.getMessage(), null);
     }
@@ -96,6 +103,14 @@ final class EventInterpreter {
             "warrant " + e.getWarrantId() + " for " + e.getAudience() + ", " + e.getAlgorithm() + " key " + e.getKeyId()
                 + ", valid " + e.getIssuedAt() + " to " + e.getExpiresAt(), IntentState.WARRANTED)
         .withWarrant(e.getWarrantId(), e.getToken());
+  }
+
+  private static Observation revocation(WarrantRevoked e) {
+    String what = e.getScope() == RevocationScope.WARRANT
+        ? "warrant " + e.getWarrantId() + " revoked"
+        : "kill switch: every warrant of agent " + e.getAgentId() + " issued up to " + e.getRevokedBefore() + " revoked";
+    return Observation.of(e.getIntentId().isEmpty() ? null : e.getIntentId(), e.getTenantId(), e.getEventId(), "WarrantRevoked",
+        e.getOccurredAt(), what + " by " + e.getRevokedBy() + ": " + e.getReason(), null);
   }
 
   private static Observation execution(ExecutionReported e) {

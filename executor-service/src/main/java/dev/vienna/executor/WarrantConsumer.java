@@ -6,6 +6,8 @@ import dev.vienna.events.ExecutionReported;
 import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.sdk.JwksKeyResolver;
+import dev.vienna.sdk.RevocationList;
+import dev.vienna.sdk.RevocationListener;
 import dev.vienna.sdk.WarrantKeyRing;
 import dev.vienna.sdk.WarrantVerifier;
 import io.quarkus.runtime.ShutdownEvent;
@@ -44,7 +46,8 @@ import org.jboss.logging.Logger;
  * result to {@code executions}; PASSBACK warrants belong to their agents and are skipped.
  * Undecodable records go to {@code dead-letter} with the reason. Offsets are committed only after
  * every result of a batch was acknowledged, so no result is lost on a crash; a warrant id is
- * claimed before it runs, so a replay is refused (in memory for now: a restart forgets the claims).
+ * claimed before it runs, so a replay is refused (in memory for now: a restart forgets the claims);
+ * revocations on {@code warrant-revocations} are followed and refused within a second.
  */
 @ApplicationScoped
 public class WarrantConsumer {
@@ -59,12 +62,14 @@ public class WarrantConsumer {
   private final AtomicBoolean running = new AtomicBoolean();
   private volatile boolean assigned;
   private volatile KafkaConsumer<String, byte[]> consumer;
+  private RevocationListener revocationListener;
   private Thread thread;
 
   void start(@Observes StartupEvent event) {
     Clock clock = Clock.systemUTC();
+    revocationListener = new RevocationListener(kafka);
     WarrantVerifier verifier = new WarrantVerifier(
-        verificationKeys(clock), clock, config.clockSkew(), WarrantVerifier.Revocations.NONE, new ConsumedWarrants(clock));
+        verificationKeys(clock), clock, config.clockSkew(), revocationListener.revocations(), new ConsumedWarrants(clock));
     WarrantExecution execution = new WarrantExecution(verifier, config.audience(), handlersByAction(), config.id(), clock);
     consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
     KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
@@ -170,11 +175,17 @@ public class WarrantConsumer {
     return running.get() && assigned;
   }
 
+  /** The revocations this executor follows on {@code warrant-revocations}. */
+  RevocationList revocations() {
+    return revocationListener.revocations();
+  }
+
   void stop(@Observes ShutdownEvent event) throws InterruptedException {
     if (running.compareAndSet(true, false)) {
       consumer.wakeup();
       thread.join(Duration.ofSeconds(10).toMillis());
     }
+    revocationListener.close();
   }
 
   private Map<String, Object> consumerConfig() {

@@ -89,4 +89,25 @@ class ExecutorServiceTest {
     Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP")));
   }
+
+  @jakarta.inject.Inject WarrantConsumer consumer;
+
+  @Test
+  void shouldRefuseAWarrantRevokedByTheKillSwitchWithinASecond() throws Exception {
+    String intentId = UUID.randomUUID().toString();
+    WarrantIssued warrant = TestEvents.warrant(intentId, ExecutionMode.DIRECT, SIGNER, "compromised-agent");
+    var claims = dev.vienna.sdk.WarrantTokens.readUnverified(warrant.getToken());
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    kafka.send(Topics.WARRANT_REVOCATIONS, "agent:" + warrant.getAgentId(), dev.vienna.events.WarrantRevoked.newBuilder()
+        .setEventId(UUID.randomUUID().toString()).setTenantId("acme").setOccurredAt(now)
+        .setScope(dev.vienna.events.RevocationScope.AGENT).setAgentId(warrant.getAgentId()).setRevokedBefore(now)
+        .setRevokedBy("alice").setReason("compromised").build());
+    Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+        .until(() -> consumer.revocations().isRevoked(claims));
+
+    kafka.send(Topics.WARRANTS, intentId, warrant);
+    var execution = kafka.await(Topics.EXECUTIONS, r -> r.key().equals(intentId), Duration.ofSeconds(60)).value();
+    assertThat(execution.getStatus()).isEqualTo(ExecutionStatus.REJECTED);
+    assertThat(execution.getError()).startsWith("REVOKED");
+  }
 }

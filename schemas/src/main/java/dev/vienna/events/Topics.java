@@ -39,6 +39,13 @@ public final class Topics {
   public static final Topic<WarrantIssued> WARRANTS =
       new Topic<>("warrants", WarrantIssued.class, EVENTS);
 
+  /**
+   * Warrant revocations (warrant-service REST -> every verifier). Compacted and keyed by what is
+   * revoked ({@code warrant:<id>} or {@code agent:<id>}), not by intentId: verifiers read it whole.
+   */
+  public static final Topic<WarrantRevoked> WARRANT_REVOCATIONS =
+      new Topic<>("warrant-revocations", WarrantRevoked.class, Map.of("cleanup.policy", "compact", "retention.ms", "-1"));
+
   /** Execution results (executor-service and passback agents -> audit-service). */
   public static final Topic<ExecutionReported> EXECUTIONS =
       new Topic<>("executions", ExecutionReported.class, EVENTS);
@@ -66,7 +73,7 @@ public final class Topics {
   /** Every topic, for the broker set-up and for audit-service, which reads them all. */
   public static List<Topic<?>> all() {
     return List.of(
-        INTENT_SUBMISSIONS, INTENTS, TIERED, APPROVAL_VOTES, APPROVED, WARRANTS, EXECUTIONS, AUDIT, DEAD_LETTER);
+        INTENT_SUBMISSIONS, INTENTS, TIERED, APPROVAL_VOTES, APPROVED, WARRANTS, WARRANT_REVOCATIONS, EXECUTIONS, AUDIT, DEAD_LETTER);
   }
 
   private Topics() {}

@@ -13,6 +13,7 @@ final class EventTypes {
           ApprovalVoteCast.class,
           ApprovalDecided.class,
           WarrantIssued.class,
+          WarrantRevoked.class,
           ExecutionReported.class,
           AuditRecord.class,
           IntentLifecycle.class);

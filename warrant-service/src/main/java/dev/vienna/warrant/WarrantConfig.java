@@ -31,6 +31,10 @@ public interface WarrantConfig {
   @WithDefault("vienna-executor")
   String executorAudience();
 
+  /** Allowed clock difference when {@code POST /v1/warrants/verify} checks a validity window. */
+  @WithDefault("30s")
+  Duration clockSkew();
+
   /** Longest warrant lifetime per tier (a policy constraint may ask for less, never more). */
   Lifetimes lifetime();
 

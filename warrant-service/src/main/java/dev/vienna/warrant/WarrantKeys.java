@@ -3,6 +3,7 @@ package dev.vienna.warrant;
 import dev.vienna.events.ExecutionMode;
 import dev.vienna.sdk.WarrantKey;
 import dev.vienna.sdk.WarrantKeyRing;
+import dev.vienna.sdk.WarrantVerifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -21,6 +22,11 @@ public class WarrantKeys {
 
   public WarrantKey signingKeyFor(ExecutionMode mode) {
     return mode == ExecutionMode.DIRECT ? directKey : ring.signingKey();
+  }
+
+  /** Every key of the ring, for verification. */
+  public WarrantVerifier.KeyResolver resolver() {
+    return ring;
   }
 
   public String publicJwks() {

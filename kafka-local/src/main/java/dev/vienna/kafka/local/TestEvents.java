@@ -84,9 +84,14 @@ public final class TestEvents {
 
   /** A signed warrant for {@code restart_service} on api-gateway, valid for 15 minutes from now. */
   public static WarrantIssued warrant(String intentId, ExecutionMode mode, WarrantKey key) {
+    return warrant(intentId, mode, key, "agent-7");
+  }
+
+  /** The same for another agent (kill-switch tests revoke a whole agent). */
+  public static WarrantIssued warrant(String intentId, ExecutionMode mode, WarrantKey key, String agentId) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     String params = "{\"graceful\":true}";
-    ActionRequest action = new ActionRequest("agent-7", "restart_service", "api-gateway", params);
+    ActionRequest action = new ActionRequest(agentId, "restart_service", "api-gateway", params);
     WarrantClaims claims = new WarrantClaims(
         "vienna", action.agentId(), WarrantTokens.audienceFor(mode, action.agentId(), EXECUTOR_AUDIENCE), "w-" + intentId,
         now, now, now.plusSeconds(900), intentId, "acme", action.action(), action.resource(), Tier.T1, mode,

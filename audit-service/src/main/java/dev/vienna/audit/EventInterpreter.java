@@ -15,6 +15,7 @@ import dev.vienna.events.PolicyDecision;
 import dev.vienna.events.Topic;
 import dev.vienna.events.Topics;
 import dev.vienna.events.RevocationScope;
+import dev.vienna.events.WarrantClaimed;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.events.WarrantRevoked;
 import java.time.Instant;
@@ -37,6 +38,7 @@ final class EventInterpreter {
           Topics.APPROVED.name(), decoding(Topics.APPROVED, EventInterpreter::decided),
           Topics.WARRANTS.name(), decoding(Topics.WARRANTS, EventInterpreter::warrant),
           Topics.WARRANT_REVOCATIONS.name(), decoding(Topics.WARRANT_REVOCATIONS, EventInterpreter::revocation),
+          Topics.WARRANT_CLAIMS.name(), decoding(Topics.WARRANT_CLAIMS, EventInterpreter::claim),
           Topics.EXECUTIONS.name(), decoding(Topics.EXECUTIONS, EventInterpreter::execution));
 
   Observation interpret(String topic, byte[] value, Headers headers, Instant recordTime) {
@@ -111,6 +113,11 @@ final class EventInterpreter {
         : "kill switch: every warrant of agent " + e.getAgentId() + " issued up to " + e.getRevokedBefore() + " revoked";
     return Observation.of(e.getIntentId().isEmpty() ? null : e.getIntentId(), e.getTenantId(), e.getEventId(), "WarrantRevoked",
         e.getOccurredAt(), what + " by " + e.getRevokedBy() + ": " + e.getReason(), null);
+  }
+
+  private static Observation claim(WarrantClaimed e) {
+    return Observation.of(e.getIntentId(), e.getTenantId(), e.getEventId(), "WarrantClaimed", e.getOccurredAt(),
+        "warrant " + e.getWarrantId() + " claimed for execution by " + e.getExecutorId(), null);
   }
 
   private static Observation execution(ExecutionReported e) {

@@ -3,6 +3,8 @@ package dev.vienna.deploy;
 import dev.vienna.events.SignatureAlgorithm;
 import dev.vienna.sdk.AuditChain;
 import dev.vienna.sdk.AuditLogReader;
+import dev.vienna.sdk.WarrantKey;
+import dev.vienna.sdk.WarrantKeyRing;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The {@code ./vienna} command: {@code up} runs the local stack until Ctrl-C, {@code demo} runs it,
  * shows one intent per tier and stops, {@code bench} measures it, {@code audit verify} replays and
- * verifies an audit log.
+ * verifies an audit log, {@code keys generate} adds a warrant key to a key directory.
  */
 public final class ViennaCli {
 
@@ -22,6 +24,7 @@ public final class ViennaCli {
              ./vienna demo [--algorithm ED25519|HMAC_SHA256]
              ./vienna bench [--intents N] [--concurrency C] [--algorithm ED25519|HMAC_SHA256]
              ./vienna audit verify --bootstrap HOST:PORT
+             ./vienna keys generate DIR KEY_ID [--algorithm ED25519|HMAC_SHA256]
       """;
 
   public static void main(String[] args) throws Exception {
@@ -65,6 +68,20 @@ public final class ViennaCli {
         report.breaks().forEach(b -> out.printf("audit: chain %d broken at %s (sequence %d): %s%n", b.chain(), b.recordId(), b.sequence(), b.problem()));
         out.println(report.intact() ? "audit: chain intact" : "audit: CHAIN BROKEN");
         return report.intact() ? 0 : 1;
+      }
+      case "keys" -> {
+        if (args.size() < 4 || !args.get(1).equals("generate")) {
+          out.print(USAGE);
+          return 2;
+        }
+        Path dir = Path.of(args.get(2));
+        if (WarrantKeyRing.load(java.nio.file.Files.isDirectory(dir) ? dir : java.nio.file.Files.createDirectories(dir), null).resolve(args.get(3)).isPresent()) {
+          out.println("keys: " + dir + " already has a key " + args.get(3));
+          return 1;
+        }
+        WarrantKey key = WarrantKeyRing.generate(dir, args.get(3), options.algorithm());
+        out.println("keys: generated " + key + " in " + dir);
+        return 0;
       }
       default -> {
         out.print(USAGE);

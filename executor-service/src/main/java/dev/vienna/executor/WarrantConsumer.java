@@ -46,7 +46,8 @@ import org.jboss.logging.Logger;
  * result to {@code executions}; PASSBACK warrants belong to their agents and are skipped.
  * Undecodable records go to {@code dead-letter} with the reason. Offsets are committed only after
  * every result of a batch was acknowledged, so no result is lost on a crash; a warrant id is
- * claimed before it runs, so a replay is refused (in memory for now: a restart forgets the claims);
+ * durably claimed on {@code warrant-claims} before it runs, so a replay is refused, across restarts
+ * too (at most once: a crash between claim and report leaves the warrant unrun, never run twice);
  * revocations on {@code warrant-revocations} are followed and refused within a second.
  */
 @ApplicationScoped
@@ -63,13 +64,15 @@ public class WarrantConsumer {
   private volatile boolean assigned;
   private volatile KafkaConsumer<String, byte[]> consumer;
   private RevocationListener revocationListener;
+  private ConsumedWarrants ledger;
   private Thread thread;
 
   void start(@Observes StartupEvent event) {
     Clock clock = Clock.systemUTC();
     revocationListener = new RevocationListener(kafka);
+    ledger = ConsumedWarrants.load(kafka, config.id(), clock);
     WarrantVerifier verifier = new WarrantVerifier(
-        verificationKeys(clock), clock, config.clockSkew(), revocationListener.revocations(), new ConsumedWarrants(clock));
+        verificationKeys(clock), clock, config.clockSkew(), revocationListener.revocations(), ledger);
     WarrantExecution execution = new WarrantExecution(verifier, config.audience(), handlersByAction(), config.id(), clock);
     consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
     KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
@@ -115,6 +118,7 @@ public class WarrantConsumer {
           continue;
         }
         List<Future<RecordMetadata>> sent = new ArrayList<>();
+        List<WarrantExecution.Admitted> admitted = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
           WarrantIssued warrant;
           try {
@@ -123,10 +127,14 @@ public class WarrantConsumer {
             sent.add(producer.send(deadLetter(record, e.getMessage())));
             continue;
           }
-          if (warrant.getMode() != ExecutionMode.DIRECT) {
-            continue;
+          if (warrant.getMode() == ExecutionMode.DIRECT) {
+            admitted.add(execution.admit(warrant));
           }
-          ExecutionReported result = execution.execute(warrant);
+        }
+        // every claim of the batch is durable before any of its actions runs
+        ledger.awaitClaims();
+        for (WarrantExecution.Admitted warrant : admitted) {
+          ExecutionReported result = warrant.run();
           sent.add(producer.send(new ProducerRecord<>(
               Topics.EXECUTIONS.name(), result.getIntentId(), executions.serializer().serialize(Topics.EXECUTIONS.name(), result))));
         }
@@ -186,6 +194,7 @@ public class WarrantConsumer {
       thread.join(Duration.ofSeconds(10).toMillis());
     }
     revocationListener.close();
+    ledger.close();
   }
 
   private Map<String, Object> consumerConfig() {

@@ -34,22 +34,43 @@ public final class WarrantExecution {
     this.clock = clock;
   }
 
+  /** Verifies and runs in one step: for callers whose single-use ledger needs no acknowledgement wait. */
   public ExecutionReported execute(WarrantIssued warrant) {
+    return admit(warrant).run();
+  }
+
+  /**
+   * Every check, including the single-use claim, without running anything: the result either is a
+   * rejection report or runs the action when asked. Callers with a durable ledger admit a whole
+   * batch, wait for the claims' acknowledgement, then run.
+   */
+  public Admitted admit(WarrantIssued warrant) {
     Instant started = now();
     var action = new ActionRequest(warrant.getAgentId(), warrant.getAction(), warrant.getResource(), warrant.getParamsJson());
     var verification = verifier.verify(warrant.getToken(), audience, action);
     if (!verification.valid()) {
-      return report(warrant, ExecutionStatus.REJECTED, "none", started, null, verification.reason() + ": " + verification.detail());
+      ExecutionReported rejected = report(warrant, ExecutionStatus.REJECTED, "none", started, null, verification.reason() + ": " + verification.detail());
+      return () -> rejected;
     }
     Handler handler = handlerByAction.get(warrant.getAction());
     if (handler == null) {
-      return report(warrant, ExecutionStatus.REJECTED, "none", started, null, "no built-in handler for action '" + warrant.getAction() + "'");
+      ExecutionReported rejected = report(warrant, ExecutionStatus.REJECTED, "none", started, null, "no built-in handler for action '" + warrant.getAction() + "'");
+      return () -> rejected;
     }
-    try {
-      return report(warrant, ExecutionStatus.SUCCEEDED, handler.name(), started, handler.run(warrant), null);
-    } catch (Exception e) {
-      return report(warrant, ExecutionStatus.FAILED, handler.name(), started, null, e.getClass().getSimpleName() + ": " + e.getMessage());
-    }
+    return () -> {
+      Instant running = now();
+      try {
+        return report(warrant, ExecutionStatus.SUCCEEDED, handler.name(), running, handler.run(warrant), null);
+      } catch (Exception e) {
+        return report(warrant, ExecutionStatus.FAILED, handler.name(), running, null, e.getClass().getSimpleName() + ": " + e.getMessage());
+      }
+    };
+  }
+
+  /** A warrant past every check (or rejected): {@link #run} runs its action, or reports the rejection. */
+  @FunctionalInterface
+  public interface Admitted {
+    ExecutionReported run();
   }
 
   private ExecutionReported report(WarrantIssued warrant, ExecutionStatus status, String handler, Instant started, String output, String error) {

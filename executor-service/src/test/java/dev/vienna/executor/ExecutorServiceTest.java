@@ -110,4 +110,26 @@ class ExecutorServiceTest {
     assertThat(execution.getStatus()).isEqualTo(ExecutionStatus.REJECTED);
     assertThat(execution.getError()).startsWith("REVOKED");
   }
+
+  @jakarta.inject.Inject @io.smallrye.common.annotation.Identifier("default-kafka-broker") java.util.Map<String, Object> kafkaConfig;
+
+  @Test
+  void shouldRefuseAWarrantClaimedBeforeARestart() throws Exception {
+    // given a warrant the running executor has executed
+    String intentId = UUID.randomUUID().toString();
+    WarrantIssued warrant = warrant(intentId, ExecutionMode.DIRECT, SIGNER);
+    kafka.send(Topics.WARRANTS, intentId, warrant);
+    assertThat(kafka.await(Topics.EXECUTIONS, r -> r.key().equals(intentId), Duration.ofSeconds(60)).value().getStatus())
+        .isEqualTo(ExecutionStatus.SUCCEEDED);
+    var claimRecord = kafka.await(Topics.WARRANT_CLAIMS, r -> r.key().equals(warrant.getWarrantId()), Duration.ofSeconds(10));
+    assertThat(claimRecord.value().getExecutorId()).isEqualTo("executor-service");
+
+    // when an executor starts afresh (a restart) and loads the ledger
+    try (ConsumedWarrants restarted = ConsumedWarrants.load(kafkaConfig, "executor-after-restart", java.time.Clock.systemUTC())) {
+      // then the warrant cannot be claimed again, while a new one can
+      assertThat(restarted.claim(dev.vienna.sdk.WarrantTokens.readUnverified(warrant.getToken()))).isFalse();
+      WarrantIssued fresh = warrant(UUID.randomUUID().toString(), ExecutionMode.DIRECT, SIGNER);
+      assertThat(restarted.claim(dev.vienna.sdk.WarrantTokens.readUnverified(fresh.getToken()))).isTrue();
+    }
+  }
 }

@@ -34,7 +34,9 @@ class WarrantExecutionTest {
 
   private WarrantExecution executionAt(Instant now, Map<String, Handler> handlers) {
     Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-    var verifier = new WarrantVerifier(List.of(KEY.verifyOnly()), clock, Duration.ofSeconds(30), WarrantVerifier.Revocations.NONE, new ConsumedWarrants(clock));
+    java.util.Set<String> claimed = new java.util.HashSet<>();
+    var verifier = new WarrantVerifier(List.of(KEY.verifyOnly()), clock, Duration.ofSeconds(30), WarrantVerifier.Revocations.NONE,
+        c -> claimed.add(c.warrantId()));
     return new WarrantExecution(verifier, "vienna-executor", handlers, "exec-1", clock);
   }
 

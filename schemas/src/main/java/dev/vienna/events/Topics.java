@@ -46,6 +46,13 @@ public final class Topics {
   public static final Topic<WarrantRevoked> WARRANT_REVOCATIONS =
       new Topic<>("warrant-revocations", WarrantRevoked.class, Map.of("cleanup.policy", "compact", "retention.ms", "-1"));
 
+  /**
+   * Warrant ids executors have claimed (executor-service -> itself after a restart): compacted,
+   * keyed by warrantId, so a warrant runs at most once.
+   */
+  public static final Topic<WarrantClaimed> WARRANT_CLAIMS =
+      new Topic<>("warrant-claims", WarrantClaimed.class, Map.of("cleanup.policy", "compact", "retention.ms", "-1"));
+
   /** Execution results (executor-service and passback agents -> audit-service). */
   public static final Topic<ExecutionReported> EXECUTIONS =
       new Topic<>("executions", ExecutionReported.class, EVENTS);
@@ -73,7 +80,7 @@ public final class Topics {
   /** Every topic, for the broker set-up and for audit-service, which reads them all. */
   public static List<Topic<?>> all() {
     return List.of(
-        INTENT_SUBMISSIONS, INTENTS, TIERED, APPROVAL_VOTES, APPROVED, WARRANTS, WARRANT_REVOCATIONS, EXECUTIONS, AUDIT, DEAD_LETTER);
+        INTENT_SUBMISSIONS, INTENTS, TIERED, APPROVAL_VOTES, APPROVED, WARRANTS, WARRANT_REVOCATIONS, WARRANT_CLAIMS, EXECUTIONS, AUDIT, DEAD_LETTER);
   }
 
   private Topics() {}

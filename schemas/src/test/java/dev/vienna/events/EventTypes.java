@@ -14,6 +14,7 @@ final class EventTypes {
           ApprovalDecided.class,
           WarrantIssued.class,
           WarrantRevoked.class,
+          WarrantClaimed.class,
           ExecutionReported.class,
           AuditRecord.class,
           IntentLifecycle.class);

@@ -42,10 +42,16 @@ final class AuditAppender implements Processor<byte[], byte[], String, AuditReco
     RecordMetadata source = context.recordMetadata().orElseThrow();
     Observation observation = interpreter.interpret(source.topic(), record.value(), record.headers(), Instant.ofEpochMilli(record.timestamp()));
     AuditRecord audit = append(source, observation, record.value());
-    if (observation.intentId() != null) {
+    // only a record keyed by its intent is on the intent's partition: others (revocations, keyed by
+    // what they revoke) are chained but must not start a second lifecycle in a foreign partition
+    if (observation.intentId() != null && observation.intentId().equals(text(record.key()))) {
       lifecycles.put(observation.intentId(), Lifecycles.advance(lifecycles.get(observation.intentId()), observation, audit.getRecordId()));
     }
     context.forward(new Record<>(audit.getRecordId(), audit, record.timestamp()));
+  }
+
+  private static String text(byte[] key) {
+    return key == null ? null : new String(key, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private AuditRecord append(RecordMetadata source, Observation o, byte[] payload) {

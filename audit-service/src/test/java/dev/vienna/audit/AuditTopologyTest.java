@@ -90,6 +90,19 @@ class AuditTopologyTest {
   }
 
   @Test
+  void shouldNotStartALifecycleFromARecordKeyedByAnythingButItsIntent() {
+    try (TopologyTestDriver driver = driver()) {
+      var audit = driver.createOutputTopic(Topics.AUDIT.name(), Serdes.String().deserializer(), Topics.AUDIT.valueSerde().deserializer());
+      var revoked = dev.vienna.events.WarrantRevoked.newBuilder().setEventId("r").setIntentId("i-9").setTenantId("acme")
+          .setOccurredAt(TestEvents.now()).setScope(dev.vienna.events.RevocationScope.WARRANT).setWarrantId("w-9")
+          .setRevokedBefore(TestEvents.now()).setRevokedBy("alice").setReason("test").build();
+      pipe(driver, Topics.WARRANT_REVOCATIONS, "warrant:w-9", revoked);
+      assertThat(audit.readValue().getEventType()).isEqualTo("WarrantRevoked");
+      assertThat(driver.<String, IntentLifecycle>getKeyValueStore(AuditTopology.LIFECYCLES_STORE).get("i-9")).isNull();
+    }
+  }
+
+  @Test
   void shouldHoldAHighTierIntentAsPendingApproval() {
     try (TopologyTestDriver driver = driver()) {
       pipe(driver, Topics.INTENTS, "i-2", TestEvents.accepted("i-2", "scale_kubernetes_deployment"));

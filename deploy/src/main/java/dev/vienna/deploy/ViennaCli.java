@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The {@code ./vienna} command: {@code up} runs the local stack until Ctrl-C, {@code demo} runs it,
  * shows one intent per tier and stops, {@code bench} measures it, {@code audit verify} replays and
- * verifies an audit log, {@code keys generate} adds a warrant key to a key directory.
+ * verifies an audit log, {@code audit timeline} prints one intent's records from it, {@code keys generate} adds a warrant key to a key directory.
  */
 public final class ViennaCli {
 
@@ -24,6 +24,7 @@ public final class ViennaCli {
              ./vienna demo [--algorithm ED25519|HMAC_SHA256]
              ./vienna bench [--intents N] [--concurrency C] [--algorithm ED25519|HMAC_SHA256]
              ./vienna audit verify --bootstrap HOST:PORT
+             ./vienna audit timeline INTENT_ID --bootstrap HOST:PORT
              ./vienna keys generate DIR KEY_ID [--algorithm ED25519|HMAC_SHA256]
       """;
 
@@ -59,6 +60,9 @@ public final class ViennaCli {
         }
       }
       case "audit" -> {
+        if (args.size() >= 3 && args.get(1).equals("timeline")) {
+          return timeline(args.get(2), new Arguments(args.subList(3, args.size())).required("--bootstrap"), out);
+        }
         if (args.size() < 2 || !args.get(1).equals("verify")) {
           out.print(USAGE);
           return 2;
@@ -88,6 +92,19 @@ public final class ViennaCli {
         return 2;
       }
     }
+  }
+
+  /** Every audit record of one intent, in chain order: what an auditor sees, straight from the log. */
+  private static int timeline(String intentId, String bootstrap, PrintStream out) {
+    var records = AuditLogReader.readAll(bootstrap, Duration.ofSeconds(60)).stream()
+        .filter(r -> intentId.equals(r.getIntentId()))
+        .toList();
+    if (records.isEmpty()) {
+      out.println("audit: no record of intent " + intentId);
+      return 1;
+    }
+    records.forEach(r -> out.printf("%s  %-18s %-16s %s%n", r.getOccurredAt(), r.getEventType(), r.getRecordId(), r.getSummary()));
+    return 0;
   }
 
   private static int up(ViennaStack.Options options, PrintStream out) throws Exception {

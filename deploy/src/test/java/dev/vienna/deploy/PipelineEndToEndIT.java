@@ -69,10 +69,13 @@ class PipelineEndToEndIT {
     // given an agent's T0 intent
     String intentId = client.submit(Map.of("agentId", "e2e-agent", "action", "noop", "resource", "e2e", "params", Map.of("check", 1)));
 
-    // then its lifecycle ends EXECUTED after every stage
-    JsonNode lifecycle = awaitState(intentId, "EXECUTED");
-    List<String> types = lifecycle.get("events").findValuesAsText("type");
-    assertThat(types).containsExactly("IntentAccepted", "IntentTiered", "ApprovalDecided", "WarrantIssued", "ExecutionReported");
+    // then its lifecycle ends EXECUTED after every stage (the claim and the report travel on
+    // different topics, so wait for the whole timeline)
+    awaitState(intentId, "EXECUTED");
+    List<String> expected = List.of("IntentAccepted", "IntentTiered", "ApprovalDecided", "WarrantIssued", "WarrantClaimed", "ExecutionReported");
+    JsonNode lifecycle = Awaitility.await().atMost(Duration.ofSeconds(30))
+        .until(() -> client.lifecycle(intentId).orElseThrow(), l -> l.get("events").findValuesAsText("type").size() == expected.size());
+    assertThat(lifecycle.get("events").findValuesAsText("type")).containsExactlyElementsOf(expected);
     assertThat(lifecycle.get("tier").asText()).isEqualTo("T0");
 
     // and the warrant it ran under verifies with the run's public key, for exactly this action
@@ -91,6 +94,12 @@ class PipelineEndToEndIT {
     var execution = kafka.await(Topics.EXECUTIONS, r -> r.key().equals(intentId), Duration.ofSeconds(30)).value();
     assertThat(execution.getStatus()).isEqualTo(ExecutionStatus.SUCCEEDED);
     assertThat(execution.getWarrantId()).isEqualTo(warrant.getWarrantId());
+
+    // and an auditor replaying the audit log sees the same timeline
+    var printed = new java.io.ByteArrayOutputStream();
+    int exit = ViennaCli.run(List.of("audit", "timeline", intentId, "--bootstrap", stack.bootstrapServers()), new PrintStream(printed, true));
+    assertThat(exit).isZero();
+    assertThat(printed.toString()).contains("IntentAccepted", "WarrantIssued", "ExecutionReported", "SUCCEEDED by executor-service");
   }
 
   @Test

@@ -103,7 +103,7 @@ final class ConsumedWarrants implements WarrantVerifier.SingleUse, AutoCloseable
         .setExecutorId(executorId)
         .setExpiresAt(claims.expiresAt())
         .build();
-    unacknowledged.add(producer.send(new ProducerRecord<>(Topics.WARRANT_CLAIMS.name(), claims.warrantId(), claimed)));
+    unacknowledged.add(producer.send(new ProducerRecord<>(Topics.WARRANT_CLAIMS.name(), claims.intentId(), claimed)));
     return true;
   }
 

@@ -121,8 +121,9 @@ class ExecutorServiceTest {
     kafka.send(Topics.WARRANTS, intentId, warrant);
     assertThat(kafka.await(Topics.EXECUTIONS, r -> r.key().equals(intentId), Duration.ofSeconds(60)).value().getStatus())
         .isEqualTo(ExecutionStatus.SUCCEEDED);
-    var claimRecord = kafka.await(Topics.WARRANT_CLAIMS, r -> r.key().equals(warrant.getWarrantId()), Duration.ofSeconds(10));
+    var claimRecord = kafka.await(Topics.WARRANT_CLAIMS, r -> r.key().equals(intentId), Duration.ofSeconds(10));
     assertThat(claimRecord.value().getExecutorId()).isEqualTo("executor-service");
+    assertThat(claimRecord.value().getWarrantId()).isEqualTo(warrant.getWarrantId());
 
     // when an executor starts afresh (a restart) and loads the ledger
     try (ConsumedWarrants restarted = ConsumedWarrants.load(kafkaConfig, "executor-after-restart", java.time.Clock.systemUTC())) {

@@ -47,8 +47,9 @@ public final class Topics {
       new Topic<>("warrant-revocations", WarrantRevoked.class, Map.of("cleanup.policy", "compact", "retention.ms", "-1"));
 
   /**
-   * Warrant ids executors have claimed (executor-service -> itself after a restart): compacted,
-   * keyed by warrantId, so a warrant runs at most once.
+   * Warrant ids executors have claimed (executor-service -> itself after a restart): compacted and,
+   * like the pipeline topics, keyed by intentId (one warrant per intent), so a warrant runs at most
+   * once and its claim meets the intent's other events on the same partition.
    */
   public static final Topic<WarrantClaimed> WARRANT_CLAIMS =
       new Topic<>("warrant-claims", WarrantClaimed.class, Map.of("cleanup.policy", "compact", "retention.ms", "-1"));

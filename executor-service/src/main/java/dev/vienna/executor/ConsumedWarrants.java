@@ -3,6 +3,7 @@ package dev.vienna.executor;
 import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantClaimed;
 import dev.vienna.platform.EventIds;
+import dev.vienna.platform.ReliableProducers;
 import dev.vienna.sdk.WarrantClaims;
 import dev.vienna.sdk.WarrantVerifier;
 import java.time.Clock;
@@ -19,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -51,12 +51,8 @@ final class ConsumedWarrants implements WarrantVerifier.SingleUse, AutoCloseable
 
   /** Reads every claim recorded so far, then returns the ledger ready to claim. */
   static ConsumedWarrants load(Map<String, Object> kafka, String executorId, Clock clock) {
-    Map<String, Object> producerConfig = new HashMap<>(kafka);
-    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-    producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, executorId + "-claims");
     ConsumedWarrants ledger = new ConsumedWarrants(
-        new KafkaProducer<>(producerConfig, Topics.WARRANT_CLAIMS.keySerde().serializer(), Topics.WARRANT_CLAIMS.valueSerde().serializer()),
+        new KafkaProducer<>(ReliableProducers.config(kafka, executorId + "-claims"), Topics.WARRANT_CLAIMS.keySerde().serializer(), Topics.WARRANT_CLAIMS.valueSerde().serializer()),
         executorId, clock);
     ledger.readAll(kafka);
     return ledger;

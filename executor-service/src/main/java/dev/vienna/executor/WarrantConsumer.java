@@ -5,6 +5,7 @@ import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.ExecutionReported;
 import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantIssued;
+import dev.vienna.platform.ReliableProducers;
 import dev.vienna.sdk.JwksKeyResolver;
 import dev.vienna.sdk.RevocationList;
 import dev.vienna.sdk.RevocationListener;
@@ -31,7 +32,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.WakeupException;
@@ -75,7 +75,7 @@ public class WarrantConsumer {
         verificationKeys(clock), clock, config.clockSkew(), revocationListener.revocations(), ledger);
     WarrantExecution execution = new WarrantExecution(verifier, config.audience(), handlersByAction(), config.id(), clock);
     consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
-    KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
+    KafkaProducer<String, byte[]> producer = new KafkaProducer<>(ReliableProducers.config(kafka, config.id() + "-producer"), new StringSerializer(), new ByteArraySerializer());
     running.set(true);
     KafkaConsumer<String, byte[]> subscribed = consumer;
     thread = new Thread(() -> run(subscribed, execution, producer), "warrant-consumer");
@@ -204,15 +204,6 @@ public class WarrantConsumer {
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, config.id() + "-consumer");
-    return c;
-  }
-
-  private Map<String, Object> producerConfig() {
-    Map<String, Object> c = new HashMap<>(kafka);
-    c.put(ProducerConfig.ACKS_CONFIG, "all");
-    c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    c.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-    c.put(ProducerConfig.CLIENT_ID_CONFIG, config.id() + "-producer");
     return c;
   }
 }

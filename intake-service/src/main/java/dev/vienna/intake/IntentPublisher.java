@@ -2,18 +2,17 @@ package dev.vienna.intake;
 
 import dev.vienna.events.IntentAccepted;
 import dev.vienna.events.Topics;
+import dev.vienna.platform.ReliableProducers;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
@@ -28,12 +27,7 @@ public class IntentPublisher {
 
   @Inject
   public IntentPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
-    Map<String, Object> config = new HashMap<>(kafka);
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-    config.put(ProducerConfig.CLIENT_ID_CONFIG, "intake-service");
-    this.producer = new KafkaProducer<>(config, Topics.INTENTS.keySerde().serializer(), Topics.INTENTS.valueSerde().serializer());
+    this.producer = new KafkaProducer<>(ReliableProducers.config(kafka, "intake-service"), Topics.INTENTS.keySerde().serializer(), Topics.INTENTS.valueSerde().serializer());
   }
 
   /** Sends and waits for the acknowledgement; throws {@link UnavailableException} when none comes in time. */

@@ -4,16 +4,15 @@ import dev.vienna.events.RevocationScope;
 import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantRevoked;
 import dev.vienna.platform.ProblemException;
+import dev.vienna.platform.ReliableProducers;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -29,11 +28,7 @@ public class RevocationPublisher {
 
   @Inject
   public RevocationPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
-    Map<String, Object> config = new HashMap<>(kafka);
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.CLIENT_ID_CONFIG, "warrant-service-revocations");
-    this.producer = new KafkaProducer<>(config, Topics.WARRANT_REVOCATIONS.keySerde().serializer(), Topics.WARRANT_REVOCATIONS.valueSerde().serializer());
+    this.producer = new KafkaProducer<>(ReliableProducers.config(kafka, "warrant-service-revocations"), Topics.WARRANT_REVOCATIONS.keySerde().serializer(), Topics.WARRANT_REVOCATIONS.valueSerde().serializer());
   }
 
   public void publish(WarrantRevoked revoked) {

@@ -68,10 +68,6 @@ final class ServiceProcess implements AutoCloseable {
     return name;
   }
 
-  int port() {
-    return port;
-  }
-
   URI uri() {
     return URI.create("http://localhost:" + port);
   }

@@ -59,10 +59,6 @@ public final class ViennaStack implements AutoCloseable {
     public Options withAlgorithm(SignatureAlgorithm a) {
       return new Options(projectRoot, dataDir, basePort, partitions, a, jvmOptions, log);
     }
-
-    public Options withJvmOptions(String options) {
-      return new Options(projectRoot, dataDir, basePort, partitions, algorithm, options, log);
-    }
   }
 
   public static ViennaStack start(Options options) throws Exception {

@@ -2,7 +2,7 @@ package dev.vienna.executor;
 
 import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantClaimed;
-import dev.vienna.platform.EventIds;
+import dev.vienna.events.EventIds;
 import dev.vienna.platform.ReliableProducers;
 import dev.vienna.sdk.WarrantClaims;
 import dev.vienna.sdk.WarrantVerifier;

@@ -3,7 +3,7 @@ package dev.vienna.executor;
 import dev.vienna.events.ExecutionReported;
 import dev.vienna.events.ExecutionStatus;
 import dev.vienna.events.WarrantIssued;
-import dev.vienna.platform.EventIds;
+import dev.vienna.events.EventIds;
 import dev.vienna.sdk.ActionRequest;
 import dev.vienna.sdk.WarrantVerifier;
 import java.time.Clock;

@@ -3,7 +3,7 @@ package dev.vienna.intake;
 import dev.vienna.events.Intent;
 import dev.vienna.events.IntentAccepted;
 import dev.vienna.events.SubmissionChannel;
-import dev.vienna.platform.EventIds;
+import dev.vienna.events.EventIds;
 import dev.vienna.platform.ProblemException;
 import dev.vienna.sdk.CanonicalJson;
 import jakarta.inject.Inject;

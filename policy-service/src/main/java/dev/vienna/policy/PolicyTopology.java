@@ -4,7 +4,7 @@ import dev.vienna.events.IntentAccepted;
 import dev.vienna.events.IntentTiered;
 import dev.vienna.events.Topics;
 import dev.vienna.platform.DeadLetterRouting;
-import dev.vienna.platform.EventIds;
+import dev.vienna.events.EventIds;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;

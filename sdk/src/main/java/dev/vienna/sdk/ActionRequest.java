@@ -2,11 +2,10 @@ package dev.vienna.sdk;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import org.erdtman.jcs.JsonCanonicalizer;
 
 /**
  * The exact action an agent or executor is about to run. Its {@link #digest()} is what a warrant's
@@ -23,10 +22,8 @@ public record ActionRequest(String agentId, String action, String resource, Stri
     action.put("resource", resource);
     action.set("params", CanonicalJson.parse(paramsJson == null || paramsJson.isBlank() ? "{}" : paramsJson));
     try {
-      byte[] canonical = new JsonCanonicalizer(action.toString()).getEncodedUTF8();
+      byte[] canonical = CanonicalJson.write(action).getBytes(StandardCharsets.UTF_8);
       return Base64.getUrlEncoder().withoutPadding().encodeToString(MessageDigest.getInstance("SHA-256").digest(canonical));
-    } catch (IOException e) {
-      throw new IllegalArgumentException("params cannot be canonicalized: " + e.getMessage(), e);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 unavailable", e);
     }

@@ -98,10 +98,6 @@ public record WarrantKey(String keyId, SignatureAlgorithm algorithm, byte[] priv
     return Base64.getUrlEncoder().withoutPadding().encodeToString(privateOrSecret);
   }
 
-  public String encodedPublicKey() {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(publicKey);
-  }
-
   private static byte[] decode(String base64) {
     return Base64.getUrlDecoder().decode(base64.strip());
   }

@@ -5,10 +5,10 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.vienna.events.EventIds;
 import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.Tier;
 import dev.vienna.events.WarrantIssued;
-import java.nio.charset.StandardCharsets;
 import dev.vienna.sdk.WarrantClaims.Names;
 import java.text.ParseException;
 import java.time.Instant;
@@ -17,7 +17,6 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Warrants as compact JWS (RFC 7515) built and parsed by nimbus-jose-jwt. The header carries
@@ -132,7 +131,7 @@ public final class WarrantTokens {
    */
   public static WarrantIssued issue(WarrantClaims claims, String paramsJson, WarrantKey key) {
     return WarrantIssued.newBuilder()
-        .setEventId(UUID.nameUUIDFromBytes(("warrant-issued:" + claims.warrantId()).getBytes(StandardCharsets.UTF_8)).toString())
+        .setEventId(EventIds.of(claims.warrantId(), "warrant-issued"))
         .setIntentId(claims.intentId())
         .setTenantId(claims.tenantId())
         .setOccurredAt(claims.issuedAt())

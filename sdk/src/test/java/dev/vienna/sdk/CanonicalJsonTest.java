@@ -13,6 +13,11 @@ class CanonicalJsonTest {
   }
 
   @Test
+  void shouldWriteNumbersInTheirRfc8785Form() {
+    assertThat(CanonicalJson.canonicalize("{\"n\":30.0,\"m\":1e3}")).isEqualTo("{\"m\":1000,\"n\":30}");
+  }
+
+  @Test
   void shouldRefuseTextThatIsNotJson() {
     assertThatThrownBy(() -> CanonicalJson.canonicalize("{nope")).isInstanceOf(IllegalArgumentException.class);
   }

@@ -7,7 +7,7 @@ import dev.vienna.events.Tier;
 import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.platform.DeadLetterRouting;
-import dev.vienna.platform.EventIds;
+import dev.vienna.events.EventIds;
 import dev.vienna.sdk.ActionRequest;
 import dev.vienna.sdk.WarrantClaims;
 import dev.vienna.sdk.WarrantKey;

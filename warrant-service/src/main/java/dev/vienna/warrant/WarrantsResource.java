@@ -3,7 +3,7 @@ package dev.vienna.warrant;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vienna.events.RevocationScope;
 import dev.vienna.events.WarrantRevoked;
-import dev.vienna.platform.EventIds;
+import dev.vienna.events.EventIds;
 import dev.vienna.platform.Problem.FieldError;
 import dev.vienna.platform.ProblemException;
 import dev.vienna.sdk.ActionRequest;

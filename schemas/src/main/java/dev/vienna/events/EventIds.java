@@ -1,4 +1,4 @@
-package dev.vienna.platform;
+package dev.vienna.events;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;

@@ -11,6 +11,8 @@ import dev.vienna.events.IntentAccepted;
 import dev.vienna.events.IntentState;
 import dev.vienna.events.IntentSubmitted;
 import dev.vienna.events.IntentTiered;
+import dev.vienna.events.PolicyActivated;
+import dev.vienna.events.PolicyActivationOutcome;
 import dev.vienna.events.PolicyDecision;
 import dev.vienna.events.Topic;
 import dev.vienna.events.Topics;
@@ -34,6 +36,7 @@ final class EventInterpreter {
           Topics.INTENT_SUBMISSIONS.name(), decoding(Topics.INTENT_SUBMISSIONS, EventInterpreter::submitted),
           Topics.INTENTS.name(), decoding(Topics.INTENTS, EventInterpreter::accepted),
           Topics.TIERED.name(), decoding(Topics.TIERED, EventInterpreter::tiered),
+          Topics.POLICY_ACTIVATIONS.name(), decoding(Topics.POLICY_ACTIVATIONS, EventInterpreter::policyActivation),
           Topics.APPROVAL_VOTES.name(), decoding(Topics.APPROVAL_VOTES, EventInterpreter::vote),
           Topics.APPROVED.name(), decoding(Topics.APPROVED, EventInterpreter::decided),
           Topics.WARRANTS.name(), decoding(Topics.WARRANTS, EventInterpreter::warrant),
@@ -82,6 +85,15 @@ final class EventInterpreter {
     return Observation.of(e.getIntentId(), e.getTenantId(), e.getEventId(), "IntentTiered", e.getOccurredAt(), summary, state)
         .withTierAndMode(e.getTier(), e.getMode())
         .withSubject(e.getIntent().getAgentId(), e.getIntent().getAction(), e.getIntent().getResource());
+  }
+
+  private static Observation policyActivation(PolicyActivated e) {
+    String summary = e.getOutcome() == PolicyActivationOutcome.ACTIVATED
+        ? "policy " + e.getPolicyVersion() + " activated on " + e.getInstance() + " (" + e.getRules().size() + " rules from "
+            + e.getFiles().size() + " files in " + e.getDirectory() + ", previously " + e.getPreviousVersion() + ")"
+        : "policy " + e.getPolicyVersion() + " refused on " + e.getInstance() + ", " + e.getPreviousVersion() + " stays active: "
+            + String.join("; ", e.getErrors());
+    return Observation.of(null, null, e.getEventId(), "PolicyActivated", e.getOccurredAt(), summary, null);
   }
 
   private static Observation vote(ApprovalVoteCast e) {

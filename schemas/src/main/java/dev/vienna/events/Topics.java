@@ -27,6 +27,13 @@ public final class Topics {
   /** Policy decisions (policy-service -> approval-service). */
   public static final Topic<IntentTiered> TIERED = new Topic<>("tiered", IntentTiered.class, EVENTS);
 
+  /**
+   * Policy sets activated (or refused) by policy-service instances, keyed by instance: the audit
+   * trail of which rules were in force when.
+   */
+  public static final Topic<PolicyActivated> POLICY_ACTIVATIONS =
+      new Topic<>("policy-activations", PolicyActivated.class, EVENTS);
+
   /** Operators' votes (approval REST API -> approval topology). */
   public static final Topic<ApprovalVoteCast> APPROVAL_VOTES =
       new Topic<>("approval-votes", ApprovalVoteCast.class, EVENTS);
@@ -81,7 +88,7 @@ public final class Topics {
   /** Every topic, for the broker set-up and for audit-service, which reads them all. */
   public static List<Topic<?>> all() {
     return List.of(
-        INTENT_SUBMISSIONS, INTENTS, TIERED, APPROVAL_VOTES, APPROVED, WARRANTS, WARRANT_REVOCATIONS, WARRANT_CLAIMS, EXECUTIONS, AUDIT, DEAD_LETTER);
+        INTENT_SUBMISSIONS, INTENTS, TIERED, POLICY_ACTIVATIONS, APPROVAL_VOTES, APPROVED, WARRANTS, WARRANT_REVOCATIONS, WARRANT_CLAIMS, EXECUTIONS, AUDIT, DEAD_LETTER);
   }
 
   private Topics() {}

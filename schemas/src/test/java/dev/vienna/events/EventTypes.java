@@ -10,6 +10,7 @@ final class EventTypes {
           IntentSubmitted.class,
           IntentAccepted.class,
           IntentTiered.class,
+          PolicyActivated.class,
           ApprovalVoteCast.class,
           ApprovalDecided.class,
           WarrantIssued.class,

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * The body of {@code POST /v1/intents}. Only agentId, action and resource are required; the risk
- * factors default to "unknown" (0, reversible) and policy decides what unknown means.
+ * factors default to "unknown" (0, reversible) and policy decides what unknown means. {@code owner}
+ * names the human principal the agent acts for: that operator may not approve the intent.
  */
 public record IntentRequest(
     String tenantId,
@@ -23,7 +24,8 @@ public record IntentRequest(
     Integer blastRadius,
     Integer urgency,
     String idempotencyKey,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    String owner) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@/-]{1,128}");
   private static final Pattern ACTION = Pattern.compile("[a-z][a-z0-9_]{0,63}");
@@ -56,6 +58,7 @@ public record IntentRequest(
       errors.add(new FieldError("urgency", "must be between 0 and 10"));
     }
     requireMatch(errors, "idempotencyKey", idempotencyKey, ID, false, "1-128 characters of letters, digits and ._:@/-");
+    requireMatch(errors, "owner", owner, ID, false, "1-128 characters of letters, digits and ._:@/-");
     if (labels != null && labels.size() > MAX_LABELS) {
       errors.add(new FieldError("labels", "at most " + MAX_LABELS + " labels"));
     }

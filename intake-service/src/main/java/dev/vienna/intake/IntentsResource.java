@@ -77,6 +77,7 @@ public class IntentsResource {
             .setUrgency(request.urgency() == null ? 0 : request.urgency())
             .setIdempotencyKey(request.idempotencyKey())
             .setLabels(request.labels() == null ? Map.of() : request.labels())
+            .setOwner(request.owner())
             .build();
     return IntentAccepted.newBuilder()
         .setEventId(EventIds.random())

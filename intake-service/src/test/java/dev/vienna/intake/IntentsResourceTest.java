@@ -29,7 +29,8 @@ class IntentsResourceTest {
             .body("""
                 {"agentId":"infra-optimizer","action":"scale_kubernetes_deployment","resource":"api-server",
                  "params":{"replicas":25,"namespace":"prod"},"justification":"traffic spike",
-                 "costImpact":1200.5,"reversible":true,"blastRadius":3,"urgency":7,"labels":{"env":"prod"}}""")
+                 "costImpact":1200.5,"reversible":true,"blastRadius":3,"urgency":7,"labels":{"env":"prod"},
+                 "owner":"carol@example.com"}""")
             .when().post("/v1/intents")
             .then().statusCode(202).body("status", equalTo("ACCEPTED")).body("tenantId", equalTo("default"))
             .extract().path("intentId");
@@ -44,6 +45,8 @@ class IntentsResourceTest {
     assertThat(event.getIntent().getCostImpact()).isEqualTo(1200.5);
     assertThat(event.getIntent().getUrgency()).isEqualTo(7);
     assertThat(event.getIntent().getLabels()).containsEntry("env", "prod");
+    assertThat(event.getIntent().getOwner()).isEqualTo("carol@example.com");
+    assertThat(event.getIntent().getJustification()).isEqualTo("traffic spike");
     assertThat(event.getOccurredAt()).isNotNull();
   }
 
@@ -93,6 +96,19 @@ class IntentsResourceTest {
         .body("errors.field", hasItem("resource"))
         .body("errors.field", hasItem("urgency"))
         .body("errors.field", hasItem("params"));
+  }
+
+  @Test
+  void shouldLeaveTheOwnerEmptyWhenTheAgentNamesNoneAndRejectAMalformedOne() {
+    String intentId = given().contentType("application/json")
+        .body("{\"agentId\":\"ownerless-agent\",\"action\":\"noop\",\"resource\":\"x\"}")
+        .post("/v1/intents").then().statusCode(202).extract().path("intentId");
+    assertThat(kafka.await(Topics.INTENTS, r -> r.key().equals(intentId), Duration.ofSeconds(20)).value().getIntent().getOwner()).isNull();
+
+    given().contentType("application/json")
+        .body("{\"agentId\":\"a\",\"action\":\"noop\",\"resource\":\"x\",\"owner\":\"carol smith\"}")
+        .post("/v1/intents").then().statusCode(400).contentType("application/problem+json")
+        .body("errors.field", hasItem("owner"));
   }
 
   @Test

@@ -55,7 +55,7 @@ public class WarrantBenchmark {
     action = new ActionRequest("agent-7", "scale_kubernetes_deployment", "api-server", "{\"namespace\":\"prod\",\"replicas\":25}");
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     claims = new WarrantClaims("vienna", action.agentId(), "vienna-executor", "wrt-1", now, now, now.plus(Duration.ofHours(1)),
-        "int-1", "acme", action.action(), action.resource(), Tier.T2, ExecutionMode.DIRECT, Map.of("max_replicas", "50"),
+        "int-1", "acme", action.action(), action.resource(), Tier.T2, ExecutionMode.DIRECT, Map.of("replicas_cap", "params.replicas <= 50"),
         List.of(new WarrantClaims.Approver("alice@acme.com", now)), "sha256:0123456789abcdef", action.digest());
     token = WarrantTokens.sign(claims, key);
     verifier = new WarrantVerifier(List.of(algorithm == SignatureAlgorithm.ED25519 ? key.verifyOnly() : key), Clock.systemUTC(), Duration.ofSeconds(30));

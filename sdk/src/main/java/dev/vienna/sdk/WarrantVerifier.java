@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  * {@code kid}; the token's algorithm is the key's (an HS256 token is never checked against an
  * Ed25519 public key used as a secret); signature; {@code nbf}/{@code exp} within the allowed
  * skew; audience; subject is the executing agent; action, resource and params match
- * {@code actionDigest}; not revoked; not used before. The last two are supplied by the caller.
+ * {@code actionDigest} and satisfy the constraints ({@link WarrantConstraints}); not revoked; not
+ * used before. The last two are supplied by the caller.
  */
 public final class WarrantVerifier {
 
@@ -124,6 +125,10 @@ public final class WarrantVerifier {
     if (!claims.action().equals(request.action()) || !claims.resource().equals(request.resource()) || !claims.actionDigest().equals(digest)) {
       return Verification.failed(Reason.ACTION_MISMATCH, "the action, resource or params differ from what was authorized");
     }
+    var violation = WarrantConstraints.violation(claims.constraints(), request);
+    if (violation.isPresent()) {
+      return Verification.failed(Reason.CONSTRAINT_VIOLATED, violation.get());
+    }
     if (revocations.isRevoked(claims)) {
       return Verification.failed(Reason.REVOKED, "warrant " + claims.warrantId() + " was revoked");
     }
@@ -136,7 +141,7 @@ public final class WarrantVerifier {
   /** Why a warrant was refused, one value per check. */
   public enum Reason {
     MALFORMED, ALGORITHM_NOT_ALLOWED, UNKNOWN_KEY, ALGORITHM_MISMATCH, BAD_SIGNATURE, NOT_YET_VALID, EXPIRED,
-    WRONG_AUDIENCE, WRONG_AGENT, ACTION_MISMATCH, REVOKED, ALREADY_USED
+    WRONG_AUDIENCE, WRONG_AGENT, ACTION_MISMATCH, CONSTRAINT_VIOLATED, REVOKED, ALREADY_USED
   }
 
   /** Valid (with the verified claims), or the first reason it failed. */

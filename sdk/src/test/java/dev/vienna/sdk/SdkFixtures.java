@@ -22,7 +22,7 @@ final class SdkFixtures {
   static WarrantClaims claims() {
     return new WarrantClaims(
         "vienna", RESTART.agentId(), EXECUTOR, "wrt-1", NOW, NOW, NOW.plusSeconds(900), "int-1", "acme",
-        RESTART.action(), RESTART.resource(), Tier.T1, ExecutionMode.DIRECT, Map.of("max_replicas", "50"),
+        RESTART.action(), RESTART.resource(), Tier.T1, ExecutionMode.DIRECT, Map.of("timeout_cap", "params.timeout <= 60"),
         List.of(new WarrantClaims.Approver("alice@acme.com", NOW.minusSeconds(60))), "v1", RESTART.digest());
   }
 

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -145,6 +146,24 @@ class WarrantVerifierTest {
     String token = WarrantTokens.sign(claims(), ED);
     assertThat(verifier.verify(token, EXECUTOR, escalated).reason()).isEqualTo(Reason.ACTION_MISMATCH);
     assertThat(verifier.verify(token, EXECUTOR, otherResource).reason()).isEqualTo(Reason.ACTION_MISMATCH);
+  }
+
+  @Test
+  void shouldRejectParamsOutsideTheConstraintsEvenWhenTheDigestMatches() {
+    // given a warrant whose constraint the authorized params themselves break (timeout 30 > 10)
+    WarrantClaims c = claims();
+    WarrantClaims tooLong = new WarrantClaims(c.issuer(), c.agentId(), c.audience(), c.warrantId(), c.issuedAt(), c.notBefore(),
+        c.expiresAt(), c.intentId(), c.tenantId(), c.action(), c.resource(), c.tier(), c.mode(),
+        Map.of("timeout_cap", "params.timeout <= 10"), c.approvedBy(), c.policyVersion(), c.actionDigest());
+    Set<String> used = new HashSet<>();
+    var verifier = new WarrantVerifier(List.of(ED.verifyOnly()), Clock.fixed(NOW, ZoneOffset.UTC), SKEW,
+        WarrantVerifier.Revocations.NONE, w -> used.add(w.warrantId()));
+    // when it is presented for exactly its action
+    Verification verification = verifier.verify(WarrantTokens.sign(tooLong, ED), EXECUTOR, RESTART);
+    // then it is refused for the constraint, naming it, and not consumed
+    assertThat(verification.reason()).isEqualTo(Reason.CONSTRAINT_VIOLATED);
+    assertThat(verification.detail()).contains("timeout_cap").contains("params.timeout <= 10");
+    assertThat(used).isEmpty();
   }
 
   @Test

@@ -67,7 +67,7 @@ class WarrantTopologyTest {
       assertThat(warrant.getIssuedAt()).isEqualTo(ISSUED_AT);
       assertThat(warrant.getOccurredAt()).isEqualTo(APPROVED_AT);
       assertThat(warrant.getExpiresAt()).isEqualTo(ISSUED_AT.plus(Duration.ofMinutes(15)));
-      assertThat(warrant.getConstraints()).containsEntry("max_replicas", "50");
+      assertThat(warrant.getConstraints()).containsEntry("max_replicas", "params.replicas <= 50");
       var action = new ActionRequest("agent-7", "restart_service", "api-server", "{\"replicas\":25}");
       var verification = verifierAt(ISSUED_AT.plusSeconds(1), key).verify(warrant.getToken(), "vienna-executor", action);
       assertThat(verification.valid()).as(verification.detail()).isTrue();

@@ -74,7 +74,7 @@ public final class TestEvents {
         .setMode(mode)
         .setAutomatic(true)
         .setApprovals(List.of())
-        .setConstraints(Map.of("max_replicas", "50"))
+        .setConstraints(Map.of("max_replicas", "params.replicas <= 50"))
         .setPolicyVersion("test-policy")
         .build();
   }

@@ -3,13 +3,18 @@ package dev.vienna.sdk;
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelOptions;
+import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelValidationResult;
+import dev.cel.common.ast.CelExpr;
+import dev.cel.common.navigation.CelNavigableAst;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Boolean CEL expressions (Google's cel-java) over a fixed set of declared variables: compiled once
@@ -46,7 +51,8 @@ public final class BooleanExpressions {
       throw new InvalidExpression(result.getErrorString());
     }
     try {
-      return new Expression(source, cel.createProgram(result.getAst()));
+      CelAbstractSyntaxTree ast = result.getAst();
+      return new Expression(source, ast, cel.createProgram(ast));
     } catch (Exception e) {
       throw new InvalidExpression(e.getMessage());
     }
@@ -55,15 +61,31 @@ public final class BooleanExpressions {
   /** A compiled expression. */
   public static final class Expression {
     private final String source;
+    private final CelAbstractSyntaxTree ast;
     private final CelRuntime.Program program;
 
-    private Expression(String source, CelRuntime.Program program) {
+    private Expression(String source, CelAbstractSyntaxTree ast, CelRuntime.Program program) {
       this.source = source;
+      this.ast = ast;
       this.program = program;
     }
 
     public String source() {
       return source;
+    }
+
+    /**
+     * The field names the expression selects directly from a variable ({@code intent.action} gives
+     * {@code action}), so a caller can reject a misspelt field before it fails at evaluation.
+     */
+    public Set<String> fieldsSelectedFrom(String variable) {
+      Set<String> fields = new TreeSet<>();
+      CelNavigableAst.fromAst(ast).getRoot().allNodes()
+          .filter(node -> node.getKind() == CelExpr.ExprKind.Kind.SELECT)
+          .map(node -> node.expr().select())
+          .filter(select -> select.operand().getKind() == CelExpr.ExprKind.Kind.IDENT && select.operand().ident().name().equals(variable))
+          .forEach(select -> fields.add(select.field()));
+      return fields;
     }
 
     /** The expression's value for these variables; any error is {@link EvaluationFailed}. */

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The {@code ./vienna} command: {@code up} runs the local stack until Ctrl-C, {@code demo} runs it,
  * shows one intent per tier and stops, {@code bench} measures it, {@code audit verify} replays and
  * verifies an audit log, {@code audit timeline} prints one intent's records from it, {@code keys generate} adds a warrant key to a key directory.
+ * {@code policy test} loads a policy directory and runs its test cases.
  */
 public final class ViennaCli {
 
@@ -26,6 +27,7 @@ public final class ViennaCli {
              ./vienna audit verify --bootstrap HOST:PORT
              ./vienna audit timeline INTENT_ID --bootstrap HOST:PORT
              ./vienna keys generate DIR KEY_ID [--algorithm ED25519|HMAC_SHA256]
+             ./vienna policy test [DIR]              (DIR defaults to policies)
       """;
 
   public static void main(String[] args) throws Exception {
@@ -72,6 +74,14 @@ public final class ViennaCli {
         report.breaks().forEach(b -> out.printf("audit: chain %d broken at %s (sequence %d): %s%n", b.chain(), b.recordId(), b.sequence(), b.problem()));
         out.println(report.intact() ? "audit: chain intact" : "audit: CHAIN BROKEN");
         return report.intact() ? 0 : 1;
+      }
+      case "policy" -> {
+        if (args.size() < 2 || args.size() > 3 || !args.get(1).equals("test")) {
+          out.print(USAGE);
+          return 2;
+        }
+        Path dir = args.size() == 3 ? Path.of(args.get(2)) : options.projectRoot().resolve("policies");
+        return PolicyTests.run(dir, java.time.Clock.systemUTC(), out);
       }
       case "keys" -> {
         if (args.size() < 4 || !args.get(1).equals("generate")) {

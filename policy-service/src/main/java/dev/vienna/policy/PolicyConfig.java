@@ -1,26 +1,23 @@
 package dev.vienna.policy;
 
-import dev.vienna.events.Tier;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.util.Map;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
-/** policy-service settings ({@code vienna.policy.*}). */
+/** policy-service settings ({@code vienna.policy.*}; environment: {@code VIENNA_POLICY_DIR} etc.). */
 @ConfigMapping(prefix = "vienna.policy")
 public interface PolicyConfig {
 
-  /** Tier of an action the table does not list. */
-  @WithDefault("T2")
-  Tier defaultTier();
+  /** Directory of the policy files (*.yaml); its tests/ folder holds the policy tests. */
+  @WithDefault("policies")
+  Path dir();
 
-  /** Action name -> tier. */
-  Map<String, Tier> tiers();
+  /** How often the directory is checked for changes; a changed, valid set is active after at most this long. */
+  @WithDefault("PT1S")
+  Duration reloadInterval();
 
-  /** Operator approvals a T2 intent needs. */
-  @WithDefault("1")
-  int approvalsT2();
-
-  /** Operator approvals a T3 intent needs (distinct operators). */
-  @WithDefault("2")
-  int approvalsT3();
+  /** This instance's name in policy activation events; default: host name and process id. */
+  Optional<String> instanceId();
 }

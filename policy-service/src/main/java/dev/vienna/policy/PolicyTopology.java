@@ -1,46 +1,60 @@
 package dev.vienna.policy;
 
+import dev.vienna.events.EventIds;
 import dev.vienna.events.IntentAccepted;
 import dev.vienna.events.IntentTiered;
 import dev.vienna.events.Topics;
 import dev.vienna.platform.DeadLetterRouting;
-import dev.vienna.events.EventIds;
+import dev.vienna.policy.engine.Decision;
+import dev.vienna.policy.engine.PolicySet;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 
-/** Reads {@code intents}, classifies each intent with the {@link TierTable}, writes {@code tiered}. */
+/**
+ * Reads {@code intents}, decides each with the active policy set (rules, risk score, shadow rules),
+ * writes the decision and its explanation to {@code tiered}. The policy set is read per record, so
+ * a reload takes effect with the next intent.
+ */
 public final class PolicyTopology {
 
   public static final String SERVICE = "policy-service";
 
-  public static Topology buildTopology(TierTable table, Clock clock) {
+  public static Topology buildTopology(Supplier<PolicySet> policy, Clock clock) {
     StreamsBuilder builder = new StreamsBuilder();
     DeadLetterRouting.decodeOrDeadLetter(builder, Topics.INTENTS, SERVICE)
-        .mapValues(accepted -> tier(accepted, table, clock), Named.as("classify"))
+        .mapValues(accepted -> tier(accepted, policy.get(), clock.instant()), Named.as("decide"))
         .to(Topics.TIERED.name(), Produced.with(Topics.TIERED.keySerde(), Topics.TIERED.valueSerde()).withName("tiered-sink"));
     return builder.build();
   }
 
-  static IntentTiered tier(IntentAccepted accepted, TierTable table, Clock clock) {
-    TierTable.Classification c = table.classify(accepted.getIntent());
+  static IntentTiered tier(IntentAccepted accepted, PolicySet policy, Instant now) {
+    Decision d = policy.evaluate(accepted.getIntent(), now);
     return IntentTiered.newBuilder()
         .setEventId(EventIds.of(accepted.getIntentId(), "tiered"))
         .setIntentId(accepted.getIntentId())
         .setTenantId(accepted.getTenantId())
-        .setOccurredAt(clock.instant().truncatedTo(ChronoUnit.MILLIS))
+        .setOccurredAt(now.truncatedTo(ChronoUnit.MILLIS))
         .setIntent(accepted.getIntent())
-        .setDecision(c.decision())
-        .setTier(c.tier())
-        .setMode(c.mode())
-        .setRequiredApprovals(c.requiredApprovals())
-        .setReasons(c.reasons())
-        .setConstraints(Map.of())
-        .setPolicyVersion(table.version())
+        .setDecision(d.decision())
+        .setTier(d.tier())
+        .setMode(d.mode())
+        .setRequiredApprovals(d.requiredApprovals())
+        .setReasons(d.reasons())
+        .setConstraints(d.constraints())
+        .setPolicyVersion(d.policyVersion())
+        .setRiskScore(d.riskScore())
+        .setScoreFactors(d.scoreFactors())
+        .setScoreTier(d.scoreTier())
+        .setMatchedRules(d.matchedRules())
+        .setApproverRole(d.approverRole())
+        .setJustificationRequired(d.justificationRequired())
+        .setApprovalTtl(d.approvalTtl() == null ? null : d.approvalTtl().toString())
         .build();
   }
 

@@ -10,7 +10,7 @@ import org.apache.kafka.streams.Topology;
 public class TopologyProducer {
 
   @Produces
-  public Topology topology(PolicyConfig config) {
-    return PolicyTopology.buildTopology(TierTable.from(config), Clock.systemUTC());
+  public Topology topology(ActivePolicy policy) {
+    return PolicyTopology.buildTopology(policy, Clock.systemUTC());
   }
 }

@@ -1,0 +1,127 @@
+package dev.vienna.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vienna.events.Intent;
+import dev.vienna.platform.Problem.FieldError;
+import dev.vienna.platform.ProblemException;
+import dev.vienna.policy.engine.Decision;
+import dev.vienna.policy.engine.PolicySet;
+import dev.vienna.sdk.CanonicalJson;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Operators' view of the policy: {@code GET /v1/policy} shows the active version, its rules and
+ * settings, and the newest refused edit with its errors; {@code POST /v1/policy/evaluate} answers
+ * the decision the active set gives an intent body (the same body as {@code POST /v1/intents}),
+ * without publishing anything.
+ */
+@Path("/v1/policy")
+@Produces(MediaType.APPLICATION_JSON)
+public class PolicyResource {
+
+  @Inject ActivePolicy policy;
+
+  private final Clock clock = Clock.systemUTC();
+
+  /** An intent body to evaluate; {@code at} (optional) evaluates as of another time. */
+  public record EvaluationRequest(
+      String agentId, String action, String resource, JsonNode params, String justification, Double costImpact,
+      Boolean reversible, Integer blastRadius, Integer urgency, Map<String, String> labels, String owner, Instant at) {}
+
+  /** A decision as JSON: the engine's decision with its Avro parts spelled out. */
+  public record DecisionView(
+      String decision, String tier, int riskScore, String scoreTier, List<Map<String, Object>> scoreFactors,
+      List<Map<String, Object>> matchedRules, int requiredApprovals, String approverRole, boolean justificationRequired,
+      String mode, Map<String, String> constraints, String approvalTtl, List<String> reasons, String policyVersion) {
+
+    static DecisionView of(Decision d) {
+      return new DecisionView(d.decision().name(), d.tier().name(), d.riskScore(), d.scoreTier().name(),
+          d.scoreFactors().stream().map(f -> Map.<String, Object>of(
+              "name", f.getName(), "value", f.getValue(), "weight", f.getWeight(), "contribution", f.getContribution())).toList(),
+          d.matchedRules().stream().map(r -> {
+            Map<String, Object> rule = new LinkedHashMap<>();
+            rule.put("ruleId", r.getRuleId());
+            rule.put("file", r.getFile());
+            rule.put("mode", r.getMode().name());
+            rule.put("effect", r.getEffect());
+            rule.put("error", r.getError());
+            return rule;
+          }).toList(),
+          d.requiredApprovals(), d.approverRole(), d.justificationRequired(), d.mode().name(), d.constraints(),
+          d.approvalTtl() == null ? null : d.approvalTtl().toString(), d.reasons(), d.policyVersion());
+    }
+  }
+
+  @GET
+  public Map<String, Object> describe() {
+    ActivePolicy.Active active = policy.active();
+    PolicySet set = active.policy();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("version", set.version());
+    body.put("activatedAt", active.activatedAt().toString());
+    body.put("directory", set.directory());
+    body.put("files", set.files());
+    body.put("settings", set.settings());
+    body.put("rules", set.rules());
+    ActivePolicy.Refusal refusal = policy.lastRefusal();
+    if (refusal != null) {
+      body.put("lastRefused", Map.of("version", refusal.version(), "at", refusal.at().toString(), "errors", refusal.errors()));
+    }
+    return body;
+  }
+
+  @POST
+  @Path("/evaluate")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public DecisionView evaluate(EvaluationRequest request) {
+    if (request == null) {
+      throw new ProblemException(400, "Invalid intent", "the body must be an intent JSON object");
+    }
+    List<FieldError> errors = new ArrayList<>();
+    require(errors, "agentId", request.agentId());
+    require(errors, "action", request.action());
+    require(errors, "resource", request.resource());
+    if (request.params() != null && !request.params().isNull() && !request.params().isObject()) {
+      errors.add(new FieldError("params", "must be a JSON object"));
+    }
+    if (request.urgency() != null && (request.urgency() < 0 || request.urgency() > 10)) {
+      errors.add(new FieldError("urgency", "must be between 0 and 10"));
+    }
+    if (!errors.isEmpty()) {
+      throw new ProblemException(400, "Invalid intent", errors.size() + " field(s) are invalid", errors);
+    }
+    Intent intent = Intent.newBuilder()
+        .setAgentId(request.agentId())
+        .setAction(request.action())
+        .setResource(request.resource())
+        .setParamsJson(request.params() == null || request.params().isNull() ? "{}" : CanonicalJson.write(request.params()))
+        .setJustification(request.justification())
+        .setCostImpact(request.costImpact() == null ? 0.0 : request.costImpact())
+        .setReversible(request.reversible() == null || request.reversible())
+        .setBlastRadius(request.blastRadius() == null ? 0 : request.blastRadius())
+        .setUrgency(request.urgency() == null ? 0 : request.urgency())
+        .setLabels(request.labels() == null ? Map.of() : new HashMap<>(request.labels()))
+        .setOwner(request.owner())
+        .build();
+    return DecisionView.of(policy.get().evaluate(intent, request.at() == null ? clock.instant() : request.at()));
+  }
+
+  private static void require(List<FieldError> errors, String field, String value) {
+    if (value == null || value.isBlank()) {
+      errors.add(new FieldError(field, "is required"));
+    }
+  }
+}

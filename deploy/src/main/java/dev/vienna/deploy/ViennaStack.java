@@ -69,6 +69,10 @@ public final class ViennaStack implements AutoCloseable {
       kafka.createTopics(options.partitions());
       options.log().println("vienna: Kafka (KRaft) listening on " + kafka.bootstrapServers() + ", " + options.partitions() + " partitions per topic");
       Map<String, String> keyEnvironment = keyEnvironment(options, options.basePort() + SERVICES.indexOf("warrant-service"));
+      // policy-service reads (and hot-reloads) the repository's policies/ unless VIENNA_POLICY_DIR names another directory
+      Path policyDir = Path.of(System.getenv().getOrDefault("VIENNA_POLICY_DIR", options.projectRoot().resolve("policies").toString()));
+      keyEnvironment.put("VIENNA_POLICY_DIR", policyDir.toAbsolutePath().toString());
+      options.log().println("vienna: policies from " + policyDir.toAbsolutePath());
       for (int i = 0; i < SERVICES.size(); i++) {
         String name = SERVICES.get(i);
         int port = options.basePort() + i;

@@ -10,11 +10,11 @@ import dev.vienna.platform.DeadLetterRouting;
 import dev.vienna.events.EventIds;
 import dev.vienna.sdk.ActionRequest;
 import dev.vienna.sdk.WarrantClaims;
+import dev.vienna.sdk.WarrantConstraints;
 import dev.vienna.sdk.WarrantKey;
 import dev.vienna.sdk.WarrantTokens;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.function.Function;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -33,7 +33,7 @@ public final class WarrantTopology {
   public static final String SERVICE = "warrant-service";
 
   /** A policy constraint that shortens the warrant's lifetime (ISO-8601 duration, e.g. PT2M). */
-  public static final String LIFETIME_CONSTRAINT = "warrant_lifetime";
+  public static final String LIFETIME_CONSTRAINT = WarrantConstraints.LIFETIME;
 
   /** What a warrant is issued with: the signing key per mode, issuer, executor audience and lifetime caps. */
   public record Issuer(Function<ExecutionMode, WarrantKey> keyFor, String issuer, String executorAudience, Function<Tier, Duration> maxLifetime) {}
@@ -85,9 +85,9 @@ public final class WarrantTopology {
       return cap;
     }
     try {
-      Duration requested = Duration.parse(asked);
-      return requested.isNegative() || requested.isZero() || requested.compareTo(cap) > 0 ? cap : requested;
-    } catch (DateTimeParseException e) {
+      Duration requested = WarrantConstraints.lifetime(asked);
+      return requested.compareTo(cap) > 0 ? cap : requested;
+    } catch (IllegalArgumentException e) {
       return cap;
     }
   }

@@ -139,4 +139,28 @@ class AuditTopologyTest {
       assertThat(AuditChain.verify(records).intact()).isTrue();
     }
   }
+
+  @Test
+  void shouldRecordPolicyActivationsAndRefusalsWithoutStartingALifecycle() {
+    try (TopologyTestDriver driver = driver()) {
+      var audit = driver.createOutputTopic(Topics.AUDIT.name(), Serdes.String().deserializer(), Topics.AUDIT.valueSerde().deserializer());
+      var activated = dev.vienna.events.PolicyActivated.newBuilder()
+          .setEventId("pa-1").setOccurredAt(TestEvents.now()).setOutcome(dev.vienna.events.PolicyActivationOutcome.ACTIVATED)
+          .setPolicyVersion("sha256:bbbb").setPreviousVersion("sha256:aaaa").setInstance("policy-1").setDirectory("/etc/vienna/policies")
+          .setFiles(List.of("operations.yaml")).setRules(List.of("noop", "restart-service")).build();
+      var refused = dev.vienna.events.PolicyActivated.newBuilder(activated)
+          .setEventId("pa-2").setOutcome(dev.vienna.events.PolicyActivationOutcome.REJECTED).setPolicyVersion("sha256:cccc")
+          .setPreviousVersion("sha256:bbbb").setRules(List.of()).setErrors(List.of("broken.yaml: rule x: when does not compile")).build();
+      pipe(driver, Topics.POLICY_ACTIVATIONS, "policy-1", activated);
+      pipe(driver, Topics.POLICY_ACTIVATIONS, "policy-1", refused);
+
+      List<AuditRecord> records = audit.readValuesToList();
+      assertThat(records).extracting(AuditRecord::getEventType).containsExactly("PolicyActivated", "PolicyActivated");
+      assertThat(records.get(0).getSummary()).contains("sha256:bbbb activated").contains("2 rules").contains("previously sha256:aaaa");
+      assertThat(records.get(1).getSummary()).contains("sha256:cccc refused").contains("sha256:bbbb stays active")
+          .contains("broken.yaml: rule x: when does not compile");
+      assertThat(records).allSatisfy(r -> assertThat(r.getIntentId()).isNull());
+      assertThat(AuditChain.verify(records).intact()).isTrue();
+    }
+  }
 }

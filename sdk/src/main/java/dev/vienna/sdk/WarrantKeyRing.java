@@ -12,8 +12,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.text.ParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +29,8 @@ import java.util.stream.Stream;
  * Warrant keys by id: several may verify, exactly one signs. On disk a key directory holds one file
  * per key, named by its {@code kid}: {@code <kid>.ed25519} (private key), {@code <kid>.ed25519.pub}
  * (public key only: a retiring or foreign key), {@code <kid>.hs256} (HMAC secret); each holds the
- * base64url of the raw key bytes. Rotation: add a key file, switch the signing key id, delete the
+ * base64url of the raw key bytes. A PKCS#12 keystore may hold the same keys instead
+ * ({@link #loadPkcs12}). Rotation: add a key file, switch the signing key id, delete the
  * old key's private file after the longest warrant lifetime (README, "Warrant keys").
  */
 public final class WarrantKeyRing implements WarrantVerifier.KeyResolver {
@@ -61,6 +68,59 @@ public final class WarrantKeyRing implements WarrantVerifier.KeyResolver {
       throw new UncheckedIOException("cannot read warrant keys from " + dir, e);
     }
     return new WarrantKeyRing(keys, signingKeyId);
+  }
+
+  /**
+   * Every key in a PKCS#12 keystore, each under its alias as key id: a private-key entry with an
+   * Ed25519 key (signs; its certificate's public key must match), a secret-key entry with an HMAC
+   * key (HS256), or a trusted-certificate entry with an Ed25519 public key (verifies only). Made with
+   * the JDK's keytool (README, "Warrant keys"); any other entry is an error naming its alias.
+   */
+  public static WarrantKeyRing loadPkcs12(Path file, char[] password, String signingKeyId) {
+    List<WarrantKey> keys = new ArrayList<>();
+    try (var in = Files.newInputStream(file)) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(in, password);
+      for (String alias : Collections.list(store.aliases())) {
+        keys.add(pkcs12Entry(store, alias, password));
+      }
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException("cannot read warrant keystore " + file + ": " + e.getMessage(), e);
+    }
+    return new WarrantKeyRing(keys, signingKeyId);
+  }
+
+  private static WarrantKey pkcs12Entry(KeyStore store, String alias, char[] password) throws GeneralSecurityException {
+    if (store.isCertificateEntry(alias)) {
+      return WarrantKey.ed25519FromPublic(alias, rawEd25519(alias, store.getCertificate(alias).getPublicKey(), 12));
+    }
+    Key key = store.getKey(alias, password);
+    if (key instanceof PrivateKey privateKey && isEd25519(key)) {
+      WarrantKey signing = WarrantKey.ed25519FromPrivate(alias, rawEd25519(alias, privateKey, 16));
+      String certified = rawEd25519(alias, store.getCertificate(alias).getPublicKey(), 12);
+      if (!Arrays.equals(signing.publicKey(), java.util.Base64.getUrlDecoder().decode(certified))) {
+        throw new GeneralSecurityException("entry " + alias + ": the certificate's public key is not the private key's");
+      }
+      return signing;
+    }
+    if (key != null && key.getAlgorithm().equalsIgnoreCase("HmacSHA256")) {
+      return WarrantKey.hmac(alias, java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(key.getEncoded()));
+    }
+    throw new GeneralSecurityException("entry " + alias + ": " + (key == null ? "no key" : key.getAlgorithm())
+        + " is not a warrant key (Ed25519 key pair, HmacSHA256 secret or Ed25519 certificate)");
+  }
+
+  private static boolean isEd25519(Key key) {
+    return key.getAlgorithm().equals("EdDSA") || key.getAlgorithm().equals("Ed25519");
+  }
+
+  /** The raw 32 key bytes after the fixed DER prefix (PKCS#8: 16 bytes, X.509 SubjectPublicKeyInfo: 12 bytes). */
+  private static String rawEd25519(String alias, Key key, int prefix) throws GeneralSecurityException {
+    byte[] der = key.getEncoded();
+    if (!isEd25519(key) || der == null || der.length != prefix + 32) {
+      throw new GeneralSecurityException("entry " + alias + ": not an Ed25519 key");
+    }
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOfRange(der, prefix, der.length));
   }
 
   /** Writes a new key of {@code algorithm} to {@code dir} (owner-readable only) and returns it. */

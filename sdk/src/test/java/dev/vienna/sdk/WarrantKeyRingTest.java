@@ -78,4 +78,47 @@ class WarrantKeyRingTest {
     assertThat(verifier(retired).verify(before, EXECUTOR, RESTART).reason()).isEqualTo(Reason.UNKNOWN_KEY);
     assertThat(verifier(retired).verify(after, EXECUTOR, RESTART).valid()).isTrue();
   }
+
+  /** Runs the JDK's keytool, as the README tells operators to. */
+  private static void keytool(String... args) throws Exception {
+    var command = new java.util.ArrayList<>(java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+    command.addAll(java.util.List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes());
+    assertThat(process.waitFor()).as(output).isZero();
+  }
+
+  @Test
+  void shouldSignAndVerifyWithKeysFromAPkcs12KeystoreMadeByKeytool() throws Exception {
+    Path store = keys.resolve("warrants.p12");
+    String password = "changeit";
+    keytool("-genkeypair", "-alias", "vienna-2026-11", "-keyalg", "Ed25519", "-dname", "CN=vienna warrants", "-validity", "730",
+        "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", password);
+    keytool("-genseckey", "-alias", "direct-hmac", "-keyalg", "HmacSHA256", "-keysize", "256",
+        "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", password);
+
+    WarrantKeyRing ring = WarrantKeyRing.loadPkcs12(store, password.toCharArray(), "vienna-2026-11");
+    assertThat(ring.ids()).containsExactlyInAnyOrder("vienna-2026-11", "direct-hmac");
+    assertThat(ring.signingKey().algorithm()).isEqualTo(SignatureAlgorithm.ED25519);
+    assertThat(ring.resolve("direct-hmac")).hasValueSatisfying(k -> assertThat(k.algorithm()).isEqualTo(SignatureAlgorithm.HMAC_SHA256));
+
+    // a warrant signed with the keystore's key verifies with nothing but the published public key
+    String token = WarrantTokens.sign(claims(), ring.signingKey());
+    WarrantKeyRing published = WarrantKeyRing.fromJwks(ring.publicJwks());
+    assertThat(published.ids()).containsExactly("vienna-2026-11");
+    assertThat(verifier(published).verify(WarrantTokens.sign(claims(), ring.signingKey()), EXECUTOR, RESTART).valid()).isTrue();
+    assertThat(verifier(ring).verify(token, EXECUTOR, RESTART).valid()).isTrue();
+    // and the HMAC entry signs HS256 warrants that the same ring verifies
+    assertThat(verifier(ring).verify(WarrantTokens.sign(claims(), ring.resolve("direct-hmac").orElseThrow()), EXECUTOR, RESTART).valid()).isTrue();
+  }
+
+  @Test
+  void shouldRefuseAKeystoreWithAWrongPasswordOrAKeyThatIsNotAWarrantKey() throws Exception {
+    Path store = keys.resolve("mixed.p12");
+    keytool("-genkeypair", "-alias", "tls", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=tls", "-storetype", "PKCS12",
+        "-keystore", store.toString(), "-storepass", "changeit");
+    assertThatThrownBy(() -> WarrantKeyRing.loadPkcs12(store, "wrong".toCharArray(), null)).hasMessageContaining("cannot read warrant keystore");
+    assertThatThrownBy(() -> WarrantKeyRing.loadPkcs12(store, "changeit".toCharArray(), null))
+        .hasMessageContaining("entry tls: RSA is not a warrant key");
+  }
 }

@@ -14,6 +14,15 @@ public interface WarrantConfig {
   /** The key directory: {@code <kid>.ed25519}, {@code <kid>.ed25519.pub}, {@code <kid>.hs256} files. */
   Path keyDir();
 
+  /**
+   * A PKCS#12 keystore with the warrant keys (alias = key id: Ed25519 key pairs, HmacSHA256 secrets,
+   * Ed25519 certificates for verification only). When set, it is used instead of the key directory.
+   */
+  Optional<Path> keystore();
+
+  /** The keystore's password (environment {@code VIENNA_WARRANT_KEYSTORE_PASSWORD}). */
+  Optional<String> keystorePassword();
+
   /** The key that signs warrants ({@code kid}); it must have its private half in the key directory. */
   String signingKeyId();
 

@@ -7,7 +7,7 @@ import dev.vienna.sdk.WarrantVerifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** The key ring loaded from the key directory at start-up, and which key signs which mode. */
+/** The key ring loaded at start-up from the keystore or else the key directory, and which key signs which mode. */
 @ApplicationScoped
 public class WarrantKeys {
 
@@ -16,7 +16,9 @@ public class WarrantKeys {
 
   @Inject
   public WarrantKeys(WarrantConfig config) {
-    this.ring = WarrantKeyRing.load(config.keyDir(), config.signingKeyId());
+    this.ring = config.keystore()
+        .map(store -> WarrantKeyRing.loadPkcs12(store, config.keystorePassword().orElse("").toCharArray(), config.signingKeyId()))
+        .orElseGet(() -> WarrantKeyRing.load(config.keyDir(), config.signingKeyId()));
     this.directKey = config.directSigningKeyId().map(id -> new WarrantKeyRing(ring.keys(), id).signingKey()).orElse(ring.signingKey());
   }
 

@@ -1,35 +1,124 @@
 package dev.vienna.approval;
 
-import com.fasterxml.jackson.annotation.JsonRawValue;
-import dev.vienna.events.IntentTiered;
+import dev.vienna.events.ApprovalVoteCast;
+import dev.vienna.events.EventIds;
 import dev.vienna.events.Tier;
+import dev.vienna.events.VoteDecision;
+import dev.vienna.platform.Problem.FieldError;
 import dev.vienna.platform.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
-/** Operators' view of intents waiting for approval. */
+/**
+ * The operators' API. Every call needs a bearer JWT from the trusted issuer: {@value ApprovalRules#VIEWER}
+ * or {@value ApprovalRules#APPROVER} to read, {@value ApprovalRules#APPROVER} to vote. A vote is checked
+ * here against the intent's current state by the same {@link ApprovalRules} the topology enforces (so
+ * the operator hears at once why it would not count), then published to {@code approval-votes}; the
+ * topology, which sees every vote in order, has the last word.
+ */
 @Path("/v1/approvals")
 @Produces(MediaType.APPLICATION_JSON)
 public class ApprovalsResource {
 
-  @Inject PendingApprovals pendingApprovals;
+  private static final int MAX_REASON = 2000;
 
-  /** {@code GET /v1/approvals/pending[?tier=T3]}: pending intents, oldest first. */
+  @Inject ApprovalQueries queries;
+  @Inject VotePublisher publisher;
+  @Inject ApprovalConfig config;
+  @Inject JsonWebToken operator;
+
+  /** {@code GET /v1/approvals/pending[?tier=T3]}: intents waiting for operators, oldest first. */
   @GET
   @Path("/pending")
-  public List<PendingApproval> pending(@QueryParam("tier") String tier) {
+  @RolesAllowed({ApprovalRules.VIEWER, ApprovalRules.APPROVER})
+  public List<ApprovalView> pending(@QueryParam("tier") String tier) {
     Tier wanted = parseTier(tier);
-    return pendingApprovals.all().stream()
-        .filter(t -> wanted == null || t.getTier() == wanted)
-        .map(PendingApproval::of)
+    return queries.pending().stream()
+        .filter(s -> wanted == null || s.tiered().getTier() == wanted)
+        .map(ApprovalView::of)
         .toList();
+  }
+
+  /** {@code GET /v1/approvals/{intentId}}: one intent's approval state, pending or decided. */
+  @GET
+  @Path("/{intentId}")
+  @RolesAllowed({ApprovalRules.VIEWER, ApprovalRules.APPROVER})
+  public ApprovalView one(@PathParam("intentId") String intentId) {
+    return ApprovalView.of(queries.get(intentId).orElseThrow(() -> unknown(intentId)));
+  }
+
+  /** {@code POST /v1/approvals/{intentId}/votes}: 202 once the vote is on {@code approval-votes}. */
+  @POST
+  @Path("/{intentId}/votes")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @RolesAllowed(ApprovalRules.APPROVER)
+  public Response vote(@PathParam("intentId") String intentId, VoteRequest request) {
+    List<FieldError> errors = request == null ? List.of(new FieldError("body", "is required")) : request.validate();
+    if (!errors.isEmpty()) {
+      throw new ProblemException(400, "Invalid vote", "the vote has " + errors.size() + " invalid field(s)", errors);
+    }
+    String operatorId = operator.getName();
+    if (operatorId == null || operatorId.isBlank()) {
+      throw new ProblemException(403, "Forbidden", "the token names no operator (upn, preferred_username or sub)");
+    }
+    ApprovalState state = queries.get(intentId).orElseThrow(() -> unknown(intentId));
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    ApprovalVoteCast vote = ApprovalVoteCast.newBuilder()
+        .setEventId(EventIds.random())
+        .setIntentId(intentId)
+        .setTenantId(state.tiered().getTenantId())
+        .setOccurredAt(now)
+        .setOperatorId(operatorId)
+        .setDecision(request.decision())
+        .setReason(request.reason() == null || request.reason().isBlank() ? null : request.reason().trim())
+        .setActionDigest(request.actionDigest())
+        .setRoles(operator.getGroups().stream().sorted().toList())
+        .build();
+    ApprovalRules.of(config).refusal(state, vote, now).ifPresent(refusal -> {
+      throw new ProblemException(refusal.kind().status, refusal.kind().title, refusal.detail());
+    });
+    publisher.publish(vote);
+    return Response.accepted(Map.of(
+        "intentId", intentId, "voteId", vote.getEventId(), "operatorId", operatorId, "decision", vote.getDecision().name(),
+        "status", "RECORDED")).build();
+  }
+
+  /** The body of a vote: the decision, why, and the digest of the action the operator saw. */
+  public record VoteRequest(VoteDecision decision, String reason, String actionDigest) {
+    List<FieldError> validate() {
+      List<FieldError> errors = new ArrayList<>();
+      if (decision == null) {
+        errors.add(new FieldError("decision", "is required: APPROVE or DENY"));
+      }
+      if (actionDigest == null || actionDigest.isBlank()) {
+        errors.add(new FieldError("actionDigest", "is required: the actionDigest of GET /v1/approvals/{intentId}"));
+      }
+      if (reason != null && reason.length() > MAX_REASON) {
+        errors.add(new FieldError("reason", "must be at most " + MAX_REASON + " characters"));
+      }
+      return errors;
+    }
+  }
+
+  private static ProblemException unknown(String intentId) {
+    return new ProblemException(404, "Unknown intent", "no approval is held for intent " + intentId
+        + " (unknown, decided automatically, or decided too long ago)");
   }
 
   private static Tier parseTier(String tier) {
@@ -40,31 +129,6 @@ public class ApprovalsResource {
       return Tier.valueOf(tier);
     } catch (IllegalArgumentException e) {
       throw new ProblemException(400, "Invalid tier", "tier must be one of " + Arrays.toString(Tier.values()));
-    }
-  }
-
-  /** One pending intent as operators see it. */
-  public record PendingApproval(
-      String intentId,
-      String tenantId,
-      String agentId,
-      String action,
-      String resource,
-      @JsonRawValue String params,
-      String justification,
-      Tier tier,
-      String mode,
-      int requiredApprovals,
-      List<String> reasons,
-      String policyVersion,
-      Instant tieredAt) {
-
-    static PendingApproval of(IntentTiered t) {
-      var intent = t.getIntent();
-      return new PendingApproval(
-          t.getIntentId(), t.getTenantId(), intent.getAgentId(), intent.getAction(), intent.getResource(), intent.getParamsJson(),
-          intent.getJustification(), t.getTier(), t.getMode().name(), t.getRequiredApprovals(), t.getReasons(), t.getPolicyVersion(),
-          t.getOccurredAt());
     }
   }
 }

@@ -2,15 +2,14 @@ package dev.vienna.approval;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
-import java.time.Clock;
 import org.apache.kafka.streams.Topology;
 
-/** Hands the approval topology to Quarkus, which runs it. */
+/** Hands the approval topology, built from the service's settings, to Quarkus, which runs it. */
 @ApplicationScoped
 public class TopologyProducer {
 
   @Produces
-  public Topology topology() {
-    return ApprovalTopology.buildTopology(Clock.systemUTC());
+  public Topology topology(ApprovalConfig config) {
+    return ApprovalTopology.buildTopology(ApprovalTopology.Settings.of(config));
   }
 }

@@ -2,6 +2,7 @@ package dev.vienna.kafka.local;
 
 import dev.vienna.events.ApprovalDecided;
 import dev.vienna.events.ApprovalOutcome;
+import dev.vienna.events.ApprovalVoteCast;
 import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.Intent;
 import dev.vienna.events.IntentAccepted;
@@ -9,6 +10,7 @@ import dev.vienna.events.IntentTiered;
 import dev.vienna.events.PolicyDecision;
 import dev.vienna.events.SubmissionChannel;
 import dev.vienna.events.Tier;
+import dev.vienna.events.VoteDecision;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.sdk.ActionRequest;
 import dev.vienna.sdk.WarrantClaims;
@@ -76,6 +78,26 @@ public final class TestEvents {
         .setApprovals(List.of())
         .setConstraints(Map.of("max_replicas", "params.replicas <= 50"))
         .setPolicyVersion("test-policy")
+        .build();
+  }
+
+  /** The digest of the intent's action, as an operator's vote must name it (sdk ActionRequest). */
+  public static String digestOf(Intent intent) {
+    return new ActionRequest(intent.getAgentId(), intent.getAction(), intent.getResource(), intent.getParamsJson()).digest();
+  }
+
+  /** An operator's vote on {@code intent} (tenant acme), cast now by a holder of the approver role. */
+  public static ApprovalVoteCast vote(String intentId, Intent intent, String operatorId, VoteDecision decision, String reason) {
+    return ApprovalVoteCast.newBuilder()
+        .setEventId(UUID.randomUUID().toString())
+        .setIntentId(intentId)
+        .setTenantId("acme")
+        .setOccurredAt(now())
+        .setOperatorId(operatorId)
+        .setDecision(decision)
+        .setReason(reason)
+        .setActionDigest(digestOf(intent))
+        .setRoles(List.of("approver"))
         .build();
   }
 

@@ -1,0 +1,35 @@
+package dev.vienna.approval;
+
+import dev.vienna.kafka.local.LocalOperatorIssuer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Quarkus test resource: a local operator-token issuer whose public key the service under test trusts. */
+public class OperatorTokensResource implements QuarkusTestResourceLifecycleManager {
+
+  static final LocalOperatorIssuer ISSUER = LocalOperatorIssuer.generate();
+
+  /** A valid token for {@code operator} with {@code roles}. */
+  static String token(String operator, String... roles) {
+    return ISSUER.token(operator, Duration.ofMinutes(10), List.of(roles));
+  }
+
+  @Override
+  public Map<String, String> start() {
+    try {
+      return LocalOperatorIssuer.trustedBy(ISSUER.writeJwks(Files.createTempFile("operators-", ".jwks.json")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void stop() {
+    // the key lives in memory; the JWKS file is a temp file
+  }
+}

@@ -32,10 +32,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * justification, transfer_funds with an amount (small and large) and an action no rule knows.
  * {@code throughput} is decisions/s per thread (= per core with {@code -t 1}); {@code latency}
  * samples single decisions for percentiles. The policies are read from {@code policies} in the
- * working directory (run from the repository root) or from {@code -Dvienna.policies=DIR}.
+ * working directory (run from the repository root) or from {@code -Dvienna.policies=DIR}. The C2
+ * compiler needs about 8 s to settle on the CEL interpreter, hence five warm-up iterations.
  */
 @State(Scope.Thread)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class PolicyBenchmark {

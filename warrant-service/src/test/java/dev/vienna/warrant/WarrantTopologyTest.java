@@ -12,12 +12,14 @@ import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.kafka.local.TestEvents;
 import dev.vienna.sdk.ActionRequest;
+import dev.vienna.sdk.WarrantClaims;
 import dev.vienna.sdk.WarrantKey;
 import dev.vienna.sdk.WarrantVerifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -92,17 +94,28 @@ class WarrantTopologyTest {
 
   @Test
   void shouldAddressPassbackWarrantsToTheAgentAndCarryTheApprovers() {
-    try (TopologyTestDriver driver = driver(WarrantKey.generateEd25519("k1"))) {
+    WarrantKey key = WarrantKey.generateEd25519("k1");
+    try (TopologyTestDriver driver = driver(key)) {
       var in = driver.createInputTopic(Topics.APPROVED.name(), Serdes.String().serializer(), Topics.APPROVED.valueSerde().serializer());
       var out = driver.createOutputTopic(Topics.WARRANTS.name(), Serdes.String().deserializer(), Topics.WARRANTS.valueSerde().deserializer());
       ApprovalDecided decided = approved("t3", Tier.T3, ExecutionMode.PASSBACK);
       decided.setAutomatic(false);
-      decided.setApprovals(List.of(new Approval("alice", "checked", APPROVED_AT), new Approval("bob", "ok", APPROVED_AT)));
+      Instant aliceAt = APPROVED_AT.minusSeconds(600).plusMillis(250);
+      decided.setApprovals(List.of(new Approval("alice", "checked", aliceAt), new Approval("bob", "ok", APPROVED_AT)));
+      decided.setDenials(List.of());
       in.pipeInput("t3", decided);
       WarrantIssued warrant = out.readValue();
       assertThat(warrant.getAudience()).isEqualTo("agent:agent-7");
       assertThat(warrant.getApprovedBy()).containsExactly("alice", "bob");
       assertThat(warrant.getExpiresAt()).isEqualTo(ISSUED_AT.plus(Duration.ofMinutes(5)));
+
+      // the signed token names each approver with the time of their approval (JWT whole seconds)
+      var action = new ActionRequest("agent-7", "restart_service", "api-server", "{\"replicas\":25}");
+      var verification = verifierAt(ISSUED_AT.plusSeconds(1), key).verify(warrant.getToken(), "agent:agent-7", action);
+      assertThat(verification.valid()).as(verification.detail()).isTrue();
+      assertThat(verification.claims().approvedBy()).containsExactly(
+          new WarrantClaims.Approver("alice", aliceAt.truncatedTo(ChronoUnit.SECONDS)),
+          new WarrantClaims.Approver("bob", ISSUED_AT));
     }
   }
 
@@ -115,14 +128,16 @@ class WarrantTopologyTest {
     assertThat(WarrantTopology.issue(approved("b", Tier.T3, ExecutionMode.PASSBACK), issuer).getKeyId()).isEqualTo("passback-ed");
   }
 
-  @Test
-  void shouldIssueNothingForADeniedIntent() {
+  @ParameterizedTest
+  @EnumSource(value = ApprovalOutcome.class, names = {"DENIED", "EXPIRED"})
+  void shouldIssueNothingForAnIntentThatWasNotApproved(ApprovalOutcome outcome) {
     try (TopologyTestDriver driver = driver(WarrantKey.generateEd25519("k1"))) {
       var in = driver.createInputTopic(Topics.APPROVED.name(), Serdes.String().serializer(), Topics.APPROVED.valueSerde().serializer());
       var out = driver.createOutputTopic(Topics.WARRANTS.name(), Serdes.String().deserializer(), Topics.WARRANTS.valueSerde().deserializer());
-      ApprovalDecided denied = approved("d", Tier.T3, ExecutionMode.PASSBACK);
-      denied.setOutcome(ApprovalOutcome.DENIED);
-      in.pipeInput("d", denied);
+      ApprovalDecided notApproved = approved("d", Tier.T3, ExecutionMode.PASSBACK);
+      notApproved.setOutcome(outcome);
+      notApproved.setApprovals(List.of(new Approval("alice", "ok", APPROVED_AT)));
+      in.pipeInput("d", notApproved);
       assertThat(out.isEmpty()).isTrue();
     }
   }

@@ -57,17 +57,22 @@ public final class WarrantConstraints {
     if (constraints.isEmpty()) {
       return Optional.empty();
     }
-    Map<String, Object> variables;
+    Map<String, Object> params;
     try {
-      variables = Map.of(
-          "params", CelValues.objectFromJson(request.paramsJson()),
-          "action", request.action(),
-          "resource", request.resource(),
-          "agentId", request.agentId());
+      params = CelValues.objectFromJson(request.paramsJson());
     } catch (IllegalArgumentException e) {
       return Optional.of("params are not a JSON object: " + e.getMessage());
     }
-    for (var entry : new TreeMap<>(constraints).entrySet()) {
+    return violation(constraints, request, params);
+  }
+
+  /** The same, with the request's params already read as a CEL map ({@link CelValues#objectFromJson}). */
+  public static Optional<String> violation(Map<String, String> constraints, ActionRequest request, Map<String, Object> params) {
+    if (constraints.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, Object> variables = Map.of("params", params, "action", request.action(), "resource", request.resource(), "agentId", request.agentId());
+    for (var entry : (constraints.size() == 1 ? constraints : new TreeMap<>(constraints)).entrySet()) {
       if (entry.getKey().equals(LIFETIME)) {
         continue;
       }

@@ -193,7 +193,7 @@ public final class PolicyLoader {
     if (!problems.isEmpty()) {
       return null;
     }
-    return new Rule(spec.id(), file, spec.description(), mode, List.copyOf(actions), condition, spec.deny(), spec.tier(), spec.setTier(),
+    return Rule.of(spec.id(), file, spec.description(), mode, List.copyOf(actions), condition, spec.deny(), spec.tier(), spec.setTier(),
         spec.approvals(), spec.approverRole(), Boolean.TRUE.equals(spec.requireJustification()), spec.execution(), ttl,
         Map.copyOf(constraints));
   }

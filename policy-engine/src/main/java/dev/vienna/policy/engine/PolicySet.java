@@ -98,12 +98,14 @@ public final class PolicySet {
     List<MatchedRule> matched = new ArrayList<>();
     List<Rule> enforced = new ArrayList<>();
     List<String> denials = new ArrayList<>();
+    Map<String, Object> params = null;
     Map<String, Object> variables = null;
     for (Rule rule : candidates(intent.getAction())) {
       if (rule.condition() != null) {
         try {
           if (variables == null) {
-            variables = variables(intent, now);
+            params = CelValues.objectFromJson(intent.getParamsJson());
+            variables = variables(intent, params, now);
           }
           if (!rule.condition().test(variables)) {
             continue;
@@ -124,10 +126,11 @@ public final class PolicySet {
         }
       }
     }
-    return decide(intent, score, matched, enforced, denials);
+    return decide(intent, params, score, matched, enforced, denials);
   }
 
-  private Decision decide(Intent intent, RiskScoring.Score score, List<MatchedRule> matched, List<Rule> enforced, List<String> denials) {
+  private Decision decide(Intent intent, Map<String, Object> parsedParams, RiskScoring.Score score, List<MatchedRule> matched,
+      List<Rule> enforced, List<String> denials) {
     List<String> reasons = new ArrayList<>();
     reasons.add("risk score " + score.value() + " gives " + score.tier());
     Tier tier = score.tier();
@@ -187,7 +190,10 @@ public final class PolicySet {
     }
     if (denials.isEmpty() && !constraints.isEmpty()) {
       ActionRequest action = new ActionRequest(intent.getAgentId(), intent.getAction(), intent.getResource(), intent.getParamsJson());
-      WarrantConstraints.violation(constraints, action).ifPresent(v -> denials.add("the intent breaks its own limits: " + v));
+      var violation = parsedParams == null
+          ? WarrantConstraints.violation(constraints, action)
+          : WarrantConstraints.violation(constraints, action, parsedParams);
+      violation.ifPresent(v -> denials.add("the intent breaks its own limits: " + v));
     }
     boolean denied = !denials.isEmpty();
     reasons.addAll(denials);
@@ -220,12 +226,12 @@ public final class PolicySet {
   }
 
   /** The CEL variables: {@code intent} (its fields, params as a map, absent text as '') and {@code now}. */
-  private static Map<String, Object> variables(Intent intent, Instant now) {
+  private static Map<String, Object> variables(Intent intent, Map<String, Object> params, Instant now) {
     Map<String, Object> fields = new HashMap<>();
     fields.put("agentId", intent.getAgentId());
     fields.put("action", intent.getAction());
     fields.put("resource", intent.getResource());
-    fields.put("params", CelValues.objectFromJson(intent.getParamsJson()));
+    fields.put("params", params);
     fields.put("justification", intent.getJustification() == null ? "" : intent.getJustification());
     fields.put("costImpact", intent.getCostImpact());
     fields.put("reversible", intent.getReversible());

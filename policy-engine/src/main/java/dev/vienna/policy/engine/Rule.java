@@ -29,7 +29,17 @@ record Rule(
     boolean requireJustification,
     ExecutionMode execution,
     Duration approvalTtl,
-    Map<String, String> constraints) {
+    Map<String, String> constraints,
+    String effect) {
+
+  /** A rule whose {@link #effect} is described from its effects, once: decisions quote it on every match. */
+  static Rule of(String id, String file, String description, RuleMode mode, List<String> actions, Expression condition, String deny,
+      Tier tierFloor, Tier setTier, Integer approvals, String approverRole, boolean requireJustification, ExecutionMode execution,
+      Duration approvalTtl, Map<String, String> constraints) {
+    return new Rule(id, file, description, mode, actions, condition, deny, tierFloor, setTier, approvals, approverRole,
+        requireJustification, execution, approvalTtl, constraints,
+        describe(deny, tierFloor, setTier, approvals, approverRole, requireJustification, execution, approvalTtl, constraints));
+  }
 
   boolean selects(String action) {
     if (actions.isEmpty()) {
@@ -43,8 +53,9 @@ record Rule(
     return false;
   }
 
-  /** The rule's effects in words, for decisions and {@code GET /v1/policy}. */
-  String effect() {
+  /** A rule's effects in words, for decisions and {@code GET /v1/policy}. */
+  private static String describe(String deny, Tier tierFloor, Tier setTier, Integer approvals, String approverRole,
+      boolean requireJustification, ExecutionMode execution, Duration approvalTtl, Map<String, String> constraints) {
     List<String> parts = new ArrayList<>();
     if (deny != null) {
       parts.add("deny: " + deny);

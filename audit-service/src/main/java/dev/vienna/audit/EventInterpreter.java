@@ -107,9 +107,13 @@ final class EventInterpreter {
       case DENIED -> IntentState.DENIED;
       case EXPIRED -> IntentState.EXPIRED;
     };
-    String by = e.getAutomatic() ? "automatically" : "by " + String.join(", ", e.getApprovals().stream().map(a -> a.getOperatorId()).toList());
-    return Observation.of(e.getIntentId(), e.getTenantId(), e.getEventId(), "ApprovalDecided", e.getOccurredAt(),
-        e.getOutcome() + " " + (e.getOutcome() == ApprovalOutcome.EXPIRED ? "" : by), state);
+    // operators' decisions and expiries say why (quorum reached by whom, denied by whom and why, expired when)
+    String summary = e.getAutomatic() && e.getOutcome() != ApprovalOutcome.EXPIRED
+        ? e.getOutcome() + " automatically"
+        : e.getReason() != null
+            ? e.getOutcome() + ": " + e.getReason()
+            : e.getOutcome() + " by " + String.join(", ", e.getApprovals().stream().map(a -> a.getOperatorId()).toList());
+    return Observation.of(e.getIntentId(), e.getTenantId(), e.getEventId(), "ApprovalDecided", e.getOccurredAt(), summary, state);
   }
 
   private static Observation warrant(WarrantIssued e) {

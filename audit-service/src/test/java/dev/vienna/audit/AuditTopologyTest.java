@@ -90,6 +90,29 @@ class AuditTopologyTest {
   }
 
   @Test
+  void shouldShowOperatorsVotesAndWhyTheyDecidedInTheTimeline() {
+    try (TopologyTestDriver driver = driver()) {
+      var intent = TestEvents.intent("scale_kubernetes_deployment");
+      pipe(driver, Topics.INTENTS, "i-2", TestEvents.accepted("i-2", "scale_kubernetes_deployment"));
+      pipe(driver, Topics.TIERED, "i-2", TestEvents.tiered("i-2", "scale_kubernetes_deployment", Tier.T2));
+      var vote = TestEvents.vote("i-2", intent, "dave", dev.vienna.events.VoteDecision.DENY, "no budget");
+      vote.setOccurredAt(TestEvents.now().plusMillis(1));
+      pipe(driver, Topics.APPROVAL_VOTES, "i-2", vote);
+      var denied = TestEvents.approved("i-2", "scale_kubernetes_deployment", Tier.T2, ExecutionMode.PASSBACK);
+      denied.setOutcome(dev.vienna.events.ApprovalOutcome.DENIED);
+      denied.setAutomatic(false);
+      denied.setReason("denied by dave: no budget");
+      denied.setOccurredAt(TestEvents.now().plusMillis(2));
+      pipe(driver, Topics.APPROVED, "i-2", denied);
+
+      IntentLifecycle lifecycle = driver.<String, IntentLifecycle>getKeyValueStore(AuditTopology.LIFECYCLES_STORE).get("i-2");
+      assertThat(lifecycle.getState()).isEqualTo(IntentState.DENIED);
+      assertThat(lifecycle.getSteps()).extracting(s -> s.getEventType() + ": " + s.getSummary()).contains(
+          "ApprovalVoteCast: DENY by dave: no budget", "ApprovalDecided: DENIED: denied by dave: no budget");
+    }
+  }
+
+  @Test
   void shouldNotStartALifecycleFromARecordKeyedByAnythingButItsIntent() {
     try (TopologyTestDriver driver = driver()) {
       var audit = driver.createOutputTopic(Topics.AUDIT.name(), Serdes.String().deserializer(), Topics.AUDIT.valueSerde().deserializer());

@@ -26,11 +26,21 @@ final class ServiceProcess implements AutoCloseable {
   private final String name;
   private final int port;
   private final Process process;
+  private final Launch launch;
 
-  private ServiceProcess(String name, int port, Process process) {
+  /** How the process was started, so it can be started again the same way. */
+  private record Launch(Path projectRoot, List<String> jvmOptions, Map<String, String> environment, PrintStream log) {}
+
+  private ServiceProcess(String name, int port, Process process, Launch launch) {
     this.name = name;
     this.port = port;
     this.process = process;
+    this.launch = launch;
+  }
+
+  /** Starts this service again with the same options, port and environment (after {@link #close}). */
+  ServiceProcess relaunch() throws IOException {
+    return start(launch.projectRoot(), name, port, launch.jvmOptions(), launch.environment(), launch.log());
   }
 
   static ServiceProcess start(Path projectRoot, String name, int port, List<String> jvmOptions, Map<String, String> environment, PrintStream log)
@@ -50,7 +60,7 @@ final class ServiceProcess implements AutoCloseable {
     Thread pump = new Thread(() -> prefixLines(process, name, log), name + "-log");
     pump.setDaemon(true);
     pump.start();
-    return new ServiceProcess(name, port, process);
+    return new ServiceProcess(name, port, process, new Launch(projectRoot, List.copyOf(jvmOptions), Map.copyOf(environment), log));
   }
 
   private static void prefixLines(Process process, String name, PrintStream log) {

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * shows one intent per tier and stops, {@code bench} measures it, {@code audit verify} replays and
  * verifies an audit log, {@code audit timeline} prints one intent's records from it, {@code keys generate} adds a warrant key to a key directory.
  * {@code policy test} loads a policy directory and runs its test cases.
+ * {@code token} prints an operator's bearer token from the local issuer that the stack's approval-service trusts.
  */
 public final class ViennaCli {
 
@@ -28,6 +29,7 @@ public final class ViennaCli {
              ./vienna audit timeline INTENT_ID --bootstrap HOST:PORT
              ./vienna keys generate DIR KEY_ID [--algorithm ED25519|HMAC_SHA256]
              ./vienna policy test [DIR]              (DIR defaults to policies)
+             ./vienna token NAME --role approver|viewer[,ROLE...] [--ttl 1h]
       """;
 
   public static void main(String[] args) throws Exception {
@@ -83,6 +85,15 @@ public final class ViennaCli {
         Path dir = args.size() == 3 ? Path.of(args.get(2)) : options.projectRoot().resolve("policies");
         return PolicyTests.run(dir, java.time.Clock.systemUTC(), out);
       }
+      case "token" -> {
+        if (args.size() < 2 || args.get(1).startsWith("--") || a.value("--role", null) == null) {
+          out.print(USAGE);
+          return 2;
+        }
+        List<String> roles = List.of(a.value("--role", "").split(","));
+        out.println(ViennaStack.operatorIssuer(options).token(args.get(1), ttl(a.value("--ttl", "1h")), roles));
+        return 0;
+      }
       case "keys" -> {
         if (args.size() < 4 || !args.get(1).equals("generate")) {
           out.print(USAGE);
@@ -102,6 +113,21 @@ public final class ViennaCli {
         return 2;
       }
     }
+  }
+
+  /** A token lifetime: {@code 90s}, {@code 30m}, {@code 1h}, {@code 2d}, or ISO-8601 ({@code PT1H}). */
+  static Duration ttl(String text) {
+    if (text.startsWith("P") || text.startsWith("p")) {
+      return Duration.parse(text);
+    }
+    long amount = Long.parseLong(text.substring(0, text.length() - 1));
+    return switch (text.charAt(text.length() - 1)) {
+      case 's' -> Duration.ofSeconds(amount);
+      case 'm' -> Duration.ofMinutes(amount);
+      case 'h' -> Duration.ofHours(amount);
+      case 'd' -> Duration.ofDays(amount);
+      default -> throw new IllegalArgumentException("--ttl must look like 90s, 30m, 1h, 2d or PT1H, not " + text);
+    };
   }
 
   /** Every audit record of one intent, in chain order: what an auditor sees, straight from the log. */
@@ -136,7 +162,8 @@ public final class ViennaCli {
           submit:    curl -s -XPOST %s/v1/intents -H 'Content-Type: application/json' \\
                        -d '{"agentId":"me","action":"restart_service","resource":"api-gateway"}'
           lifecycle: curl -s %s/v1/intents/<intentId>
-          pending:   curl -s %s/v1/approvals/pending
+          operator:  TOKEN=$(./vienna token alice --role approver)
+          pending:   curl -s -H "Authorization: Bearer $TOKEN" %s/v1/approvals/pending
           audit:     ./vienna audit verify --bootstrap %s
         """, stack.uriOf("intake-service"), stack.uriOf("audit-service"), stack.uriOf("approval-service"), stack.bootstrapServers());
     while (stopped.getCount() > 0) {

@@ -2,6 +2,7 @@ package dev.vienna.deploy;
 
 import dev.vienna.events.SignatureAlgorithm;
 import dev.vienna.kafka.local.LocalKafka;
+import dev.vienna.kafka.local.LocalOperatorIssuer;
 import dev.vienna.sdk.ViennaClient;
 import dev.vienna.sdk.WarrantKeyRing;
 import java.io.PrintStream;
@@ -73,6 +74,7 @@ public final class ViennaStack implements AutoCloseable {
       Path policyDir = Path.of(System.getenv().getOrDefault("VIENNA_POLICY_DIR", options.projectRoot().resolve("policies").toString()));
       keyEnvironment.put("VIENNA_POLICY_DIR", policyDir.toAbsolutePath().toString());
       options.log().println("vienna: policies from " + policyDir.toAbsolutePath());
+      Map<String, String> operatorTrust = operatorTrust(options);
       for (int i = 0; i < SERVICES.size(); i++) {
         String name = SERVICES.get(i);
         int port = options.basePort() + i;
@@ -81,6 +83,9 @@ public final class ViennaStack implements AutoCloseable {
         jvm.add("-Dquarkus.http.port=" + port);
         jvm.add("-Dkafka.bootstrap.servers=" + kafka.bootstrapServers());
         jvm.add("-Dkafka-streams.state.dir=" + Files.createDirectories(runDir.resolve(name)));
+        if (name.equals("approval-service")) {
+          operatorTrust.forEach((key, value) -> jvm.add("-D" + key + "=" + value));
+        }
         started.add(ServiceProcess.start(options.projectRoot(), name, port, jvm, keyEnvironment, options.log()));
       }
       HttpClient http = HttpClient.newHttpClient();
@@ -116,6 +121,27 @@ public final class ViennaStack implements AutoCloseable {
     return env;
   }
 
+  /**
+   * The local operator-token issuer ({@code ./vienna token}): its key lives in {@code <data>/keys},
+   * generated on first use and kept, with its public half as a JWKS file beside it.
+   */
+  public static LocalOperatorIssuer operatorIssuer(Options options) {
+    return LocalOperatorIssuer.ensure(options.dataDir().toAbsolutePath().resolve("keys"));
+  }
+
+  /**
+   * approval-service trusts the local issuer's tokens, unless the environment points it at another
+   * issuer ({@code MP_JWT_VERIFY_PUBLICKEY_LOCATION}, README "Approvals and operators").
+   */
+  private static Map<String, String> operatorTrust(Options options) {
+    if (System.getenv("MP_JWT_VERIFY_PUBLICKEY_LOCATION") != null) {
+      options.log().println("vienna: approval-service trusts operator tokens from " + System.getenv("MP_JWT_VERIFY_PUBLICKEY_LOCATION"));
+      return Map.of();
+    }
+    operatorIssuer(options);
+    return LocalOperatorIssuer.trustedBy(options.dataDir().toAbsolutePath().resolve("keys").resolve(LocalOperatorIssuer.JWKS_FILE));
+  }
+
   private static URI jwksUri(int warrantPort) {
     return URI.create("http://localhost:" + warrantPort + "/.well-known/jwks.json");
   }
@@ -135,6 +161,24 @@ public final class ViennaStack implements AutoCloseable {
 
   public ViennaClient client() {
     return new ViennaClient(uriOf("intake-service"), uriOf("audit-service"));
+  }
+
+  /**
+   * Stops one service gracefully and starts it again with the same settings, port and state
+   * directory, as an operator restarting it would; returns once it is ready again.
+   */
+  public void restart(String service) throws Exception {
+    int i = SERVICES.indexOf(service);
+    ServiceProcess old = services.get(i);
+    old.close();
+    ServiceProcess fresh = old.relaunch();
+    services.set(i, fresh);
+    fresh.awaitReady(HttpClient.newHttpClient(), Duration.ofSeconds(120));
+  }
+
+  /** The local operator-token issuer whose tokens this stack's approval-service trusts. */
+  public LocalOperatorIssuer operatorIssuer() {
+    return LocalOperatorIssuer.ensure(runDir.getParent().toAbsolutePath().resolve("keys"));
   }
 
   /** The names of services whose process has died. */

@@ -14,9 +14,7 @@ import dev.vienna.sdk.ViennaClient;
 import dev.vienna.sdk.WarrantKeyRing;
 import dev.vienna.sdk.WarrantVerifier;
 import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -51,7 +49,7 @@ class PipelineEndToEndIT {
     Path e2e = Files.createDirectories(Path.of("target/e2e"));
     PrintStream log = new PrintStream(new FileOutputStream(e2e.resolve("stack.log").toFile()), true);
     stack = ViennaStack.start(ViennaStack.Options.defaults(Path.of("..").toAbsolutePath().normalize(), log)
-        .withDataDir(e2e).withBasePort(freeRange(ViennaStack.SERVICES.size())));
+        .withDataDir(e2e).withBasePort(FreePorts.range(ViennaStack.SERVICES.size())));
     client = stack.client();
     kafka = new KafkaProbe(stack.bootstrapServers());
   }
@@ -108,10 +106,11 @@ class PipelineEndToEndIT {
     String intentId = client.submit(Map.of("agentId", "e2e-agent", "action", "scale_kubernetes_deployment", "resource", "api-server",
         "params", Map.of("replicas", 25)));
     awaitState(intentId, "PENDING_APPROVAL");
-    HttpResponse<String> pending = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(stack.uriOf("approval-service").resolve("/v1/approvals/pending?tier=T2")).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(pending.statusCode()).isEqualTo(200);
-    assertThat(pending.body()).contains(intentId);
+    // operators see it with a token of the stack's local issuer (./vienna token)
+    var viewer = new OperatorClient(stack.uriOf("approval-service"), stack.operatorIssuer().token("vera", Duration.ofMinutes(5), List.of("viewer")));
+    var pending = Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> viewer.pending("T2"), p -> p.body().findValuesAsText("intentId").contains(intentId));
+    assertThat(pending.status()).isEqualTo(200);
+    assertThat(new OperatorClient(stack.uriOf("approval-service"), "not-a-token").pending("T2").status()).isEqualTo(401);
     assertThat(kafka.readUntil(Topics.WARRANTS, r -> r.key().equals(intentId), Duration.ofSeconds(3)))
         .as("no warrant without an approval").noneMatch(r -> r.key().equals(intentId));
   }
@@ -161,26 +160,5 @@ class PipelineEndToEndIT {
     return Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
         .until(() -> client.lifecycle(intentId), l -> l.isPresent() && l.get().get("state").asText().equals(state))
         .orElseThrow();
-  }
-
-  /** The first of {@code count} consecutive free ports, searched above 20000. */
-  private static int freeRange(int count) throws IOException {
-    for (int base = 20000 + (int) (ProcessHandle.current().pid() % 1000) * 10; base < 60000; base += count) {
-      if (allFree(base, count)) {
-        return base;
-      }
-    }
-    throw new IOException("no " + count + " consecutive free ports");
-  }
-
-  private static boolean allFree(int base, int count) {
-    for (int port = base; port < base + count; port++) {
-      try (ServerSocket socket = new ServerSocket(port)) {
-        socket.setReuseAddress(true);
-      } catch (IOException e) {
-        return false;
-      }
-    }
-    return true;
   }
 }

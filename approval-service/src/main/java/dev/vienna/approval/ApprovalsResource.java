@@ -6,6 +6,7 @@ import dev.vienna.events.Tier;
 import dev.vienna.events.VoteDecision;
 import dev.vienna.platform.Problem.FieldError;
 import dev.vienna.platform.ProblemException;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -42,6 +43,7 @@ public class ApprovalsResource {
   @Inject VotePublisher publisher;
   @Inject ApprovalConfig config;
   @Inject JsonWebToken operator;
+  @Inject SecurityIdentity identity;
 
   /** {@code GET /v1/approvals/pending[?tier=T3]}: intents waiting for operators, oldest first. */
   @GET
@@ -88,7 +90,8 @@ public class ApprovalsResource {
         .setDecision(request.decision())
         .setReason(request.reason() == null || request.reason().isBlank() ? null : request.reason().trim())
         .setActionDigest(request.actionDigest())
-        .setRoles(operator.getGroups().stream().sorted().toList())
+        // the identity's roles: the token's groups, after any quarkus.http.auth.roles-mapping
+        .setRoles(identity.getRoles().stream().sorted().toList())
         .build();
     ApprovalRules.of(config).refusal(state, vote, now).ifPresent(refusal -> {
       throw new ProblemException(refusal.kind().status, refusal.kind().title, refusal.detail());

@@ -124,6 +124,17 @@ class ApprovalServiceTest {
   }
 
   @Test
+  void shouldLetAGroupMappedToTheApproverRoleVote() {
+    IntentTiered t2 = held(Tier.T2, null);
+    as("olga", "opslead").contentType("application/json").body(vote(VoteDecision.APPROVE, null, TestEvents.digestOf(t2.getIntent())))
+        .post("/v1/approvals/" + t2.getIntentId() + "/votes").then().statusCode(202);
+    var cast = kafka.await(Topics.APPROVAL_VOTES, r -> r.key().equals(t2.getIntentId()), Duration.ofSeconds(5)).value();
+    assertThat(cast.getRoles()).contains("approver", "opslead");
+    var decided = kafka.await(Topics.APPROVED, r -> r.key().equals(t2.getIntentId()), Duration.ofSeconds(60)).value();
+    assertThat(decided.getApprovals()).extracting(Approval::getOperatorId).containsExactly("olga");
+  }
+
+  @Test
   void shouldRefuseAVoteOnAnotherActionWith409() {
     IntentTiered t2 = held(Tier.T2, null);
     var changed = TestEvents.intent("scale_kubernetes_deployment");

@@ -22,7 +22,10 @@ public class OperatorTokensResource implements QuarkusTestResourceLifecycleManag
   @Override
   public Map<String, String> start() {
     try {
-      return LocalOperatorIssuer.trustedBy(ISSUER.writeJwks(Files.createTempFile("operators-", ".jwks.json")));
+      Map<String, String> config = new java.util.HashMap<>(LocalOperatorIssuer.trustedBy(ISSUER.writeJwks(Files.createTempFile("operators-", ".jwks.json"))));
+      // an identity provider's own group name, mapped to Vienna's role
+      config.put("quarkus.http.auth.roles-mapping.opslead", "approver");
+      return config;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
@@ -31,10 +33,12 @@ class ApprovalTopologyTest {
   private static final Duration RETENTION = Duration.ofDays(7);
 
   private TopologyTestDriver driver;
-  private org.apache.kafka.streams.TestInputTopic<String, IntentTiered> tiered;
-  private org.apache.kafka.streams.TestInputTopic<String, ApprovalVoteCast> votes;
-  private org.apache.kafka.streams.TestOutputTopic<String, ApprovalDecided> approved;
-  private org.apache.kafka.streams.TestOutputTopic<String, byte[]> deadLetters;
+  private TestInputTopic<String, IntentTiered> tiered;
+  private TestInputTopic<String, ApprovalVoteCast> votes;
+  private TestOutputTopic<String, ApprovalDecided> approved;
+  private TestOutputTopic<String, byte[]> deadLetters;
+  /** How far the driver's wall clock is past T0. */
+  private Duration elapsed = Duration.ZERO;
 
   private void start(boolean denyOnFirstDeny) {
     start(denyOnFirstDeny, TICK);
@@ -75,8 +79,6 @@ class ApprovalTopologyTest {
   private Instant wallClock() {
     return T0.plus(elapsed);
   }
-
-  private Duration elapsed = Duration.ZERO;
 
   private void advance(Duration d) {
     elapsed = elapsed.plus(d);

@@ -4,8 +4,9 @@ import dev.vienna.events.Intent;
 import dev.vienna.events.IntentAccepted;
 import dev.vienna.events.SubmissionChannel;
 import dev.vienna.events.EventIds;
+import dev.vienna.platform.Problem;
 import dev.vienna.platform.ProblemException;
-import dev.vienna.sdk.CanonicalJson;
+import dev.vienna.sdk.IntentRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -39,7 +40,7 @@ public class IntentsResource {
     if (request == null) {
       throw new ProblemException(400, "Invalid intent", "the request has no body");
     }
-    var errors = request.validate();
+    var errors = request.validate().stream().map(e -> new Problem.FieldError(e.field(), e.message())).toList();
     if (!errors.isEmpty()) {
       throw new ProblemException(400, "Invalid intent", errors.size() + " field(s) are invalid", errors);
     }
@@ -64,21 +65,7 @@ public class IntentsResource {
 
   private IntentAccepted toEvent(IntentRequest request, String tenantId) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    Intent intent =
-        Intent.newBuilder()
-            .setAgentId(request.agentId())
-            .setAction(request.action())
-            .setResource(request.resource())
-            .setParamsJson(request.params() == null || request.params().isNull() ? "{}" : CanonicalJson.write(request.params()))
-            .setJustification(request.justification())
-            .setCostImpact(request.costImpact() == null ? 0.0 : request.costImpact())
-            .setReversible(request.reversible() == null || request.reversible())
-            .setBlastRadius(request.blastRadius() == null ? 0 : request.blastRadius())
-            .setUrgency(request.urgency() == null ? 0 : request.urgency())
-            .setIdempotencyKey(request.idempotencyKey())
-            .setLabels(request.labels() == null ? Map.of() : request.labels())
-            .setOwner(request.owner())
-            .build();
+    Intent intent = request.toIntent();
     return IntentAccepted.newBuilder()
         .setEventId(EventIds.random())
         .setIntentId(EventIds.random())

@@ -1,31 +1,29 @@
 package dev.vienna.policy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.vienna.events.Intent;
 import dev.vienna.platform.Problem.FieldError;
 import dev.vienna.platform.ProblemException;
 import dev.vienna.policy.engine.Decision;
 import dev.vienna.policy.engine.PolicySet;
-import dev.vienna.sdk.CanonicalJson;
+import dev.vienna.sdk.IntentRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Operators' view of the policy: {@code GET /v1/policy} shows the active version, its rules and
- * settings, and the newest refused edit with its errors; {@code POST /v1/policy/evaluate} answers
- * the decision the active set gives an intent body (the same body as {@code POST /v1/intents}),
+ * settings, and the newest refused edit with its errors; {@code POST /v1/policy/evaluate[?at=INSTANT]}
+ * answers the decision the active set gives an intent body (the same body as {@code POST /v1/intents}),
  * without publishing anything.
  */
 @Path("/v1/policy")
@@ -35,11 +33,6 @@ public class PolicyResource {
   @Inject ActivePolicy policy;
 
   private final Clock clock = Clock.systemUTC();
-
-  /** An intent body to evaluate; {@code at} (optional) evaluates as of another time. */
-  public record EvaluationRequest(
-      String agentId, String action, String resource, JsonNode params, String justification, Double costImpact,
-      Boolean reversible, Integer blastRadius, Integer urgency, Map<String, String> labels, String owner, Instant at) {}
 
   /** A decision as JSON: the engine's decision with its Avro parts spelled out. */
   public record DecisionView(
@@ -86,42 +79,20 @@ public class PolicyResource {
   @POST
   @Path("/evaluate")
   @Consumes(MediaType.APPLICATION_JSON)
-  public DecisionView evaluate(EvaluationRequest request) {
+  public DecisionView evaluate(IntentRequest request, @QueryParam("at") String at) {
     if (request == null) {
       throw new ProblemException(400, "Invalid intent", "the body must be an intent JSON object");
     }
-    List<FieldError> errors = new ArrayList<>();
-    require(errors, "agentId", request.agentId());
-    require(errors, "action", request.action());
-    require(errors, "resource", request.resource());
-    if (request.params() != null && !request.params().isNull() && !request.params().isObject()) {
-      errors.add(new FieldError("params", "must be a JSON object"));
-    }
-    if (request.urgency() != null && (request.urgency() < 0 || request.urgency() > 10)) {
-      errors.add(new FieldError("urgency", "must be between 0 and 10"));
-    }
+    var errors = request.validate().stream().map(e -> new FieldError(e.field(), e.message())).toList();
     if (!errors.isEmpty()) {
       throw new ProblemException(400, "Invalid intent", errors.size() + " field(s) are invalid", errors);
     }
-    Intent intent = Intent.newBuilder()
-        .setAgentId(request.agentId())
-        .setAction(request.action())
-        .setResource(request.resource())
-        .setParamsJson(request.params() == null || request.params().isNull() ? "{}" : CanonicalJson.write(request.params()))
-        .setJustification(request.justification())
-        .setCostImpact(request.costImpact() == null ? 0.0 : request.costImpact())
-        .setReversible(request.reversible() == null || request.reversible())
-        .setBlastRadius(request.blastRadius() == null ? 0 : request.blastRadius())
-        .setUrgency(request.urgency() == null ? 0 : request.urgency())
-        .setLabels(request.labels() == null ? Map.of() : new HashMap<>(request.labels()))
-        .setOwner(request.owner())
-        .build();
-    return DecisionView.of(policy.get().evaluate(intent, request.at() == null ? clock.instant() : request.at()));
-  }
-
-  private static void require(List<FieldError> errors, String field, String value) {
-    if (value == null || value.isBlank()) {
-      errors.add(new FieldError(field, "is required"));
+    Instant when;
+    try {
+      when = at == null ? clock.instant() : Instant.parse(at);
+    } catch (DateTimeParseException e) {
+      throw new ProblemException(400, "Invalid time", "at must be an ISO-8601 instant such as 2026-11-23T10:00:00Z, not " + at);
     }
+    return DecisionView.of(policy.get().evaluate(request.toIntent(), when));
   }
 }

@@ -139,6 +139,18 @@ class PolicyServiceTest {
         .body("scoreFactors.name", hasItem("costImpact"))
         .body("policyVersion", equalTo(activeVersion()));
 
+    // as of another time: the weekend-freeze shadow rule matches on a Sunday only
+    given().contentType(ContentType.JSON).queryParam("at", "2026-11-22T10:00:00Z")
+        .body("{\"agentId\":\"deploy-agent\",\"action\":\"deploy_production\",\"resource\":\"checkout\",\"justification\":\"hotfix\"}")
+        .post("/v1/policy/evaluate")
+        .then().statusCode(200)
+        .body("decision", equalTo("ALLOW"))
+        .body("matchedRules.findAll { it.mode == 'SHADOW' }.ruleId", org.hamcrest.Matchers.contains("weekend-freeze"));
+    given().contentType(ContentType.JSON).queryParam("at", "yesterday")
+        .body("{\"agentId\":\"a\",\"action\":\"noop\",\"resource\":\"r\"}")
+        .post("/v1/policy/evaluate")
+        .then().statusCode(400).contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString("ISO-8601"));
+
     given().contentType(ContentType.JSON).body("{\"action\":\"noop\",\"params\":[1]}")
         .post("/v1/policy/evaluate")
         .then().statusCode(400).contentType("application/problem+json")

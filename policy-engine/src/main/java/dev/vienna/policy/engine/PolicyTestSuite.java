@@ -2,7 +2,6 @@ package dev.vienna.policy.engine;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.vienna.events.ExecutionMode;
@@ -10,7 +9,7 @@ import dev.vienna.events.Intent;
 import dev.vienna.events.PolicyDecision;
 import dev.vienna.events.RuleMode;
 import dev.vienna.events.Tier;
-import dev.vienna.sdk.CanonicalJson;
+import dev.vienna.sdk.IntentRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,11 +38,8 @@ public final class PolicyTestSuite {
 
   record TestFile(List<Case> tests) {}
 
-  record Case(String name, Instant at, IntentSpec intent, Expectation expect) {}
-
-  record IntentSpec(String agentId, String action, String resource, JsonNode params, String justification,
-      @JsonProperty("costImpact") Double costImpact, Boolean reversible, @JsonProperty("blastRadius") Integer blastRadius,
-      Integer urgency, Map<String, String> labels, String owner) {}
+  /** A case: the intent is the body of {@code POST /v1/intents}; agentId and resource may be left out. */
+  record Case(String name, Instant at, IntentRequest intent, Expectation expect) {}
 
   record Expectation(PolicyDecision decision, Tier tier, ExecutionMode execution, Integer approvals, Integer score,
       List<String> rules, @JsonProperty("shadowRules") List<String> shadowRules, @JsonProperty("approverRole") String approverRole,
@@ -126,20 +121,10 @@ public final class PolicyTestSuite {
     }
   }
 
-  static Intent intent(IntentSpec s) {
-    return Intent.newBuilder()
-        .setAgentId(s.agentId() == null ? "test-agent" : s.agentId())
-        .setAction(s.action() == null ? "" : s.action())
-        .setResource(s.resource() == null ? "test-resource" : s.resource())
-        .setParamsJson(s.params() == null ? "{}" : CanonicalJson.write(s.params()))
-        .setJustification(s.justification())
-        .setCostImpact(s.costImpact() == null ? 0.0 : s.costImpact())
-        .setReversible(s.reversible() == null || s.reversible())
-        .setBlastRadius(s.blastRadius() == null ? 0 : s.blastRadius())
-        .setUrgency(s.urgency() == null ? 0 : s.urgency())
-        .setLabels(s.labels() == null ? Map.of() : new HashMap<>(s.labels()))
-        .setOwner(s.owner())
-        .build();
+  static Intent intent(IntentRequest r) {
+    return new IntentRequest(r.tenantId(), r.agentId() == null ? "test-agent" : r.agentId(), r.action() == null ? "" : r.action(),
+        r.resource() == null ? "test-resource" : r.resource(), r.params(), r.justification(), r.costImpact(), r.reversible(),
+        r.blastRadius(), r.urgency(), r.idempotencyKey(), r.labels(), r.owner()).toIntent();
   }
 
   private static List<Path> testFiles(Path directory) {

@@ -1,14 +1,16 @@
-package dev.vienna.intake;
+package dev.vienna.sdk;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vienna.platform.Problem.FieldError;
+import dev.vienna.events.Intent;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The body of {@code POST /v1/intents}. Only agentId, action and resource are required; the risk
+ * An intent as agents write it: the body of {@code POST /v1/intents} (intake-service) and of
+ * {@code POST /v1/policy/evaluate}, and the {@code intent} of a policy test case. Only agentId, action and resource are required; the risk
  * factors default to "unknown" (0, reversible) and policy decides what unknown means. {@code owner}
  * names the human principal the agent acts for: that operator may not approve the intent.
  */
@@ -30,6 +32,27 @@ public record IntentRequest(
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@/-]{1,128}");
   private static final Pattern ACTION = Pattern.compile("[a-z][a-z0-9_]{0,63}");
   private static final int MAX_LABELS = 32;
+
+  /** One invalid field and what it must be. */
+  public record FieldError(String field, String message) {}
+
+  /** The intent this body describes (absent risk factors: 0, reversible; absent params: {}). */
+  public Intent toIntent() {
+    return Intent.newBuilder()
+        .setAgentId(agentId)
+        .setAction(action)
+        .setResource(resource)
+        .setParamsJson(params == null || params.isNull() ? "{}" : CanonicalJson.write(params))
+        .setJustification(justification)
+        .setCostImpact(costImpact == null ? 0.0 : costImpact)
+        .setReversible(reversible == null || reversible)
+        .setBlastRadius(blastRadius == null ? 0 : blastRadius)
+        .setUrgency(urgency == null ? 0 : urgency)
+        .setIdempotencyKey(idempotencyKey)
+        .setLabels(labels == null ? Map.of() : new HashMap<>(labels))
+        .setOwner(owner)
+        .build();
+  }
 
   /** Every problem with the body, field by field; empty when it is valid. */
   public List<FieldError> validate() {

@@ -11,13 +11,9 @@ import dev.vienna.sdk.ViennaClient;
 import dev.vienna.sdk.WarrantClaims;
 import dev.vienna.sdk.WarrantKeyRing;
 import dev.vienna.sdk.WarrantVerifier;
-import java.io.FileOutputStream;
-import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,10 +42,7 @@ class ApprovalsEndToEndIT {
 
   @BeforeAll
   static void startStack() throws Exception {
-    Path dir = Files.createDirectories(Path.of("target/e2e-approvals"));
-    PrintStream log = new PrintStream(new FileOutputStream(dir.resolve("stack.log").toFile()), true);
-    stack = ViennaStack.start(ViennaStack.Options.defaults(Path.of("..").toAbsolutePath().normalize(), log)
-        .withDataDir(dir).withBasePort(FreePorts.range(ViennaStack.SERVICES.size())));
+    stack = TestStacks.start("e2e-approvals");
     client = stack.client();
     kafka = new KafkaProbe(stack.bootstrapServers());
   }

@@ -13,13 +13,10 @@ import dev.vienna.sdk.AuditLogReader;
 import dev.vienna.sdk.ViennaClient;
 import dev.vienna.sdk.WarrantKeyRing;
 import dev.vienna.sdk.WarrantVerifier;
-import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -46,10 +43,7 @@ class PipelineEndToEndIT {
 
   @BeforeAll
   static void startStack() throws Exception {
-    Path e2e = Files.createDirectories(Path.of("target/e2e"));
-    PrintStream log = new PrintStream(new FileOutputStream(e2e.resolve("stack.log").toFile()), true);
-    stack = ViennaStack.start(ViennaStack.Options.defaults(Path.of("..").toAbsolutePath().normalize(), log)
-        .withDataDir(e2e).withBasePort(FreePorts.range(ViennaStack.SERVICES.size())));
+    stack = TestStacks.start("e2e");
     client = stack.client();
     kafka = new KafkaProbe(stack.bootstrapServers());
   }

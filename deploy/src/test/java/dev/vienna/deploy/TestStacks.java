@@ -1,0 +1,19 @@
+package dev.vienna.deploy;
+
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The whole local stack for an end-to-end test: its own data directory and log under target/, free ports. */
+final class TestStacks {
+
+  static ViennaStack start(String name) throws Exception {
+    Path dir = Files.createDirectories(Path.of("target", name));
+    PrintStream log = new PrintStream(new FileOutputStream(dir.resolve("stack.log").toFile()), true);
+    return ViennaStack.start(ViennaStack.Options.defaults(Path.of("..").toAbsolutePath().normalize(), log)
+        .withDataDir(dir).withBasePort(FreePorts.range(ViennaStack.SERVICES.size())));
+  }
+
+  private TestStacks() {}
+}

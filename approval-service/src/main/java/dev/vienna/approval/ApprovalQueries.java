@@ -11,35 +11,35 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Reads the {@value ApprovalTopology#APPROVALS_STORE} store of this instance. (With several instances
- * each holds the partitions it owns; the API then needs to fan out or route by key, which comes with
- * multi-instance deployment.)
+ * Reads the {@value ApprovalTopology#APPROVALS_STORE} store of this instance. (With several instances each holds the
+ * partitions it owns; the API then needs to fan out or route by key, which comes with multi-instance deployment.)
  */
 @ApplicationScoped
 public class ApprovalQueries {
 
-  @Inject KafkaStreams streams;
+    @Inject
+    KafkaStreams streams;
 
-  /** The intent's approval state, pending or decided within the retention. */
-  public Optional<ApprovalState> get(String intentId) {
-    return Optional.ofNullable(store().get(intentId));
-  }
-
-  /** Intents still waiting for operators, oldest policy decision first. */
-  public List<ApprovalState> pending() {
-    List<ApprovalState> pending = new ArrayList<>();
-    try (var iterator = store().all()) {
-      iterator.forEachRemaining(entry -> {
-        if (!entry.value.decided()) {
-          pending.add(entry.value);
-        }
-      });
+    /** The intent's approval state, pending or decided within the retention. */
+    public Optional<ApprovalState> get(String intentId) {
+        return Optional.ofNullable(store().get(intentId));
     }
-    pending.sort(Comparator.comparing(s -> s.tiered().getOccurredAt()));
-    return pending;
-  }
 
-  private ReadOnlyKeyValueStore<String, ApprovalState> store() {
-    return StateStores.keyValue(streams, ApprovalTopology.APPROVALS_STORE);
-  }
+    /** Intents still waiting for operators, oldest policy decision first. */
+    public List<ApprovalState> pending() {
+        List<ApprovalState> pending = new ArrayList<>();
+        try (var iterator = store().all()) {
+            iterator.forEachRemaining(entry -> {
+                if (!entry.value.decided()) {
+                    pending.add(entry.value);
+                }
+            });
+        }
+        pending.sort(Comparator.comparing(s -> s.tiered().getOccurredAt()));
+        return pending;
+    }
+
+    private ReadOnlyKeyValueStore<String, ApprovalState> store() {
+        return StateStores.keyValue(streams, ApprovalTopology.APPROVALS_STORE);
+    }
 }

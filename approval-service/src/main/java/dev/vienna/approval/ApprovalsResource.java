@@ -27,111 +27,138 @@ import java.util.Map;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
- * The operators' API. Every call needs a bearer JWT from the trusted issuer: {@value ApprovalRules#VIEWER}
- * or {@value ApprovalRules#APPROVER} to read, {@value ApprovalRules#APPROVER} to vote. A vote is checked
- * here against the intent's current state by the same {@link ApprovalRules} the topology enforces (so
- * the operator hears at once why it would not count), then published to {@code approval-votes}; the
- * topology, which sees every vote in order, has the last word.
+ * The operators' API. Every call needs a bearer JWT from the trusted issuer: {@value ApprovalRules#VIEWER} or
+ * {@value ApprovalRules#APPROVER} to read, {@value ApprovalRules#APPROVER} to vote. A vote is checked here against the
+ * intent's current state by the same {@link ApprovalRules} the topology enforces (so the operator hears at once why it
+ * would not count), then published to {@code approval-votes}; the topology, which sees every vote in order, has the
+ * last word.
  */
 @Path("/v1/approvals")
 @Produces(MediaType.APPLICATION_JSON)
 public class ApprovalsResource {
 
-  private static final int MAX_REASON = 2000;
+    private static final int MAX_REASON = 2000;
 
-  @Inject ApprovalQueries queries;
-  @Inject VotePublisher publisher;
-  @Inject ApprovalConfig config;
-  @Inject JsonWebToken operator;
-  @Inject SecurityIdentity identity;
+    @Inject
+    ApprovalQueries queries;
 
-  /** {@code GET /v1/approvals/pending[?tier=T3]}: intents waiting for operators, oldest first. */
-  @GET
-  @Path("/pending")
-  @RolesAllowed({ApprovalRules.VIEWER, ApprovalRules.APPROVER})
-  public List<ApprovalView> pending(@QueryParam("tier") String tier) {
-    Tier wanted = parseTier(tier);
-    return queries.pending().stream()
-        .filter(s -> wanted == null || s.tiered().getTier() == wanted)
-        .map(ApprovalView::of)
-        .toList();
-  }
+    @Inject
+    VotePublisher publisher;
 
-  /** {@code GET /v1/approvals/{intentId}}: one intent's approval state, pending or decided. */
-  @GET
-  @Path("/{intentId}")
-  @RolesAllowed({ApprovalRules.VIEWER, ApprovalRules.APPROVER})
-  public ApprovalView one(@PathParam("intentId") String intentId) {
-    return ApprovalView.of(queries.get(intentId).orElseThrow(() -> unknown(intentId)));
-  }
+    @Inject
+    ApprovalConfig config;
 
-  /** {@code POST /v1/approvals/{intentId}/votes}: 202 once the vote is on {@code approval-votes}. */
-  @POST
-  @Path("/{intentId}/votes")
-  @Consumes(MediaType.APPLICATION_JSON)
-  @RolesAllowed(ApprovalRules.APPROVER)
-  public Response vote(@PathParam("intentId") String intentId, VoteRequest request) {
-    List<FieldError> errors = request == null ? List.of(new FieldError("body", "is required")) : request.validate();
-    if (!errors.isEmpty()) {
-      throw new ProblemException(400, "Invalid vote", "the vote has " + errors.size() + " invalid field(s)", errors);
+    @Inject
+    JsonWebToken operator;
+
+    @Inject
+    SecurityIdentity identity;
+
+    /** {@code GET /v1/approvals/pending[?tier=T3]}: intents waiting for operators, oldest first. */
+    @GET
+    @Path("/pending")
+    @RolesAllowed({ApprovalRules.VIEWER, ApprovalRules.APPROVER})
+    public List<ApprovalView> pending(@QueryParam("tier") String tier) {
+        Tier wanted = parseTier(tier);
+        return queries.pending().stream()
+                .filter(s -> wanted == null || s.tiered().getTier() == wanted)
+                .map(ApprovalView::of)
+                .toList();
     }
-    String operatorId = operator.getName();
-    if (operatorId == null || operatorId.isBlank()) {
-      throw new ProblemException(403, "Forbidden", "the token names no operator (upn, preferred_username or sub)");
-    }
-    ApprovalState state = queries.get(intentId).orElseThrow(() -> unknown(intentId));
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    ApprovalVoteCast vote = ApprovalVoteCast.newBuilder()
-        .setEventId(EventIds.random())
-        .setIntentId(intentId)
-        .setTenantId(state.tiered().getTenantId())
-        .setOccurredAt(now)
-        .setOperatorId(operatorId)
-        .setDecision(request.decision())
-        .setReason(request.reason() == null || request.reason().isBlank() ? null : request.reason().trim())
-        .setActionDigest(request.actionDigest())
-        // the identity's roles: the token's groups, after any quarkus.http.auth.roles-mapping
-        .setRoles(identity.getRoles().stream().sorted().toList())
-        .build();
-    ApprovalRules.of(config).refusal(state, vote, now).ifPresent(refusal -> {
-      throw new ProblemException(refusal.kind().status, refusal.kind().title, refusal.detail());
-    });
-    publisher.publish(vote);
-    return Response.accepted(Map.of(
-        "intentId", intentId, "voteId", vote.getEventId(), "operatorId", operatorId, "decision", vote.getDecision().name(),
-        "status", "RECORDED")).build();
-  }
 
-  /** The body of a vote: the decision, why, and the digest of the action the operator saw. */
-  public record VoteRequest(VoteDecision decision, String reason, String actionDigest) {
-    List<FieldError> validate() {
-      List<FieldError> errors = new ArrayList<>();
-      if (decision == null) {
-        errors.add(new FieldError("decision", "is required: APPROVE or DENY"));
-      }
-      if (actionDigest == null || actionDigest.isBlank()) {
-        errors.add(new FieldError("actionDigest", "is required: the actionDigest of GET /v1/approvals/{intentId}"));
-      }
-      if (reason != null && reason.length() > MAX_REASON) {
-        errors.add(new FieldError("reason", "must be at most " + MAX_REASON + " characters"));
-      }
-      return errors;
+    /** {@code GET /v1/approvals/{intentId}}: one intent's approval state, pending or decided. */
+    @GET
+    @Path("/{intentId}")
+    @RolesAllowed({ApprovalRules.VIEWER, ApprovalRules.APPROVER})
+    public ApprovalView one(@PathParam("intentId") String intentId) {
+        return ApprovalView.of(queries.get(intentId).orElseThrow(() -> unknown(intentId)));
     }
-  }
 
-  private static ProblemException unknown(String intentId) {
-    return new ProblemException(404, "Unknown intent", "no approval is held for intent " + intentId
-        + " (unknown, decided automatically, or decided too long ago)");
-  }
+    /** {@code POST /v1/approvals/{intentId}/votes}: 202 once the vote is on {@code approval-votes}. */
+    @POST
+    @Path("/{intentId}/votes")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(ApprovalRules.APPROVER)
+    public Response vote(@PathParam("intentId") String intentId, VoteRequest request) {
+        List<FieldError> errors = request == null ? List.of(new FieldError("body", "is required")) : request.validate();
+        if (!errors.isEmpty()) {
+            throw new ProblemException(
+                    400, "Invalid vote", "the vote has " + errors.size() + " invalid field(s)", errors);
+        }
+        String operatorId = operator.getName();
+        if (operatorId == null || operatorId.isBlank()) {
+            throw new ProblemException(
+                    403, "Forbidden", "the token names no operator (upn, preferred_username or sub)");
+        }
+        ApprovalState state = queries.get(intentId).orElseThrow(() -> unknown(intentId));
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        ApprovalVoteCast vote = ApprovalVoteCast.newBuilder()
+                .setEventId(EventIds.random())
+                .setIntentId(intentId)
+                .setTenantId(state.tiered().getTenantId())
+                .setOccurredAt(now)
+                .setOperatorId(operatorId)
+                .setDecision(request.decision())
+                .setReason(
+                        request.reason() == null || request.reason().isBlank()
+                                ? null
+                                : request.reason().trim())
+                .setActionDigest(request.actionDigest())
+                // the identity's roles: the token's groups, after any quarkus.http.auth.roles-mapping
+                .setRoles(identity.getRoles().stream().sorted().toList())
+                .build();
+        ApprovalRules.of(config).refusal(state, vote, now).ifPresent(refusal -> {
+            throw new ProblemException(refusal.kind().status, refusal.kind().title, refusal.detail());
+        });
+        publisher.publish(vote);
+        return Response.accepted(Map.of(
+                        "intentId",
+                        intentId,
+                        "voteId",
+                        vote.getEventId(),
+                        "operatorId",
+                        operatorId,
+                        "decision",
+                        vote.getDecision().name(),
+                        "status",
+                        "RECORDED"))
+                .build();
+    }
 
-  private static Tier parseTier(String tier) {
-    if (tier == null || tier.isBlank()) {
-      return null;
+    /** The body of a vote: the decision, why, and the digest of the action the operator saw. */
+    public record VoteRequest(VoteDecision decision, String reason, String actionDigest) {
+        List<FieldError> validate() {
+            List<FieldError> errors = new ArrayList<>();
+            if (decision == null) {
+                errors.add(new FieldError("decision", "is required: APPROVE or DENY"));
+            }
+            if (actionDigest == null || actionDigest.isBlank()) {
+                errors.add(new FieldError(
+                        "actionDigest", "is required: the actionDigest of GET /v1/approvals/{intentId}"));
+            }
+            if (reason != null && reason.length() > MAX_REASON) {
+                errors.add(new FieldError("reason", "must be at most " + MAX_REASON + " characters"));
+            }
+            return errors;
+        }
     }
-    try {
-      return Tier.valueOf(tier);
-    } catch (IllegalArgumentException e) {
-      throw new ProblemException(400, "Invalid tier", "tier must be one of " + Arrays.toString(Tier.values()));
+
+    private static ProblemException unknown(String intentId) {
+        return new ProblemException(
+                404,
+                "Unknown intent",
+                "no approval is held for intent " + intentId
+                        + " (unknown, decided automatically, or decided too long ago)");
     }
-  }
+
+    private static Tier parseTier(String tier) {
+        if (tier == null || tier.isBlank()) {
+            return null;
+        }
+        try {
+            return Tier.valueOf(tier);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "Invalid tier", "tier must be one of " + Arrays.toString(Tier.values()));
+        }
+    }
 }

@@ -8,8 +8,8 @@ import org.apache.kafka.streams.Topology;
 @ApplicationScoped
 public class TopologyProducer {
 
-  @Produces
-  public Topology topology(ApprovalConfig config) {
-    return ApprovalTopology.buildTopology(ApprovalTopology.Settings.of(config));
-  }
+    @Produces
+    public Topology topology(ApprovalConfig config) {
+        return ApprovalTopology.buildTopology(ApprovalTopology.Settings.of(config));
+    }
 }

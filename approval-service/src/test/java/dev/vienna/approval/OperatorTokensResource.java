@@ -12,27 +12,28 @@ import java.util.Map;
 /** Quarkus test resource: a local operator-token issuer whose public key the service under test trusts. */
 public class OperatorTokensResource implements QuarkusTestResourceLifecycleManager {
 
-  static final LocalOperatorIssuer ISSUER = LocalOperatorIssuer.generate();
+    static final LocalOperatorIssuer ISSUER = LocalOperatorIssuer.generate();
 
-  /** A valid token for {@code operator} with {@code roles}. */
-  static String token(String operator, String... roles) {
-    return ISSUER.token(operator, Duration.ofMinutes(10), List.of(roles));
-  }
-
-  @Override
-  public Map<String, String> start() {
-    try {
-      Map<String, String> config = new java.util.HashMap<>(LocalOperatorIssuer.trustedBy(ISSUER.writeJwks(Files.createTempFile("operators-", ".jwks.json"))));
-      // an identity provider's own group name, mapped to Vienna's role
-      config.put("quarkus.http.auth.roles-mapping.opslead", "approver");
-      return config;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    /** A valid token for {@code operator} with {@code roles}. */
+    static String token(String operator, String... roles) {
+        return ISSUER.token(operator, Duration.ofMinutes(10), List.of(roles));
     }
-  }
 
-  @Override
-  public void stop() {
-    // the key lives in memory; the JWKS file is a temp file
-  }
+    @Override
+    public Map<String, String> start() {
+        try {
+            Map<String, String> config = new java.util.HashMap<>(
+                    LocalOperatorIssuer.trustedBy(ISSUER.writeJwks(Files.createTempFile("operators-", ".jwks.json"))));
+            // an identity provider's own group name, mapped to Vienna's role
+            config.put("quarkus.http.auth.roles-mapping.opslead", "approver");
+            return config;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        // the key lives in memory; the JWKS file is a temp file
+    }
 }

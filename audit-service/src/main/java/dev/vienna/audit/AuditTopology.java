@@ -16,47 +16,66 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Reads every pipeline topic (dead letters included) and appends each record, byte for byte, to
- * the hash chain of its partition number on {@code audit}. Since all topics share one partition
- * count and are keyed by intentId, one task sees every event of an intent, and audit partition p
- * holds chain p. Also keeps each intent's lifecycle in {@value #LIFECYCLES_STORE}.
+ * Reads every pipeline topic (dead letters included) and appends each record, byte for byte, to the hash chain of its
+ * partition number on {@code audit}. Since all topics share one partition count and are keyed by intentId, one task
+ * sees every event of an intent, and audit partition p holds chain p. Also keeps each intent's lifecycle in
+ * {@value #LIFECYCLES_STORE}.
  */
 public final class AuditTopology {
 
-  public static final String CHAIN_HEADS_STORE = "audit-chain-heads";
-  public static final String LIFECYCLES_STORE = "intent-lifecycles";
-  private static final String APPENDER = "audit-appender";
+    public static final String CHAIN_HEADS_STORE = "audit-chain-heads";
+    public static final String LIFECYCLES_STORE = "intent-lifecycles";
+    private static final String APPENDER = "audit-appender";
 
-  /** Every topic but the audit log itself. */
-  static List<Topic<?>> audited() {
-    return Topics.all().stream().filter(t -> !t.equals(Topics.AUDIT)).toList();
-  }
-
-  public static Topology buildTopology(Clock clock) {
-    Topology topology = new Topology();
-    List<Topic<?>> sources = audited();
-    for (Topic<?> topic : sources) {
-      topology.addSource(
-          Topology.AutoOffsetReset.EARLIEST, "source-" + topic.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer(), topic.name());
+    /** Every topic but the audit log itself. */
+    static List<Topic<?>> audited() {
+        return Topics.all().stream().filter(t -> !t.equals(Topics.AUDIT)).toList();
     }
-    topology.addProcessor(APPENDER, () -> new AuditAppender(clock), sources.stream().map(t -> "source-" + t.name()).toArray(String[]::new));
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHAIN_HEADS_STORE), Serdes.Integer(), Serdes.String()), APPENDER);
-    topology.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LIFECYCLES_STORE), Serdes.String(), new AvroSerde<>(IntentLifecycle.class)),
-        APPENDER);
-    topology.addSink("audit-sink", Topics.AUDIT.name(), Topics.AUDIT.keySerde().serializer(), Topics.AUDIT.valueSerde().serializer(), chainPartition(), APPENDER);
-    return topology;
-  }
 
-  /** Audit record of chain p goes to audit partition p. */
-  private static StreamPartitioner<String, AuditRecord> chainPartition() {
-    return new StreamPartitioner<>() {
-      @Override
-      public Optional<Set<Integer>> partitions(String topic, String key, AuditRecord value, int numPartitions) {
-        return Optional.of(Set.of(value.getChain()));
-      }
-    };
-  }
+    public static Topology buildTopology(Clock clock) {
+        Topology topology = new Topology();
+        List<Topic<?>> sources = audited();
+        for (Topic<?> topic : sources) {
+            topology.addSource(
+                    Topology.AutoOffsetReset.EARLIEST,
+                    "source-" + topic.name(),
+                    new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer(),
+                    topic.name());
+        }
+        topology.addProcessor(
+                APPENDER,
+                () -> new AuditAppender(clock),
+                sources.stream().map(t -> "source-" + t.name()).toArray(String[]::new));
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(CHAIN_HEADS_STORE), Serdes.Integer(), Serdes.String()),
+                APPENDER);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(LIFECYCLES_STORE),
+                        Serdes.String(),
+                        new AvroSerde<>(IntentLifecycle.class)),
+                APPENDER);
+        topology.addSink(
+                "audit-sink",
+                Topics.AUDIT.name(),
+                Topics.AUDIT.keySerde().serializer(),
+                Topics.AUDIT.valueSerde().serializer(),
+                chainPartition(),
+                APPENDER);
+        return topology;
+    }
 
-  private AuditTopology() {}
+    /** Audit record of chain p goes to audit partition p. */
+    private static StreamPartitioner<String, AuditRecord> chainPartition() {
+        return new StreamPartitioner<>() {
+            @Override
+            public Optional<Set<Integer>> partitions(String topic, String key, AuditRecord value, int numPartitions) {
+                return Optional.of(Set.of(value.getChain()));
+            }
+        };
+    }
+
+    private AuditTopology() {}
 }

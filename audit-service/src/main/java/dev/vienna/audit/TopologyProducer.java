@@ -9,8 +9,8 @@ import org.apache.kafka.streams.Topology;
 @ApplicationScoped
 public class TopologyProducer {
 
-  @Produces
-  public Topology topology() {
-    return AuditTopology.buildTopology(Clock.systemUTC());
-  }
+    @Produces
+    public Topology topology() {
+        return AuditTopology.buildTopology(Clock.systemUTC());
+    }
 }

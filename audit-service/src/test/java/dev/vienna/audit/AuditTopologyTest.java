@@ -30,160 +30,244 @@ import org.junit.jupiter.api.Test;
 
 class AuditTopologyTest {
 
-  private TopologyTestDriver driver() {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "audit-test");
-    return new TopologyTestDriver(AuditTopology.buildTopology(Clock.systemUTC()), props);
-  }
-
-  private static <V> void pipe(TopologyTestDriver driver, Topic<V> topic, String key, V value) {
-    driver.createInputTopic(topic.name(), Serdes.String().serializer(), topic.valueSerde().serializer()).pipeInput(key, value);
-  }
-
-  private static WarrantIssued warrant(String intentId) {
-    WarrantIssued warrant = TestEvents.warrant(intentId, ExecutionMode.DIRECT, WarrantKey.generateEd25519("k"));
-    warrant.setOccurredAt(TestEvents.now().plusMillis(3));
-    return warrant;
-  }
-
-  private static ExecutionReported executed(String intentId) {
-    Instant now = TestEvents.now().plusMillis(4);
-    return ExecutionReported.newBuilder()
-        .setEventId("x-evt").setIntentId(intentId).setTenantId("acme").setOccurredAt(now)
-        .setWarrantId("w-1").setExecutorId("exec").setMode(ExecutionMode.DIRECT).setStatus(ExecutionStatus.SUCCEEDED)
-        .setHandler("noop").setStartedAt(now).setFinishedAt(now).build();
-  }
-
-  @Test
-  void shouldChainEveryEventOfAnIntentAndTrackItsLifecycleToExecuted() {
-    try (TopologyTestDriver driver = driver()) {
-      var audit = driver.createOutputTopic(Topics.AUDIT.name(), Serdes.String().deserializer(), Topics.AUDIT.valueSerde().deserializer());
-
-      pipe(driver, Topics.INTENTS, "i-1", TestEvents.accepted("i-1", "noop"));
-      pipe(driver, Topics.TIERED, "i-1", TestEvents.tiered("i-1", "noop", Tier.T0));
-      pipe(driver, Topics.APPROVED, "i-1", TestEvents.approved("i-1", "noop", Tier.T0, ExecutionMode.DIRECT));
-      WarrantIssued issued = warrant("i-1");
-      String warrantToken = issued.getToken();
-      pipe(driver, Topics.WARRANTS, "i-1", issued);
-      pipe(driver, Topics.EXECUTIONS, "i-1", executed("i-1"));
-
-      List<AuditRecord> records = audit.readValuesToList();
-      assertThat(records).extracting(AuditRecord::getEventType)
-          .containsExactly("IntentAccepted", "IntentTiered", "ApprovalDecided", "WarrantIssued", "ExecutionReported");
-      assertThat(records).extracting(AuditRecord::getSequence).containsExactly(0L, 1L, 2L, 3L, 4L);
-      assertThat(AuditChain.verify(records).intact()).isTrue();
-      var firstPayload = new byte[records.get(0).getPayload().remaining()];
-      records.get(0).getPayload().duplicate().get(firstPayload);
-      assertThat(Topics.INTENTS.valueSerde().deserializer().deserialize("intents", firstPayload).getIntentId())
-          .as("the audit record keeps the source event byte for byte").isEqualTo("i-1");
-
-      KeyValueStore<String, IntentLifecycle> lifecycles = driver.getKeyValueStore(AuditTopology.LIFECYCLES_STORE);
-      IntentLifecycle lifecycle = lifecycles.get("i-1");
-      assertThat(lifecycle.getState()).isEqualTo(IntentState.EXECUTED);
-      assertThat(lifecycle.getTier()).isEqualTo(Tier.T0);
-      assertThat(lifecycle.getWarrantId()).isEqualTo("w-i-1");
-      assertThat(lifecycle.getWarrantToken()).isNotEmpty().isEqualTo(warrantToken);
-      assertThat(lifecycle.getAgentId()).isEqualTo("agent-7");
-      assertThat(lifecycle.getSteps()).extracting(s -> s.getState())
-          .containsExactly(IntentState.SUBMITTED, IntentState.TIERED, IntentState.APPROVED, IntentState.WARRANTED, IntentState.EXECUTED);
+    private TopologyTestDriver driver() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "audit-test");
+        return new TopologyTestDriver(AuditTopology.buildTopology(Clock.systemUTC()), props);
     }
-  }
 
-  @Test
-  void shouldShowOperatorsVotesAndWhyTheyDecidedInTheTimeline() {
-    try (TopologyTestDriver driver = driver()) {
-      var intent = TestEvents.intent("scale_kubernetes_deployment");
-      pipe(driver, Topics.INTENTS, "i-2", TestEvents.accepted("i-2", "scale_kubernetes_deployment"));
-      pipe(driver, Topics.TIERED, "i-2", TestEvents.tiered("i-2", "scale_kubernetes_deployment", Tier.T2));
-      var vote = TestEvents.vote("i-2", intent, "dave", dev.vienna.events.VoteDecision.DENY, "no budget");
-      vote.setOccurredAt(TestEvents.now().plusMillis(1));
-      pipe(driver, Topics.APPROVAL_VOTES, "i-2", vote);
-      var denied = TestEvents.approved("i-2", "scale_kubernetes_deployment", Tier.T2, ExecutionMode.PASSBACK);
-      denied.setOutcome(dev.vienna.events.ApprovalOutcome.DENIED);
-      denied.setAutomatic(false);
-      denied.setReason("denied by dave: no budget");
-      denied.setOccurredAt(TestEvents.now().plusMillis(2));
-      pipe(driver, Topics.APPROVED, "i-2", denied);
-
-      IntentLifecycle lifecycle = driver.<String, IntentLifecycle>getKeyValueStore(AuditTopology.LIFECYCLES_STORE).get("i-2");
-      assertThat(lifecycle.getState()).isEqualTo(IntentState.DENIED);
-      assertThat(lifecycle.getSteps()).extracting(s -> s.getEventType() + ": " + s.getSummary()).contains(
-          "ApprovalVoteCast: DENY by dave: no budget", "ApprovalDecided: DENIED: denied by dave: no budget");
+    private static <V> void pipe(TopologyTestDriver driver, Topic<V> topic, String key, V value) {
+        driver.createInputTopic(
+                        topic.name(),
+                        Serdes.String().serializer(),
+                        topic.valueSerde().serializer())
+                .pipeInput(key, value);
     }
-  }
 
-  @Test
-  void shouldNotStartALifecycleFromARecordKeyedByAnythingButItsIntent() {
-    try (TopologyTestDriver driver = driver()) {
-      var audit = driver.createOutputTopic(Topics.AUDIT.name(), Serdes.String().deserializer(), Topics.AUDIT.valueSerde().deserializer());
-      var revoked = dev.vienna.events.WarrantRevoked.newBuilder().setEventId("r").setIntentId("i-9").setTenantId("acme")
-          .setOccurredAt(TestEvents.now()).setScope(dev.vienna.events.RevocationScope.WARRANT).setWarrantId("w-9")
-          .setRevokedBefore(TestEvents.now()).setRevokedBy("alice").setReason("test").build();
-      pipe(driver, Topics.WARRANT_REVOCATIONS, "warrant:w-9", revoked);
-      assertThat(audit.readValue().getEventType()).isEqualTo("WarrantRevoked");
-      assertThat(driver.<String, IntentLifecycle>getKeyValueStore(AuditTopology.LIFECYCLES_STORE).get("i-9")).isNull();
+    private static WarrantIssued warrant(String intentId) {
+        WarrantIssued warrant = TestEvents.warrant(intentId, ExecutionMode.DIRECT, WarrantKey.generateEd25519("k"));
+        warrant.setOccurredAt(TestEvents.now().plusMillis(3));
+        return warrant;
     }
-  }
 
-  @Test
-  void shouldHoldAHighTierIntentAsPendingApproval() {
-    try (TopologyTestDriver driver = driver()) {
-      pipe(driver, Topics.INTENTS, "i-2", TestEvents.accepted("i-2", "scale_kubernetes_deployment"));
-      pipe(driver, Topics.TIERED, "i-2", TestEvents.tiered("i-2", "scale_kubernetes_deployment", Tier.T2));
-      IntentLifecycle lifecycle = driver.<String, IntentLifecycle>getKeyValueStore(AuditTopology.LIFECYCLES_STORE).get("i-2");
-      assertThat(lifecycle.getState()).isEqualTo(IntentState.PENDING_APPROVAL);
+    private static ExecutionReported executed(String intentId) {
+        Instant now = TestEvents.now().plusMillis(4);
+        return ExecutionReported.newBuilder()
+                .setEventId("x-evt")
+                .setIntentId(intentId)
+                .setTenantId("acme")
+                .setOccurredAt(now)
+                .setWarrantId("w-1")
+                .setExecutorId("exec")
+                .setMode(ExecutionMode.DIRECT)
+                .setStatus(ExecutionStatus.SUCCEEDED)
+                .setHandler("noop")
+                .setStartedAt(now)
+                .setFinishedAt(now)
+                .build();
     }
-  }
 
-  @Test
-  void shouldNeverMoveALifecycleBackwards() {
-    try (TopologyTestDriver driver = driver()) {
-      pipe(driver, Topics.EXECUTIONS, "i-3", executed("i-3"));
-      pipe(driver, Topics.TIERED, "i-3", TestEvents.tiered("i-3", "noop", Tier.T0));
-      assertThat(driver.<String, IntentLifecycle>getKeyValueStore(AuditTopology.LIFECYCLES_STORE).get("i-3").getState())
-          .isEqualTo(IntentState.EXECUTED);
+    @Test
+    void shouldChainEveryEventOfAnIntentAndTrackItsLifecycleToExecuted() {
+        try (TopologyTestDriver driver = driver()) {
+            var audit = driver.createOutputTopic(
+                    Topics.AUDIT.name(),
+                    Serdes.String().deserializer(),
+                    Topics.AUDIT.valueSerde().deserializer());
+
+            pipe(driver, Topics.INTENTS, "i-1", TestEvents.accepted("i-1", "noop"));
+            pipe(driver, Topics.TIERED, "i-1", TestEvents.tiered("i-1", "noop", Tier.T0));
+            pipe(driver, Topics.APPROVED, "i-1", TestEvents.approved("i-1", "noop", Tier.T0, ExecutionMode.DIRECT));
+            WarrantIssued issued = warrant("i-1");
+            String warrantToken = issued.getToken();
+            pipe(driver, Topics.WARRANTS, "i-1", issued);
+            pipe(driver, Topics.EXECUTIONS, "i-1", executed("i-1"));
+
+            List<AuditRecord> records = audit.readValuesToList();
+            assertThat(records)
+                    .extracting(AuditRecord::getEventType)
+                    .containsExactly(
+                            "IntentAccepted", "IntentTiered", "ApprovalDecided", "WarrantIssued", "ExecutionReported");
+            assertThat(records).extracting(AuditRecord::getSequence).containsExactly(0L, 1L, 2L, 3L, 4L);
+            assertThat(AuditChain.verify(records).intact()).isTrue();
+            var firstPayload = new byte[records.get(0).getPayload().remaining()];
+            records.get(0).getPayload().duplicate().get(firstPayload);
+            assertThat(Topics.INTENTS
+                            .valueSerde()
+                            .deserializer()
+                            .deserialize("intents", firstPayload)
+                            .getIntentId())
+                    .as("the audit record keeps the source event byte for byte")
+                    .isEqualTo("i-1");
+
+            KeyValueStore<String, IntentLifecycle> lifecycles = driver.getKeyValueStore(AuditTopology.LIFECYCLES_STORE);
+            IntentLifecycle lifecycle = lifecycles.get("i-1");
+            assertThat(lifecycle.getState()).isEqualTo(IntentState.EXECUTED);
+            assertThat(lifecycle.getTier()).isEqualTo(Tier.T0);
+            assertThat(lifecycle.getWarrantId()).isEqualTo("w-i-1");
+            assertThat(lifecycle.getWarrantToken()).isNotEmpty().isEqualTo(warrantToken);
+            assertThat(lifecycle.getAgentId()).isEqualTo("agent-7");
+            assertThat(lifecycle.getSteps())
+                    .extracting(s -> s.getState())
+                    .containsExactly(
+                            IntentState.SUBMITTED,
+                            IntentState.TIERED,
+                            IntentState.APPROVED,
+                            IntentState.WARRANTED,
+                            IntentState.EXECUTED);
+        }
     }
-  }
 
-  @Test
-  void shouldChainUndecodableRecordsAndDeadLettersWithTheirBytes() {
-    try (TopologyTestDriver driver = driver()) {
-      var audit = driver.createOutputTopic(Topics.AUDIT.name(), Serdes.String().deserializer(), Topics.AUDIT.valueSerde().deserializer());
-      driver.createInputTopic(Topics.INTENTS.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer())
-          .pipeInput("junk", "junk".getBytes());
-      var headers = DeadLetterHeaders.describe(new RecordHeaders(), "not a IntentAccepted", "policy-service", "intents", 0, 7, 1L);
-      driver.createInputTopic(Topics.DEAD_LETTER.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer())
-          .pipeInput(new org.apache.kafka.streams.test.TestRecord<>("junk", "junk".getBytes(), headers));
+    @Test
+    void shouldShowOperatorsVotesAndWhyTheyDecidedInTheTimeline() {
+        try (TopologyTestDriver driver = driver()) {
+            var intent = TestEvents.intent("scale_kubernetes_deployment");
+            pipe(driver, Topics.INTENTS, "i-2", TestEvents.accepted("i-2", "scale_kubernetes_deployment"));
+            pipe(driver, Topics.TIERED, "i-2", TestEvents.tiered("i-2", "scale_kubernetes_deployment", Tier.T2));
+            var vote = TestEvents.vote("i-2", intent, "dave", dev.vienna.events.VoteDecision.DENY, "no budget");
+            vote.setOccurredAt(TestEvents.now().plusMillis(1));
+            pipe(driver, Topics.APPROVAL_VOTES, "i-2", vote);
+            var denied = TestEvents.approved("i-2", "scale_kubernetes_deployment", Tier.T2, ExecutionMode.PASSBACK);
+            denied.setOutcome(dev.vienna.events.ApprovalOutcome.DENIED);
+            denied.setAutomatic(false);
+            denied.setReason("denied by dave: no budget");
+            denied.setOccurredAt(TestEvents.now().plusMillis(2));
+            pipe(driver, Topics.APPROVED, "i-2", denied);
 
-      List<AuditRecord> records = audit.readValuesToList();
-      assertThat(records).extracting(AuditRecord::getEventType).containsExactly("Undecodable", "DeadLettered");
-      assertThat(records.get(1).getSummary()).contains("policy-service").contains("intents@0/7").contains("not a IntentAccepted");
-      assertThat(records.get(0).getPayload()).isEqualTo(ByteBuffer.wrap("junk".getBytes()));
-      assertThat(AuditChain.verify(records).intact()).isTrue();
+            IntentLifecycle lifecycle = driver.<String, IntentLifecycle>getKeyValueStore(AuditTopology.LIFECYCLES_STORE)
+                    .get("i-2");
+            assertThat(lifecycle.getState()).isEqualTo(IntentState.DENIED);
+            assertThat(lifecycle.getSteps())
+                    .extracting(s -> s.getEventType() + ": " + s.getSummary())
+                    .contains(
+                            "ApprovalVoteCast: DENY by dave: no budget",
+                            "ApprovalDecided: DENIED: denied by dave: no budget");
+        }
     }
-  }
 
-  @Test
-  void shouldRecordPolicyActivationsAndRefusalsWithoutStartingALifecycle() {
-    try (TopologyTestDriver driver = driver()) {
-      var audit = driver.createOutputTopic(Topics.AUDIT.name(), Serdes.String().deserializer(), Topics.AUDIT.valueSerde().deserializer());
-      var activated = dev.vienna.events.PolicyActivated.newBuilder()
-          .setEventId("pa-1").setOccurredAt(TestEvents.now()).setOutcome(dev.vienna.events.PolicyActivationOutcome.ACTIVATED)
-          .setPolicyVersion("sha256:bbbb").setPreviousVersion("sha256:aaaa").setInstance("policy-1").setDirectory("/etc/vienna/policies")
-          .setFiles(List.of("operations.yaml")).setRules(List.of("noop", "restart-service")).build();
-      var refused = dev.vienna.events.PolicyActivated.newBuilder(activated)
-          .setEventId("pa-2").setOutcome(dev.vienna.events.PolicyActivationOutcome.REJECTED).setPolicyVersion("sha256:cccc")
-          .setPreviousVersion("sha256:bbbb").setRules(List.of()).setErrors(List.of("broken.yaml: rule x: when does not compile")).build();
-      pipe(driver, Topics.POLICY_ACTIVATIONS, "policy-1", activated);
-      pipe(driver, Topics.POLICY_ACTIVATIONS, "policy-1", refused);
-
-      List<AuditRecord> records = audit.readValuesToList();
-      assertThat(records).extracting(AuditRecord::getEventType).containsExactly("PolicyActivated", "PolicyActivated");
-      assertThat(records.get(0).getSummary()).contains("sha256:bbbb activated").contains("2 rules").contains("previously sha256:aaaa");
-      assertThat(records.get(1).getSummary()).contains("sha256:cccc refused").contains("sha256:bbbb stays active")
-          .contains("broken.yaml: rule x: when does not compile");
-      assertThat(records).allSatisfy(r -> assertThat(r.getIntentId()).isNull());
-      assertThat(AuditChain.verify(records).intact()).isTrue();
+    @Test
+    void shouldNotStartALifecycleFromARecordKeyedByAnythingButItsIntent() {
+        try (TopologyTestDriver driver = driver()) {
+            var audit = driver.createOutputTopic(
+                    Topics.AUDIT.name(),
+                    Serdes.String().deserializer(),
+                    Topics.AUDIT.valueSerde().deserializer());
+            var revoked = dev.vienna.events.WarrantRevoked.newBuilder()
+                    .setEventId("r")
+                    .setIntentId("i-9")
+                    .setTenantId("acme")
+                    .setOccurredAt(TestEvents.now())
+                    .setScope(dev.vienna.events.RevocationScope.WARRANT)
+                    .setWarrantId("w-9")
+                    .setRevokedBefore(TestEvents.now())
+                    .setRevokedBy("alice")
+                    .setReason("test")
+                    .build();
+            pipe(driver, Topics.WARRANT_REVOCATIONS, "warrant:w-9", revoked);
+            assertThat(audit.readValue().getEventType()).isEqualTo("WarrantRevoked");
+            assertThat(driver.<String, IntentLifecycle>getKeyValueStore(AuditTopology.LIFECYCLES_STORE)
+                            .get("i-9"))
+                    .isNull();
+        }
     }
-  }
+
+    @Test
+    void shouldHoldAHighTierIntentAsPendingApproval() {
+        try (TopologyTestDriver driver = driver()) {
+            pipe(driver, Topics.INTENTS, "i-2", TestEvents.accepted("i-2", "scale_kubernetes_deployment"));
+            pipe(driver, Topics.TIERED, "i-2", TestEvents.tiered("i-2", "scale_kubernetes_deployment", Tier.T2));
+            IntentLifecycle lifecycle = driver.<String, IntentLifecycle>getKeyValueStore(AuditTopology.LIFECYCLES_STORE)
+                    .get("i-2");
+            assertThat(lifecycle.getState()).isEqualTo(IntentState.PENDING_APPROVAL);
+        }
+    }
+
+    @Test
+    void shouldNeverMoveALifecycleBackwards() {
+        try (TopologyTestDriver driver = driver()) {
+            pipe(driver, Topics.EXECUTIONS, "i-3", executed("i-3"));
+            pipe(driver, Topics.TIERED, "i-3", TestEvents.tiered("i-3", "noop", Tier.T0));
+            assertThat(driver.<String, IntentLifecycle>getKeyValueStore(AuditTopology.LIFECYCLES_STORE)
+                            .get("i-3")
+                            .getState())
+                    .isEqualTo(IntentState.EXECUTED);
+        }
+    }
+
+    @Test
+    void shouldChainUndecodableRecordsAndDeadLettersWithTheirBytes() {
+        try (TopologyTestDriver driver = driver()) {
+            var audit = driver.createOutputTopic(
+                    Topics.AUDIT.name(),
+                    Serdes.String().deserializer(),
+                    Topics.AUDIT.valueSerde().deserializer());
+            driver.createInputTopic(
+                            Topics.INTENTS.name(),
+                            Serdes.String().serializer(),
+                            Serdes.ByteArray().serializer())
+                    .pipeInput("junk", "junk".getBytes());
+            var headers = DeadLetterHeaders.describe(
+                    new RecordHeaders(), "not a IntentAccepted", "policy-service", "intents", 0, 7, 1L);
+            driver.createInputTopic(
+                            Topics.DEAD_LETTER.name(),
+                            Serdes.String().serializer(),
+                            Serdes.ByteArray().serializer())
+                    .pipeInput(new org.apache.kafka.streams.test.TestRecord<>("junk", "junk".getBytes(), headers));
+
+            List<AuditRecord> records = audit.readValuesToList();
+            assertThat(records).extracting(AuditRecord::getEventType).containsExactly("Undecodable", "DeadLettered");
+            assertThat(records.get(1).getSummary())
+                    .contains("policy-service")
+                    .contains("intents@0/7")
+                    .contains("not a IntentAccepted");
+            assertThat(records.get(0).getPayload()).isEqualTo(ByteBuffer.wrap("junk".getBytes()));
+            assertThat(AuditChain.verify(records).intact()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldRecordPolicyActivationsAndRefusalsWithoutStartingALifecycle() {
+        try (TopologyTestDriver driver = driver()) {
+            var audit = driver.createOutputTopic(
+                    Topics.AUDIT.name(),
+                    Serdes.String().deserializer(),
+                    Topics.AUDIT.valueSerde().deserializer());
+            var activated = dev.vienna.events.PolicyActivated.newBuilder()
+                    .setEventId("pa-1")
+                    .setOccurredAt(TestEvents.now())
+                    .setOutcome(dev.vienna.events.PolicyActivationOutcome.ACTIVATED)
+                    .setPolicyVersion("sha256:bbbb")
+                    .setPreviousVersion("sha256:aaaa")
+                    .setInstance("policy-1")
+                    .setDirectory("/etc/vienna/policies")
+                    .setFiles(List.of("operations.yaml"))
+                    .setRules(List.of("noop", "restart-service"))
+                    .build();
+            var refused = dev.vienna.events.PolicyActivated.newBuilder(activated)
+                    .setEventId("pa-2")
+                    .setOutcome(dev.vienna.events.PolicyActivationOutcome.REJECTED)
+                    .setPolicyVersion("sha256:cccc")
+                    .setPreviousVersion("sha256:bbbb")
+                    .setRules(List.of())
+                    .setErrors(List.of("broken.yaml: rule x: when does not compile"))
+                    .build();
+            pipe(driver, Topics.POLICY_ACTIVATIONS, "policy-1", activated);
+            pipe(driver, Topics.POLICY_ACTIVATIONS, "policy-1", refused);
+
+            List<AuditRecord> records = audit.readValuesToList();
+            assertThat(records)
+                    .extracting(AuditRecord::getEventType)
+                    .containsExactly("PolicyActivated", "PolicyActivated");
+            assertThat(records.get(0).getSummary())
+                    .contains("sha256:bbbb activated")
+                    .contains("2 rules")
+                    .contains("previously sha256:aaaa");
+            assertThat(records.get(1).getSummary())
+                    .contains("sha256:cccc refused")
+                    .contains("sha256:bbbb stays active")
+                    .contains("broken.yaml: rule x: when does not compile");
+            assertThat(records).allSatisfy(r -> assertThat(r.getIntentId()).isNull());
+            assertThat(AuditChain.verify(records).intact()).isTrue();
+        }
+    }
 }

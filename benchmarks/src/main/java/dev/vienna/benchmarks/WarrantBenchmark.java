@@ -28,9 +28,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Issuing and verifying one warrant as the pipeline does: {@code sign} is warrant-service's work
- * per approved intent (claims → compact JWS), {@code verify} is an executor's (every check of
- * {@link WarrantVerifier}, including the action digest). Throughput per thread = per core.
+ * Issuing and verifying one warrant as the pipeline does: {@code sign} is warrant-service's work per approved intent
+ * (claims → compact JWS), {@code verify} is an executor's (every check of {@link WarrantVerifier}, including the action
+ * digest). Throughput per thread = per core.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -40,38 +40,59 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class WarrantBenchmark {
 
-  @Param({"ED25519", "HMAC_SHA256"})
-  public SignatureAlgorithm algorithm;
+    @Param({"ED25519", "HMAC_SHA256"})
+    public SignatureAlgorithm algorithm;
 
-  private WarrantKey key;
-  private WarrantClaims claims;
-  private ActionRequest action;
-  private String token;
-  private WarrantVerifier verifier;
+    private WarrantKey key;
+    private WarrantClaims claims;
+    private ActionRequest action;
+    private String token;
+    private WarrantVerifier verifier;
 
-  @Setup
-  public void setUp() {
-    key = algorithm == SignatureAlgorithm.ED25519 ? WarrantKey.generateEd25519("bench") : WarrantKey.generateHmac("bench");
-    action = new ActionRequest("agent-7", "scale_kubernetes_deployment", "api-server", "{\"namespace\":\"prod\",\"replicas\":25}");
-    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    claims = new WarrantClaims("vienna", action.agentId(), "vienna-executor", "wrt-1", now, now, now.plus(Duration.ofHours(1)),
-        "int-1", "acme", action.action(), action.resource(), Tier.T2, ExecutionMode.DIRECT, Map.of("replicas_cap", "params.replicas <= 50"),
-        List.of(new WarrantClaims.Approver("alice@acme.com", now)), "sha256:0123456789abcdef", action.digest());
-    token = WarrantTokens.sign(claims, key);
-    verifier = new WarrantVerifier(List.of(algorithm == SignatureAlgorithm.ED25519 ? key.verifyOnly() : key), Clock.systemUTC(), Duration.ofSeconds(30));
-  }
-
-  @Benchmark
-  public String sign() {
-    return WarrantTokens.sign(claims, key);
-  }
-
-  @Benchmark
-  public WarrantVerifier.Verification verify() {
-    WarrantVerifier.Verification verification = verifier.verify(token, "vienna-executor", action);
-    if (!verification.valid()) {
-      throw new IllegalStateException(verification.detail());
+    @Setup
+    public void setUp() {
+        key = algorithm == SignatureAlgorithm.ED25519
+                ? WarrantKey.generateEd25519("bench")
+                : WarrantKey.generateHmac("bench");
+        action = new ActionRequest(
+                "agent-7", "scale_kubernetes_deployment", "api-server", "{\"namespace\":\"prod\",\"replicas\":25}");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        claims = new WarrantClaims(
+                "vienna",
+                action.agentId(),
+                "vienna-executor",
+                "wrt-1",
+                now,
+                now,
+                now.plus(Duration.ofHours(1)),
+                "int-1",
+                "acme",
+                action.action(),
+                action.resource(),
+                Tier.T2,
+                ExecutionMode.DIRECT,
+                Map.of("replicas_cap", "params.replicas <= 50"),
+                List.of(new WarrantClaims.Approver("alice@acme.com", now)),
+                "sha256:0123456789abcdef",
+                action.digest());
+        token = WarrantTokens.sign(claims, key);
+        verifier = new WarrantVerifier(
+                List.of(algorithm == SignatureAlgorithm.ED25519 ? key.verifyOnly() : key),
+                Clock.systemUTC(),
+                Duration.ofSeconds(30));
     }
-    return verification;
-  }
+
+    @Benchmark
+    public String sign() {
+        return WarrantTokens.sign(claims, key);
+    }
+
+    @Benchmark
+    public WarrantVerifier.Verification verify() {
+        WarrantVerifier.Verification verification = verifier.verify(token, "vienna-executor", action);
+        if (!verification.valid()) {
+            throw new IllegalStateException(verification.detail());
+        }
+        return verification;
+    }
 }

@@ -17,103 +17,115 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One packaged Vienna service running as a child JVM ({@code <module>/target/quarkus-app/quarkus-run.jar}),
- * its output prefixed with its name. Stopping it sends SIGTERM (Quarkus shuts down gracefully) and
- * kills it if it has not exited after a grace period.
+ * One packaged Vienna service running as a child JVM ({@code <module>/target/quarkus-app/quarkus-run.jar}), its output
+ * prefixed with its name. Stopping it sends SIGTERM (Quarkus shuts down gracefully) and kills it if it has not exited
+ * after a grace period.
  */
 final class ServiceProcess implements AutoCloseable {
 
-  private final String name;
-  private final int port;
-  private final Process process;
-  private final Launch launch;
+    private final String name;
+    private final int port;
+    private final Process process;
+    private final Launch launch;
 
-  /** How the process was started, so it can be started again the same way. */
-  private record Launch(Path projectRoot, List<String> jvmOptions, Map<String, String> environment, PrintStream log) {}
+    /** How the process was started, so it can be started again the same way. */
+    private record Launch(
+            Path projectRoot, List<String> jvmOptions, Map<String, String> environment, PrintStream log) {}
 
-  private ServiceProcess(String name, int port, Process process, Launch launch) {
-    this.name = name;
-    this.port = port;
-    this.process = process;
-    this.launch = launch;
-  }
-
-  /** Starts this service again with the same options, port and environment (after {@link #close}). */
-  ServiceProcess relaunch() throws IOException {
-    return start(launch.projectRoot(), name, port, launch.jvmOptions(), launch.environment(), launch.log());
-  }
-
-  static ServiceProcess start(Path projectRoot, String name, int port, List<String> jvmOptions, Map<String, String> environment, PrintStream log)
-      throws IOException {
-    Path jar = projectRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " is missing: build first (./mvnw -DskipTests install)");
+    private ServiceProcess(String name, int port, Process process, Launch launch) {
+        this.name = name;
+        this.port = port;
+        this.process = process;
+        this.launch = launch;
     }
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.addAll(jvmOptions);
-    command.add("-jar");
-    command.add(jar.toString());
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().putAll(environment);
-    Process process = builder.start();
-    Thread pump = new Thread(() -> prefixLines(process, name, log), name + "-log");
-    pump.setDaemon(true);
-    pump.start();
-    return new ServiceProcess(name, port, process, new Launch(projectRoot, List.copyOf(jvmOptions), Map.copyOf(environment), log));
-  }
 
-  private static void prefixLines(Process process, String name, PrintStream log) {
-    String prefix = String.format("%-17s| ", name);
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        log.println(prefix + line);
-      }
-    } catch (IOException e) {
-      // the process ended: its output is closed
+    /** Starts this service again with the same options, port and environment (after {@link #close}). */
+    ServiceProcess relaunch() throws IOException {
+        return start(launch.projectRoot(), name, port, launch.jvmOptions(), launch.environment(), launch.log());
     }
-  }
 
-  String name() {
-    return name;
-  }
-
-  URI uri() {
-    return URI.create("http://localhost:" + port);
-  }
-
-  boolean isAlive() {
-    return process.isAlive();
-  }
-
-  /** Polls {@code /q/health/ready} until it answers 200; fails early if the process dies. */
-  void awaitReady(HttpClient http, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    HttpRequest request = HttpRequest.newBuilder(uri().resolve("/q/health/ready")).timeout(Duration.ofSeconds(2)).build();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(name + " exited with code " + process.exitValue() + " before it was ready (see its log above)");
-      }
-      try {
-        if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
+    static ServiceProcess start(
+            Path projectRoot,
+            String name,
+            int port,
+            List<String> jvmOptions,
+            Map<String, String> environment,
+            PrintStream log)
+            throws IOException {
+        Path jar = projectRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build first (./mvnw -DskipTests install)");
         }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(250);
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar.toString());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        Thread pump = new Thread(() -> prefixLines(process, name, log), name + "-log");
+        pump.setDaemon(true);
+        pump.start();
+        return new ServiceProcess(
+                name, port, process, new Launch(projectRoot, List.copyOf(jvmOptions), Map.copyOf(environment), log));
     }
-    throw new IllegalStateException(name + " was not ready within " + timeout);
-  }
 
-  @Override
-  public void close() throws InterruptedException {
-    if (!process.isAlive()) {
-      return;
+    private static void prefixLines(Process process, String name, PrintStream log) {
+        String prefix = String.format("%-17s| ", name);
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                log.println(prefix + line);
+            }
+        } catch (IOException e) {
+            // the process ended: its output is closed
+        }
     }
-    process.destroy();
-    if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor();
+
+    String name() {
+        return name;
     }
-  }
+
+    URI uri() {
+        return URI.create("http://localhost:" + port);
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Polls {@code /q/health/ready} until it answers 200; fails early if the process dies. */
+    void awaitReady(HttpClient http, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        HttpRequest request = HttpRequest.newBuilder(uri().resolve("/q/health/ready"))
+                .timeout(Duration.ofSeconds(2))
+                .build();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(
+                        name + " exited with code " + process.exitValue() + " before it was ready (see its log above)");
+            }
+            try {
+                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(name + " was not ready within " + timeout);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
 }

@@ -13,15 +13,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The {@code ./vienna} command: {@code up} runs the local stack until Ctrl-C, {@code demo} runs it,
- * shows one intent per tier and stops, {@code bench} measures it, {@code audit verify} replays and
- * verifies an audit log, {@code audit timeline} prints one intent's records from it, {@code keys generate} adds a warrant key to a key directory.
- * {@code policy test} loads a policy directory and runs its test cases.
- * {@code token} prints an operator's bearer token from the local issuer that the stack's approval-service trusts.
+ * The {@code ./vienna} command: {@code up} runs the local stack until Ctrl-C, {@code demo} runs it, shows one intent
+ * per tier and stops, {@code bench} measures it, {@code audit verify} replays and verifies an audit log, {@code audit
+ * timeline} prints one intent's records from it, {@code keys generate} adds a warrant key to a key directory.
+ * {@code policy test} loads a policy directory and runs its test cases. {@code token} prints an operator's bearer token
+ * from the local issuer that the stack's approval-service trusts.
  */
 public final class ViennaCli {
 
-  private static final String USAGE = """
+    private static final String USAGE = """
       usage: ./vienna up [--algorithm ED25519|HMAC_SHA256]
              ./vienna demo [--algorithm ED25519|HMAC_SHA256]
              ./vienna bench [--intents N] [--concurrency C] [--algorithm ED25519|HMAC_SHA256]
@@ -32,132 +32,153 @@ public final class ViennaCli {
              ./vienna token NAME --role approver|viewer[,ROLE...] [--ttl 1h]
       """;
 
-  public static void main(String[] args) throws Exception {
-    System.exit(run(List.of(args), System.out));
-  }
-
-  static int run(List<String> args, PrintStream out) throws Exception {
-    if (args.isEmpty()) {
-      out.print(USAGE);
-      return 2;
+    public static void main(String[] args) throws Exception {
+        System.exit(run(List.of(args), System.out));
     }
-    Arguments a = new Arguments(args.subList(1, args.size()));
-    ViennaStack.Options options = ViennaStack.Options.defaults(Path.of(System.getProperty("vienna.root", ".")).toAbsolutePath(), out)
-        .withAlgorithm(SignatureAlgorithm.valueOf(a.value("--algorithm", "ED25519")));
-    switch (args.get(0)) {
-      case "up" -> {
-        return up(options, out);
-      }
-      case "demo" -> {
-        try (ViennaStack stack = ViennaStack.start(options)) {
-          boolean ok = Demo.run(stack, out, Duration.ofSeconds(90));
-          out.println(ok ? "demo: OK" : "demo: FAILED");
-          return ok ? 0 : 1;
+
+    static int run(List<String> args, PrintStream out) throws Exception {
+        if (args.isEmpty()) {
+            out.print(USAGE);
+            return 2;
         }
-      }
-      case "bench" -> {
-        try (ViennaStack stack = ViennaStack.start(options)) {
-          out.printf("bench: warrants signed with %s; machine: %d cores, JDK %s%n", options.algorithm(),
-              Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-          Bench.run(stack, Integer.parseInt(a.value("--intents", "10000")), Integer.parseInt(a.value("--concurrency", "64")), out);
-          return 0;
+        Arguments a = new Arguments(args.subList(1, args.size()));
+        ViennaStack.Options options = ViennaStack.Options.defaults(
+                        Path.of(System.getProperty("vienna.root", ".")).toAbsolutePath(), out)
+                .withAlgorithm(SignatureAlgorithm.valueOf(a.value("--algorithm", "ED25519")));
+        switch (args.get(0)) {
+            case "up" -> {
+                return up(options, out);
+            }
+            case "demo" -> {
+                try (ViennaStack stack = ViennaStack.start(options)) {
+                    boolean ok = Demo.run(stack, out, Duration.ofSeconds(90));
+                    out.println(ok ? "demo: OK" : "demo: FAILED");
+                    return ok ? 0 : 1;
+                }
+            }
+            case "bench" -> {
+                try (ViennaStack stack = ViennaStack.start(options)) {
+                    out.printf(
+                            "bench: warrants signed with %s; machine: %d cores, JDK %s%n",
+                            options.algorithm(),
+                            Runtime.getRuntime().availableProcessors(),
+                            System.getProperty("java.version"));
+                    Bench.run(
+                            stack,
+                            Integer.parseInt(a.value("--intents", "10000")),
+                            Integer.parseInt(a.value("--concurrency", "64")),
+                            out);
+                    return 0;
+                }
+            }
+            case "audit" -> {
+                if (args.size() >= 3 && args.get(1).equals("timeline")) {
+                    return timeline(
+                            args.get(2), new Arguments(args.subList(3, args.size())).required("--bootstrap"), out);
+                }
+                if (args.size() < 2 || !args.get(1).equals("verify")) {
+                    out.print(USAGE);
+                    return 2;
+                }
+                AuditChain.Report report = AuditChain.verify(AuditLogReader.readAll(
+                        new Arguments(args.subList(2, args.size())).required("--bootstrap"), Duration.ofSeconds(60)));
+                out.printf("audit: %d records in %d chains%n", report.records(), report.chains());
+                report.breaks()
+                        .forEach(b -> out.printf(
+                                "audit: chain %d broken at %s (sequence %d): %s%n",
+                                b.chain(), b.recordId(), b.sequence(), b.problem()));
+                out.println(report.intact() ? "audit: chain intact" : "audit: CHAIN BROKEN");
+                return report.intact() ? 0 : 1;
+            }
+            case "policy" -> {
+                if (args.size() < 2 || args.size() > 3 || !args.get(1).equals("test")) {
+                    out.print(USAGE);
+                    return 2;
+                }
+                Path dir = args.size() == 3
+                        ? Path.of(args.get(2))
+                        : options.projectRoot().resolve("policies");
+                return PolicyTests.run(dir, java.time.Clock.systemUTC(), out);
+            }
+            case "token" -> {
+                if (args.size() < 2 || args.get(1).startsWith("--") || a.value("--role", null) == null) {
+                    out.print(USAGE);
+                    return 2;
+                }
+                List<String> roles = List.of(a.value("--role", "").split(","));
+                out.println(ViennaStack.operatorIssuer(options).token(args.get(1), ttl(a.value("--ttl", "1h")), roles));
+                return 0;
+            }
+            case "keys" -> {
+                if (args.size() < 4 || !args.get(1).equals("generate")) {
+                    out.print(USAGE);
+                    return 2;
+                }
+                Path dir = Path.of(args.get(2));
+                if (WarrantKeyRing.load(
+                                java.nio.file.Files.isDirectory(dir) ? dir : java.nio.file.Files.createDirectories(dir),
+                                null)
+                        .resolve(args.get(3))
+                        .isPresent()) {
+                    out.println("keys: " + dir + " already has a key " + args.get(3));
+                    return 1;
+                }
+                WarrantKey key = WarrantKeyRing.generate(dir, args.get(3), options.algorithm());
+                out.println("keys: generated " + key + " in " + dir);
+                return 0;
+            }
+            default -> {
+                out.print(USAGE);
+                return 2;
+            }
         }
-      }
-      case "audit" -> {
-        if (args.size() >= 3 && args.get(1).equals("timeline")) {
-          return timeline(args.get(2), new Arguments(args.subList(3, args.size())).required("--bootstrap"), out);
+    }
+
+    /** A token lifetime: {@code 90s}, {@code 30m}, {@code 1h}, {@code 2d}, or ISO-8601 ({@code PT1H}). */
+    static Duration ttl(String text) {
+        if (text.startsWith("P") || text.startsWith("p")) {
+            return Duration.parse(text);
         }
-        if (args.size() < 2 || !args.get(1).equals("verify")) {
-          out.print(USAGE);
-          return 2;
+        long amount = Long.parseLong(text.substring(0, text.length() - 1));
+        return switch (text.charAt(text.length() - 1)) {
+            case 's' -> Duration.ofSeconds(amount);
+            case 'm' -> Duration.ofMinutes(amount);
+            case 'h' -> Duration.ofHours(amount);
+            case 'd' -> Duration.ofDays(amount);
+            default -> throw new IllegalArgumentException("--ttl must look like 90s, 30m, 1h, 2d or PT1H, not " + text);
+        };
+    }
+
+    /** Every audit record of one intent, in chain order: what an auditor sees, straight from the log. */
+    private static int timeline(String intentId, String bootstrap, PrintStream out) {
+        var records = AuditLogReader.readAll(bootstrap, Duration.ofSeconds(60)).stream()
+                .filter(r -> intentId.equals(r.getIntentId()))
+                .toList();
+        if (records.isEmpty()) {
+            out.println("audit: no record of intent " + intentId);
+            return 1;
         }
-        AuditChain.Report report = AuditChain.verify(AuditLogReader.readAll(new Arguments(args.subList(2, args.size())).required("--bootstrap"), Duration.ofSeconds(60)));
-        out.printf("audit: %d records in %d chains%n", report.records(), report.chains());
-        report.breaks().forEach(b -> out.printf("audit: chain %d broken at %s (sequence %d): %s%n", b.chain(), b.recordId(), b.sequence(), b.problem()));
-        out.println(report.intact() ? "audit: chain intact" : "audit: CHAIN BROKEN");
-        return report.intact() ? 0 : 1;
-      }
-      case "policy" -> {
-        if (args.size() < 2 || args.size() > 3 || !args.get(1).equals("test")) {
-          out.print(USAGE);
-          return 2;
-        }
-        Path dir = args.size() == 3 ? Path.of(args.get(2)) : options.projectRoot().resolve("policies");
-        return PolicyTests.run(dir, java.time.Clock.systemUTC(), out);
-      }
-      case "token" -> {
-        if (args.size() < 2 || args.get(1).startsWith("--") || a.value("--role", null) == null) {
-          out.print(USAGE);
-          return 2;
-        }
-        List<String> roles = List.of(a.value("--role", "").split(","));
-        out.println(ViennaStack.operatorIssuer(options).token(args.get(1), ttl(a.value("--ttl", "1h")), roles));
+        records.forEach(r -> out.printf(
+                "%s  %-18s %-16s %s%n", r.getOccurredAt(), r.getEventType(), r.getRecordId(), r.getSummary()));
         return 0;
-      }
-      case "keys" -> {
-        if (args.size() < 4 || !args.get(1).equals("generate")) {
-          out.print(USAGE);
-          return 2;
-        }
-        Path dir = Path.of(args.get(2));
-        if (WarrantKeyRing.load(java.nio.file.Files.isDirectory(dir) ? dir : java.nio.file.Files.createDirectories(dir), null).resolve(args.get(3)).isPresent()) {
-          out.println("keys: " + dir + " already has a key " + args.get(3));
-          return 1;
-        }
-        WarrantKey key = WarrantKeyRing.generate(dir, args.get(3), options.algorithm());
-        out.println("keys: generated " + key + " in " + dir);
-        return 0;
-      }
-      default -> {
-        out.print(USAGE);
-        return 2;
-      }
     }
-  }
 
-  /** A token lifetime: {@code 90s}, {@code 30m}, {@code 1h}, {@code 2d}, or ISO-8601 ({@code PT1H}). */
-  static Duration ttl(String text) {
-    if (text.startsWith("P") || text.startsWith("p")) {
-      return Duration.parse(text);
-    }
-    long amount = Long.parseLong(text.substring(0, text.length() - 1));
-    return switch (text.charAt(text.length() - 1)) {
-      case 's' -> Duration.ofSeconds(amount);
-      case 'm' -> Duration.ofMinutes(amount);
-      case 'h' -> Duration.ofHours(amount);
-      case 'd' -> Duration.ofDays(amount);
-      default -> throw new IllegalArgumentException("--ttl must look like 90s, 30m, 1h, 2d or PT1H, not " + text);
-    };
-  }
-
-  /** Every audit record of one intent, in chain order: what an auditor sees, straight from the log. */
-  private static int timeline(String intentId, String bootstrap, PrintStream out) {
-    var records = AuditLogReader.readAll(bootstrap, Duration.ofSeconds(60)).stream()
-        .filter(r -> intentId.equals(r.getIntentId()))
-        .toList();
-    if (records.isEmpty()) {
-      out.println("audit: no record of intent " + intentId);
-      return 1;
-    }
-    records.forEach(r -> out.printf("%s  %-18s %-16s %s%n", r.getOccurredAt(), r.getEventType(), r.getRecordId(), r.getSummary()));
-    return 0;
-  }
-
-  private static int up(ViennaStack.Options options, PrintStream out) throws Exception {
-    ViennaStack stack = ViennaStack.start(options);
-    CountDownLatch stopped = new CountDownLatch(1);
-    AtomicBoolean stopping = new AtomicBoolean();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stopping.set(true);
-      out.println("vienna: stopping");
-      try {
-        stack.close();
-      } catch (Exception e) {
-        out.println("vienna: error while stopping: " + e.getMessage());
-      }
-      stopped.countDown();
-    }));
-    out.printf("""
+    private static int up(ViennaStack.Options options, PrintStream out) throws Exception {
+        ViennaStack stack = ViennaStack.start(options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
+            out.println("vienna: stopping");
+            try {
+                stack.close();
+            } catch (Exception e) {
+                out.println("vienna: error while stopping: " + e.getMessage());
+            }
+            stopped.countDown();
+        }));
+        out.printf(
+                """
         vienna: the pipeline is up (Ctrl-C stops it)
           submit:    curl -s -XPOST %s/v1/intents -H 'Content-Type: application/json' \\
                        -d '{"agentId":"me","action":"restart_service","resource":"api-gateway"}'
@@ -165,33 +186,37 @@ public final class ViennaCli {
           operator:  TOKEN=$(./vienna token alice --role approver)
           pending:   curl -s -H "Authorization: Bearer $TOKEN" %s/v1/approvals/pending
           audit:     ./vienna audit verify --bootstrap %s
-        """, stack.uriOf("intake-service"), stack.uriOf("audit-service"), stack.uriOf("approval-service"), stack.bootstrapServers());
-    while (stopped.getCount() > 0) {
-      List<String> dead = stack.deadServices();
-      if (!dead.isEmpty() && !stopping.get()) {
-        out.println("vienna: " + dead + " exited; stopping the stack");
-        return 1;
-      }
-      Thread.sleep(1000);
-    }
-    return 0;
-  }
-
-  /** {@code --name value} pairs. */
-  private record Arguments(List<String> args) {
-    String value(String name, String fallback) {
-      int i = args.indexOf(name);
-      return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : fallback;
+        """,
+                stack.uriOf("intake-service"),
+                stack.uriOf("audit-service"),
+                stack.uriOf("approval-service"),
+                stack.bootstrapServers());
+        while (stopped.getCount() > 0) {
+            List<String> dead = stack.deadServices();
+            if (!dead.isEmpty() && !stopping.get()) {
+                out.println("vienna: " + dead + " exited; stopping the stack");
+                return 1;
+            }
+            Thread.sleep(1000);
+        }
+        return 0;
     }
 
-    String required(String name) {
-      String value = value(name, null);
-      if (value == null) {
-        throw new IllegalArgumentException(name + " is required");
-      }
-      return value;
-    }
-  }
+    /** {@code --name value} pairs. */
+    private record Arguments(List<String> args) {
+        String value(String name, String fallback) {
+            int i = args.indexOf(name);
+            return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : fallback;
+        }
 
-  private ViennaCli() {}
+        String required(String name) {
+            String value = value(name, null);
+            if (value == null) {
+                throw new IllegalArgumentException(name + " is required");
+            }
+            return value;
+        }
+    }
+
+    private ViennaCli() {}
 }

@@ -8,12 +8,15 @@ import java.nio.file.Path;
 /** The whole local stack for an end-to-end test: its own data directory and log under target/, free ports. */
 final class TestStacks {
 
-  static ViennaStack start(String name) throws Exception {
-    Path dir = Files.createDirectories(Path.of("target", name));
-    PrintStream log = new PrintStream(new FileOutputStream(dir.resolve("stack.log").toFile()), true);
-    return ViennaStack.start(ViennaStack.Options.defaults(Path.of("..").toAbsolutePath().normalize(), log)
-        .withDataDir(dir).withBasePort(FreePorts.range(ViennaStack.SERVICES.size())));
-  }
+    static ViennaStack start(String name) throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", name));
+        PrintStream log =
+                new PrintStream(new FileOutputStream(dir.resolve("stack.log").toFile()), true);
+        return ViennaStack.start(
+                ViennaStack.Options.defaults(Path.of("..").toAbsolutePath().normalize(), log)
+                        .withDataDir(dir)
+                        .withBasePort(FreePorts.range(ViennaStack.SERVICES.size())));
+    }
 
-  private TestStacks() {}
+    private TestStacks() {}
 }

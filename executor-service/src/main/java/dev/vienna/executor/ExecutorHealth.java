@@ -9,23 +9,28 @@ import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Live while the warrant consumer loop runs (a loop that stopped on an error needs a restart);
- * ready while it also holds partitions of {@code warrants}.
+ * Live while the warrant consumer loop runs (a loop that stopped on an error needs a restart); ready while it also
+ * holds partitions of {@code warrants}.
  */
 @ApplicationScoped
 public class ExecutorHealth {
 
-  @Inject WarrantConsumer consumer;
+    @Inject
+    WarrantConsumer consumer;
 
-  @Produces
-  @Liveness
-  HealthCheck consumerRunning() {
-    return () -> HealthCheckResponse.named("warrant consumer running").status(consumer.running()).build();
-  }
+    @Produces
+    @Liveness
+    HealthCheck consumerRunning() {
+        return () -> HealthCheckResponse.named("warrant consumer running")
+                .status(consumer.running())
+                .build();
+    }
 
-  @Produces
-  @Readiness
-  HealthCheck consumerAssigned() {
-    return () -> HealthCheckResponse.named("warrant consumer holds partitions").status(consumer.ready()).build();
-  }
+    @Produces
+    @Readiness
+    HealthCheck consumerAssigned() {
+        return () -> HealthCheckResponse.named("warrant consumer holds partitions")
+                .status(consumer.ready())
+                .build();
+    }
 }

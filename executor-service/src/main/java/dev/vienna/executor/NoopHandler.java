@@ -7,13 +7,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class NoopHandler implements Handler {
 
-  @Override
-  public String name() {
-    return "noop";
-  }
+    @Override
+    public String name() {
+        return "noop";
+    }
 
-  @Override
-  public String run(WarrantIssued warrant) {
-    return warrant.getParamsJson();
-  }
+    @Override
+    public String run(WarrantIssued warrant) {
+        return warrant.getParamsJson();
+    }
 }

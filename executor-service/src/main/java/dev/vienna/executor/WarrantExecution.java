@@ -1,9 +1,9 @@
 package dev.vienna.executor;
 
+import dev.vienna.events.EventIds;
 import dev.vienna.events.ExecutionReported;
 import dev.vienna.events.ExecutionStatus;
 import dev.vienna.events.WarrantIssued;
-import dev.vienna.events.EventIds;
 import dev.vienna.sdk.ActionRequest;
 import dev.vienna.sdk.WarrantVerifier;
 import java.time.Clock;
@@ -12,86 +12,115 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 /**
- * The rule of this stage: a warrant's action runs only if its token verifies for this executor's
- * audience and for the action exactly as it will run (the event's agent, action, resource and
- * params against the token's digest), and a built-in handler is configured for the action;
- * otherwise it is REJECTED with the reason and nothing runs. A handler that throws makes the
- * execution FAILED.
+ * The rule of this stage: a warrant's action runs only if its token verifies for this executor's audience and for the
+ * action exactly as it will run (the event's agent, action, resource and params against the token's digest), and a
+ * built-in handler is configured for the action; otherwise it is REJECTED with the reason and nothing runs. A handler
+ * that throws makes the execution FAILED.
  */
 public final class WarrantExecution {
 
-  private final WarrantVerifier verifier;
-  private final String audience;
-  private final Map<String, Handler> handlerByAction;
-  private final String executorId;
-  private final Clock clock;
+    private final WarrantVerifier verifier;
+    private final String audience;
+    private final Map<String, Handler> handlerByAction;
+    private final String executorId;
+    private final Clock clock;
 
-  public WarrantExecution(WarrantVerifier verifier, String audience, Map<String, Handler> handlerByAction, String executorId, Clock clock) {
-    this.verifier = verifier;
-    this.audience = audience;
-    this.handlerByAction = Map.copyOf(handlerByAction);
-    this.executorId = executorId;
-    this.clock = clock;
-  }
-
-  /** Verifies and runs in one step: for callers whose single-use ledger needs no acknowledgement wait. */
-  public ExecutionReported execute(WarrantIssued warrant) {
-    return admit(warrant).run();
-  }
-
-  /**
-   * Every check, including the single-use claim, without running anything: the result either is a
-   * rejection report or runs the action when asked. Callers with a durable ledger admit a whole
-   * batch, wait for the claims' acknowledgement, then run.
-   */
-  public Admitted admit(WarrantIssued warrant) {
-    Instant started = now();
-    var action = new ActionRequest(warrant.getAgentId(), warrant.getAction(), warrant.getResource(), warrant.getParamsJson());
-    var verification = verifier.verify(warrant.getToken(), audience, action);
-    if (!verification.valid()) {
-      ExecutionReported rejected = report(warrant, ExecutionStatus.REJECTED, "none", started, null, verification.reason() + ": " + verification.detail());
-      return () -> rejected;
+    public WarrantExecution(
+            WarrantVerifier verifier,
+            String audience,
+            Map<String, Handler> handlerByAction,
+            String executorId,
+            Clock clock) {
+        this.verifier = verifier;
+        this.audience = audience;
+        this.handlerByAction = Map.copyOf(handlerByAction);
+        this.executorId = executorId;
+        this.clock = clock;
     }
-    Handler handler = handlerByAction.get(warrant.getAction());
-    if (handler == null) {
-      ExecutionReported rejected = report(warrant, ExecutionStatus.REJECTED, "none", started, null, "no built-in handler for action '" + warrant.getAction() + "'");
-      return () -> rejected;
+
+    /** Verifies and runs in one step: for callers whose single-use ledger needs no acknowledgement wait. */
+    public ExecutionReported execute(WarrantIssued warrant) {
+        return admit(warrant).run();
     }
-    return () -> {
-      Instant running = now();
-      try {
-        return report(warrant, ExecutionStatus.SUCCEEDED, handler.name(), running, handler.run(warrant), null);
-      } catch (Exception e) {
-        return report(warrant, ExecutionStatus.FAILED, handler.name(), running, null, e.getClass().getSimpleName() + ": " + e.getMessage());
-      }
-    };
-  }
 
-  /** A warrant past every check (or rejected): {@link #run} runs its action, or reports the rejection. */
-  @FunctionalInterface
-  public interface Admitted {
-    ExecutionReported run();
-  }
+    /**
+     * Every check, including the single-use claim, without running anything: the result either is a rejection report or
+     * runs the action when asked. Callers with a durable ledger admit a whole batch, wait for the claims'
+     * acknowledgement, then run.
+     */
+    public Admitted admit(WarrantIssued warrant) {
+        Instant started = now();
+        var action = new ActionRequest(
+                warrant.getAgentId(), warrant.getAction(), warrant.getResource(), warrant.getParamsJson());
+        var verification = verifier.verify(warrant.getToken(), audience, action);
+        if (!verification.valid()) {
+            ExecutionReported rejected = report(
+                    warrant,
+                    ExecutionStatus.REJECTED,
+                    "none",
+                    started,
+                    null,
+                    verification.reason() + ": " + verification.detail());
+            return () -> rejected;
+        }
+        Handler handler = handlerByAction.get(warrant.getAction());
+        if (handler == null) {
+            ExecutionReported rejected = report(
+                    warrant,
+                    ExecutionStatus.REJECTED,
+                    "none",
+                    started,
+                    null,
+                    "no built-in handler for action '" + warrant.getAction() + "'");
+            return () -> rejected;
+        }
+        return () -> {
+            Instant running = now();
+            try {
+                return report(warrant, ExecutionStatus.SUCCEEDED, handler.name(), running, handler.run(warrant), null);
+            } catch (Exception e) {
+                return report(
+                        warrant,
+                        ExecutionStatus.FAILED,
+                        handler.name(),
+                        running,
+                        null,
+                        e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        };
+    }
 
-  private ExecutionReported report(WarrantIssued warrant, ExecutionStatus status, String handler, Instant started, String output, String error) {
-    return ExecutionReported.newBuilder()
-        .setEventId(EventIds.of(warrant.getWarrantId(), "execution"))
-        .setIntentId(warrant.getIntentId())
-        .setTenantId(warrant.getTenantId())
-        .setOccurredAt(now())
-        .setWarrantId(warrant.getWarrantId())
-        .setExecutorId(executorId)
-        .setMode(warrant.getMode())
-        .setStatus(status)
-        .setHandler(handler)
-        .setStartedAt(started)
-        .setFinishedAt(now())
-        .setOutputJson(output)
-        .setError(error)
-        .build();
-  }
+    /** A warrant past every check (or rejected): {@link #run} runs its action, or reports the rejection. */
+    @FunctionalInterface
+    public interface Admitted {
+        ExecutionReported run();
+    }
 
-  private Instant now() {
-    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
-  }
+    private ExecutionReported report(
+            WarrantIssued warrant,
+            ExecutionStatus status,
+            String handler,
+            Instant started,
+            String output,
+            String error) {
+        return ExecutionReported.newBuilder()
+                .setEventId(EventIds.of(warrant.getWarrantId(), "execution"))
+                .setIntentId(warrant.getIntentId())
+                .setTenantId(warrant.getTenantId())
+                .setOccurredAt(now())
+                .setWarrantId(warrant.getWarrantId())
+                .setExecutorId(executorId)
+                .setMode(warrant.getMode())
+                .setStatus(status)
+                .setHandler(handler)
+                .setStartedAt(started)
+                .setFinishedAt(now())
+                .setOutputJson(output)
+                .setError(error)
+                .build();
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
 }

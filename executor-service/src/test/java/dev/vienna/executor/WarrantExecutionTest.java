@@ -6,9 +6,9 @@ import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.ExecutionStatus;
 import dev.vienna.events.Tier;
 import dev.vienna.events.WarrantIssued;
-import dev.vienna.sdk.WarrantKey;
 import dev.vienna.sdk.ActionRequest;
 import dev.vienna.sdk.WarrantClaims;
+import dev.vienna.sdk.WarrantKey;
 import dev.vienna.sdk.WarrantTokens;
 import dev.vienna.sdk.WarrantVerifier;
 import java.time.Clock;
@@ -21,82 +21,116 @@ import org.junit.jupiter.api.Test;
 
 class WarrantExecutionTest {
 
-  static final WarrantKey KEY = WarrantKey.generateEd25519("k1");
-  static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
+    static final WarrantKey KEY = WarrantKey.generateEd25519("k1");
+    static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
 
-  static WarrantIssued warrant(String action, Instant issuedAt) {
-    String params = "{\"graceful\":true}";
-    ActionRequest request = new ActionRequest("agent-7", action, "api", params);
-    WarrantClaims claims = new WarrantClaims("vienna", "agent-7", "vienna-executor", "w-1", issuedAt, issuedAt, issuedAt.plusSeconds(900),
-        "i-1", "acme", action, "api", Tier.T1, ExecutionMode.DIRECT, Map.of(), List.of(), "v", request.digest());
-    return WarrantTokens.issue(claims, params, KEY);
-  }
+    static WarrantIssued warrant(String action, Instant issuedAt) {
+        String params = "{\"graceful\":true}";
+        ActionRequest request = new ActionRequest("agent-7", action, "api", params);
+        WarrantClaims claims = new WarrantClaims(
+                "vienna",
+                "agent-7",
+                "vienna-executor",
+                "w-1",
+                issuedAt,
+                issuedAt,
+                issuedAt.plusSeconds(900),
+                "i-1",
+                "acme",
+                action,
+                "api",
+                Tier.T1,
+                ExecutionMode.DIRECT,
+                Map.of(),
+                List.of(),
+                "v",
+                request.digest());
+        return WarrantTokens.issue(claims, params, KEY);
+    }
 
-  private WarrantExecution executionAt(Instant now, Map<String, Handler> handlers) {
-    Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-    java.util.Set<String> claimed = new java.util.HashSet<>();
-    var verifier = new WarrantVerifier(List.of(KEY.verifyOnly()), clock, Duration.ofSeconds(30), WarrantVerifier.Revocations.NONE,
-        c -> claimed.add(c.warrantId()));
-    return new WarrantExecution(verifier, "vienna-executor", handlers, "exec-1", clock);
-  }
+    private WarrantExecution executionAt(Instant now, Map<String, Handler> handlers) {
+        Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+        java.util.Set<String> claimed = new java.util.HashSet<>();
+        var verifier = new WarrantVerifier(
+                List.of(KEY.verifyOnly()),
+                clock,
+                Duration.ofSeconds(30),
+                WarrantVerifier.Revocations.NONE,
+                c -> claimed.add(c.warrantId()));
+        return new WarrantExecution(verifier, "vienna-executor", handlers, "exec-1", clock);
+    }
 
-  @Test
-  void shouldRunTheHandlerOfAVerifiedWarrantAndReportItsOutput() {
-    var result = executionAt(NOW, Map.of("restart_service", new NoopHandler())).execute(warrant("restart_service", NOW));
-    assertThat(result.getStatus()).isEqualTo(ExecutionStatus.SUCCEEDED);
-    assertThat(result.getHandler()).isEqualTo("noop");
-    assertThat(result.getOutputJson()).isEqualTo("{\"graceful\":true}");
-    assertThat(result.getWarrantId()).isEqualTo("w-1");
-    assertThat(result.getExecutorId()).isEqualTo("exec-1");
-  }
+    @Test
+    void shouldRunTheHandlerOfAVerifiedWarrantAndReportItsOutput() {
+        var result =
+                executionAt(NOW, Map.of("restart_service", new NoopHandler())).execute(warrant("restart_service", NOW));
+        assertThat(result.getStatus()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(result.getHandler()).isEqualTo("noop");
+        assertThat(result.getOutputJson()).isEqualTo("{\"graceful\":true}");
+        assertThat(result.getWarrantId()).isEqualTo("w-1");
+        assertThat(result.getExecutorId()).isEqualTo("exec-1");
+    }
 
-  @Test
-  void shouldRejectAnExpiredWarrantWithoutRunningAnything() {
-    var calls = new java.util.concurrent.atomic.AtomicInteger();
-    Handler counting = new Handler() {
-      public String name() { return "counting"; }
-      public String run(WarrantIssued w) { calls.incrementAndGet(); return "{}"; }
-    };
-    var result = executionAt(NOW.plusSeconds(3600), Map.of("restart_service", counting)).execute(warrant("restart_service", NOW));
-    assertThat(result.getStatus()).isEqualTo(ExecutionStatus.REJECTED);
-    assertThat(result.getError()).startsWith("EXPIRED");
-    assertThat(calls).hasValue(0);
-  }
+    @Test
+    void shouldRejectAnExpiredWarrantWithoutRunningAnything() {
+        var calls = new java.util.concurrent.atomic.AtomicInteger();
+        Handler counting = new Handler() {
+            public String name() {
+                return "counting";
+            }
 
-  @Test
-  void shouldRunAWarrantOnceAndRejectItsReplay() {
-    WarrantExecution execution = executionAt(NOW, Map.of("restart_service", new NoopHandler()));
-    WarrantIssued warrant = warrant("restart_service", NOW);
-    assertThat(execution.execute(warrant).getStatus()).isEqualTo(ExecutionStatus.SUCCEEDED);
-    var replay = execution.execute(warrant);
-    assertThat(replay.getStatus()).isEqualTo(ExecutionStatus.REJECTED);
-    assertThat(replay.getError()).startsWith("ALREADY_USED");
-  }
+            public String run(WarrantIssued w) {
+                calls.incrementAndGet();
+                return "{}";
+            }
+        };
+        var result = executionAt(NOW.plusSeconds(3600), Map.of("restart_service", counting))
+                .execute(warrant("restart_service", NOW));
+        assertThat(result.getStatus()).isEqualTo(ExecutionStatus.REJECTED);
+        assertThat(result.getError()).startsWith("EXPIRED");
+        assertThat(calls).hasValue(0);
+    }
 
-  @Test
-  void shouldRejectAWarrantWhoseEventParamsWereChangedInTransit() {
-    WarrantIssued warrant = warrant("restart_service", NOW);
-    warrant.setParamsJson("{\"graceful\":false}");
-    var result = executionAt(NOW, Map.of("restart_service", new NoopHandler())).execute(warrant);
-    assertThat(result.getStatus()).isEqualTo(ExecutionStatus.REJECTED);
-    assertThat(result.getError()).startsWith("ACTION_MISMATCH");
-  }
+    @Test
+    void shouldRunAWarrantOnceAndRejectItsReplay() {
+        WarrantExecution execution = executionAt(NOW, Map.of("restart_service", new NoopHandler()));
+        WarrantIssued warrant = warrant("restart_service", NOW);
+        assertThat(execution.execute(warrant).getStatus()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        var replay = execution.execute(warrant);
+        assertThat(replay.getStatus()).isEqualTo(ExecutionStatus.REJECTED);
+        assertThat(replay.getError()).startsWith("ALREADY_USED");
+    }
 
-  @Test
-  void shouldRejectAnActionWithoutAHandler() {
-    var result = executionAt(NOW, Map.of()).execute(warrant("drop_database", NOW));
-    assertThat(result.getStatus()).isEqualTo(ExecutionStatus.REJECTED);
-    assertThat(result.getError()).contains("no built-in handler for action 'drop_database'");
-  }
+    @Test
+    void shouldRejectAWarrantWhoseEventParamsWereChangedInTransit() {
+        WarrantIssued warrant = warrant("restart_service", NOW);
+        warrant.setParamsJson("{\"graceful\":false}");
+        var result =
+                executionAt(NOW, Map.of("restart_service", new NoopHandler())).execute(warrant);
+        assertThat(result.getStatus()).isEqualTo(ExecutionStatus.REJECTED);
+        assertThat(result.getError()).startsWith("ACTION_MISMATCH");
+    }
 
-  @Test
-  void shouldReportAFailedHandler() {
-    Handler failing = new Handler() {
-      public String name() { return "failing"; }
-      public String run(WarrantIssued w) { throw new IllegalStateException("service not found"); }
-    };
-    var result = executionAt(NOW, Map.of("restart_service", failing)).execute(warrant("restart_service", NOW));
-    assertThat(result.getStatus()).isEqualTo(ExecutionStatus.FAILED);
-    assertThat(result.getError()).contains("service not found");
-  }
+    @Test
+    void shouldRejectAnActionWithoutAHandler() {
+        var result = executionAt(NOW, Map.of()).execute(warrant("drop_database", NOW));
+        assertThat(result.getStatus()).isEqualTo(ExecutionStatus.REJECTED);
+        assertThat(result.getError()).contains("no built-in handler for action 'drop_database'");
+    }
+
+    @Test
+    void shouldReportAFailedHandler() {
+        Handler failing = new Handler() {
+            public String name() {
+                return "failing";
+            }
+
+            public String run(WarrantIssued w) {
+                throw new IllegalStateException("service not found");
+            }
+        };
+        var result = executionAt(NOW, Map.of("restart_service", failing)).execute(warrant("restart_service", NOW));
+        assertThat(result.getStatus()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(result.getError()).contains("service not found");
+    }
 }

@@ -8,15 +8,15 @@ import java.time.Duration;
 @ConfigMapping(prefix = "vienna.intake")
 public interface IntakeConfig {
 
-  /** Tenant of intents whose body names none. */
-  @WithDefault("default")
-  String defaultTenant();
+    /** Tenant of intents whose body names none. */
+    @WithDefault("default")
+    String defaultTenant();
 
-  /** How long a request waits for the broker to acknowledge the intent before answering 503. */
-  @WithDefault("10s")
-  Duration publishTimeout();
+    /** How long a request waits for the broker to acknowledge the intent before answering 503. */
+    @WithDefault("10s")
+    Duration publishTimeout();
 
-  /** How many (tenant, agent, idempotency key) entries this instance remembers. */
-  @WithDefault("100000")
-  int idempotencyCacheSize();
+    /** How many (tenant, agent, idempotency key) entries this instance remembers. */
+    @WithDefault("100000")
+    int idempotencyCacheSize();
 }

@@ -11,74 +11,85 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Every error a Vienna REST endpoint answers is an RFC 9457 problem: the resource's own
- * {@link ProblemException}s, unreadable JSON bodies, JAX-RS errors (404, 405, 415...), and
- * anything unexpected (500, without internals in the body).
+ * Every error a Vienna REST endpoint answers is an RFC 9457 problem: the resource's own {@link ProblemException}s,
+ * unreadable JSON bodies, JAX-RS errors (404, 405, 415...), and anything unexpected (500, without internals in the
+ * body).
  */
 public class ProblemResponses {
 
-  private static final Logger LOG = Logger.getLogger(ProblemResponses.class);
+    private static final Logger LOG = Logger.getLogger(ProblemResponses.class);
 
-  @ServerExceptionMapper
-  public Response problem(ProblemException e, UriInfo uri) {
-    return respond(e.problem(), uri);
-  }
-
-  @ServerExceptionMapper
-  public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
-    String detail;
-    if (e instanceof UnrecognizedPropertyException unknown) {
-      detail = "unknown field '" + unknown.getPropertyName() + "'; known fields: " + unknown.getKnownPropertyIds();
-    } else if (e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
-      detail = "field '" + fieldPath(mismatch) + "' has the wrong type: " + e.getOriginalMessage();
-    } else {
-      detail = "the body is not valid JSON: " + e.getOriginalMessage();
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, UriInfo uri) {
+        return respond(e.problem(), uri);
     }
-    return respond(Problem.of(400, "Malformed request body", detail), uri);
-  }
 
-  /** Quarkus maps this subtype itself unless told otherwise: wrong types and unknown fields. */
-  @ServerExceptionMapper
-  public Response mismatchedJson(MismatchedInputException e, UriInfo uri) {
-    return unreadableJson(e, uri);
-  }
-
-  private static String fieldPath(MismatchedInputException e) {
-    StringBuilder path = new StringBuilder();
-    for (var reference : e.getPath()) {
-      if (reference.getFieldName() != null) {
-        path.append(path.isEmpty() ? "" : ".").append(reference.getFieldName());
-      } else {
-        path.append('[').append(reference.getIndex()).append(']');
-      }
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
+        String detail;
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            detail =
+                    "unknown field '" + unknown.getPropertyName() + "'; known fields: " + unknown.getKnownPropertyIds();
+        } else if (e instanceof MismatchedInputException mismatch
+                && !mismatch.getPath().isEmpty()) {
+            detail = "field '" + fieldPath(mismatch) + "' has the wrong type: " + e.getOriginalMessage();
+        } else {
+            detail = "the body is not valid JSON: " + e.getOriginalMessage();
+        }
+        return respond(Problem.of(400, "Malformed request body", detail), uri);
     }
-    return path.toString();
-  }
 
-  @ServerExceptionMapper
-  public Response webApplication(WebApplicationException e, UriInfo uri) {
-    if (e.getCause() instanceof JsonProcessingException json) {
-      return unreadableJson(json, uri);
+    /** Quarkus maps this subtype itself unless told otherwise: wrong types and unknown fields. */
+    @ServerExceptionMapper
+    public Response mismatchedJson(MismatchedInputException e, UriInfo uri) {
+        return unreadableJson(e, uri);
     }
-    int status = e.getResponse().getStatus();
-    Response.Status known = Response.Status.fromStatusCode(status);
-    String title = known == null ? "HTTP " + status : known.getReasonPhrase();
-    return respond(Problem.of(status, title, e.getMessage()), uri);
-  }
 
-  /** A state store read while Kafka Streams rebalances: the data exists, just not here right now. */
-  @ServerExceptionMapper
-  public Response storeNotReady(InvalidStateStoreException e, UriInfo uri) {
-    return respond(Problem.of(503, "Not available yet", "the state store is not queryable right now (" + e.getMessage() + "); retry shortly"), uri);
-  }
+    private static String fieldPath(MismatchedInputException e) {
+        StringBuilder path = new StringBuilder();
+        for (var reference : e.getPath()) {
+            if (reference.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(reference.getFieldName());
+            } else {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
 
-  @ServerExceptionMapper
-  public Response unexpected(RuntimeException e, UriInfo uri) {
-    LOG.errorf(e, "unexpected error on %s", uri.getPath());
-    return respond(Problem.of(500, "Internal error", "the request could not be processed; see the service log"), uri);
-  }
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return unreadableJson(json, uri);
+        }
+        int status = e.getResponse().getStatus();
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String title = known == null ? "HTTP " + status : known.getReasonPhrase();
+        return respond(Problem.of(status, title, e.getMessage()), uri);
+    }
 
-  private static Response respond(Problem problem, UriInfo uri) {
-    return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem.at(uri.getPath())).build();
-  }
+    /** A state store read while Kafka Streams rebalances: the data exists, just not here right now. */
+    @ServerExceptionMapper
+    public Response storeNotReady(InvalidStateStoreException e, UriInfo uri) {
+        return respond(
+                Problem.of(
+                        503,
+                        "Not available yet",
+                        "the state store is not queryable right now (" + e.getMessage() + "); retry shortly"),
+                uri);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e, UriInfo uri) {
+        LOG.errorf(e, "unexpected error on %s", uri.getPath());
+        return respond(
+                Problem.of(500, "Internal error", "the request could not be processed; see the service log"), uri);
+    }
+
+    private static Response respond(Problem problem, UriInfo uri) {
+        return Response.status(problem.status())
+                .type(Problem.MEDIA_TYPE)
+                .entity(problem.at(uri.getPath()))
+                .build();
+    }
 }

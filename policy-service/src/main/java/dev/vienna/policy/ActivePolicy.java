@@ -1,8 +1,8 @@
 package dev.vienna.policy;
 
+import dev.vienna.events.EventIds;
 import dev.vienna.events.PolicyActivated;
 import dev.vienna.events.PolicyActivationOutcome;
-import dev.vienna.events.EventIds;
 import dev.vienna.policy.engine.PolicyLoader;
 import dev.vienna.policy.engine.PolicyRejected;
 import dev.vienna.policy.engine.PolicySet;
@@ -25,113 +25,130 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * The policy set in force on this instance. Loaded from the policy directory at start (an invalid
- * set stops the service from starting: it would have nothing to decide with), then re-checked every
- * {@code reload-interval}: a changed set that is valid replaces the active one atomically; one that
- * is not is refused with every error and the previous set stays active. Each activation and each
- * refusal is published to {@code policy-activations}, so the audit log records which rules were in
- * force when.
+ * The policy set in force on this instance. Loaded from the policy directory at start (an invalid set stops the service
+ * from starting: it would have nothing to decide with), then re-checked every {@code reload-interval}: a changed set
+ * that is valid replaces the active one atomically; one that is not is refused with every error and the previous set
+ * stays active. Each activation and each refusal is published to {@code policy-activations}, so the audit log records
+ * which rules were in force when.
  */
 @ApplicationScoped
 public class ActivePolicy implements Supplier<PolicySet> {
 
-  private static final Logger LOG = Logger.getLogger(ActivePolicy.class);
+    private static final Logger LOG = Logger.getLogger(ActivePolicy.class);
 
-  private final PolicyConfig config;
-  private final PolicyActivations activations;
-  private final Clock clock = Clock.systemUTC();
-  private final AtomicReference<Active> active = new AtomicReference<>();
-  private final AtomicReference<Refusal> lastRefusal = new AtomicReference<>();
-  private ScheduledExecutorService reloader;
+    private final PolicyConfig config;
+    private final PolicyActivations activations;
+    private final Clock clock = Clock.systemUTC();
+    private final AtomicReference<Active> active = new AtomicReference<>();
+    private final AtomicReference<Refusal> lastRefusal = new AtomicReference<>();
+    private ScheduledExecutorService reloader;
 
-  /** The active set and when it became active. */
-  public record Active(PolicySet policy, Instant activatedAt) {}
+    /** The active set and when it became active. */
+    public record Active(PolicySet policy, Instant activatedAt) {}
 
-  /** The newest refused set: its version, when, and every error. */
-  public record Refusal(String version, Instant at, List<String> errors) {}
+    /** The newest refused set: its version, when, and every error. */
+    public record Refusal(String version, Instant at, List<String> errors) {}
 
-  @Inject
-  public ActivePolicy(PolicyConfig config, PolicyActivations activations) {
-    this.config = config;
-    this.activations = activations;
-    PolicySet initial = PolicyLoader.load(directory());
-    active.set(new Active(initial, clock.instant()));
-  }
-
-  void start(@Observes StartupEvent event) {
-    Active initial = active.get();
-    LOG.infof("policy %s active: %d rules from %s", initial.policy().version(), initial.policy().rules().size(), directory());
-    activations.publish(activation(PolicyActivationOutcome.ACTIVATED, initial.policy().version(), null, initial.policy(), List.of()));
-    reloader = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "policy-reloader"));
-    long every = config.reloadInterval().toMillis();
-    reloader.scheduleWithFixedDelay(this::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
-  }
-
-  void stop(@Observes ShutdownEvent event) {
-    if (reloader != null) {
-      reloader.shutdownNow();
+    @Inject
+    public ActivePolicy(PolicyConfig config, PolicyActivations activations) {
+        this.config = config;
+        this.activations = activations;
+        PolicySet initial = PolicyLoader.load(directory());
+        active.set(new Active(initial, clock.instant()));
     }
-  }
 
-  @Override
-  public PolicySet get() {
-    return active.get().policy();
-  }
-
-  public Active active() {
-    return active.get();
-  }
-
-  public Refusal lastRefusal() {
-    return lastRefusal.get();
-  }
-
-  /** Loads the directory if its content changed since the active or the last refused version. */
-  void reloadIfChanged() {
-    try {
-      String version = PolicyLoader.version(directory());
-      Refusal refused = lastRefusal.get();
-      if (version.equals(active.get().policy().version()) || (refused != null && version.equals(refused.version()))) {
-        return;
-      }
-      String previous = active.get().policy().version();
-      try {
-        PolicySet next = PolicyLoader.load(directory());
-        active.set(new Active(next, clock.instant()));
-        LOG.infof("policy %s active (was %s): %d rules", next.version(), previous, next.rules().size());
-        activations.publish(activation(PolicyActivationOutcome.ACTIVATED, next.version(), previous, next, List.of()));
-      } catch (PolicyRejected e) {
-        lastRefusal.set(new Refusal(e.version(), clock.instant(), e.errors()));
-        LOG.errorf("policy %s refused, %s stays active: %s", e.version(), previous, String.join("; ", e.errors()));
-        activations.publish(activation(PolicyActivationOutcome.REJECTED, e.version(), previous, null, e.errors()));
-      }
-    } catch (RuntimeException e) {
-      // a directory briefly missing during a deploy: keep the active set and try again next time
-      LOG.warnf("policy directory %s not readable: %s", directory(), e.getMessage());
+    void start(@Observes StartupEvent event) {
+        Active initial = active.get();
+        LOG.infof(
+                "policy %s active: %d rules from %s",
+                initial.policy().version(), initial.policy().rules().size(), directory());
+        activations.publish(activation(
+                PolicyActivationOutcome.ACTIVATED, initial.policy().version(), null, initial.policy(), List.of()));
+        reloader = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "policy-reloader"));
+        long every = config.reloadInterval().toMillis();
+        reloader.scheduleWithFixedDelay(this::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
     }
-  }
 
-  private PolicyActivated activation(PolicyActivationOutcome outcome, String version, String previous, PolicySet set, List<String> errors) {
-    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    return PolicyActivated.newBuilder()
-        .setEventId(EventIds.of(instanceId() + "/" + version + "/" + now.toEpochMilli(), "policy-" + outcome.name().toLowerCase()))
-        .setOccurredAt(now)
-        .setOutcome(outcome)
-        .setPolicyVersion(version)
-        .setPreviousVersion(previous)
-        .setInstance(instanceId())
-        .setDirectory(directory().toString())
-        .setFiles(set == null ? List.of() : set.files())
-        .setRules(set == null ? List.of() : set.rules().stream().map(PolicySet.RuleView::id).toList())
-        .setErrors(errors)
-        .build();
-  }
+    void stop(@Observes ShutdownEvent event) {
+        if (reloader != null) {
+            reloader.shutdownNow();
+        }
+    }
 
-  String instanceId() {
-    return config.instanceId().orElseGet(() -> ManagementFactory.getRuntimeMXBean().getName());
-  }
+    @Override
+    public PolicySet get() {
+        return active.get().policy();
+    }
 
-  private Path directory() {
-    return config.dir().toAbsolutePath().normalize();
-  }
+    public Active active() {
+        return active.get();
+    }
+
+    public Refusal lastRefusal() {
+        return lastRefusal.get();
+    }
+
+    /** Loads the directory if its content changed since the active or the last refused version. */
+    void reloadIfChanged() {
+        try {
+            String version = PolicyLoader.version(directory());
+            Refusal refused = lastRefusal.get();
+            if (version.equals(active.get().policy().version())
+                    || (refused != null && version.equals(refused.version()))) {
+                return;
+            }
+            String previous = active.get().policy().version();
+            try {
+                PolicySet next = PolicyLoader.load(directory());
+                active.set(new Active(next, clock.instant()));
+                LOG.infof(
+                        "policy %s active (was %s): %d rules",
+                        next.version(), previous, next.rules().size());
+                activations.publish(
+                        activation(PolicyActivationOutcome.ACTIVATED, next.version(), previous, next, List.of()));
+            } catch (PolicyRejected e) {
+                lastRefusal.set(new Refusal(e.version(), clock.instant(), e.errors()));
+                LOG.errorf(
+                        "policy %s refused, %s stays active: %s", e.version(), previous, String.join("; ", e.errors()));
+                activations.publish(
+                        activation(PolicyActivationOutcome.REJECTED, e.version(), previous, null, e.errors()));
+            }
+        } catch (RuntimeException e) {
+            // a directory briefly missing during a deploy: keep the active set and try again next time
+            LOG.warnf("policy directory %s not readable: %s", directory(), e.getMessage());
+        }
+    }
+
+    private PolicyActivated activation(
+            PolicyActivationOutcome outcome, String version, String previous, PolicySet set, List<String> errors) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        return PolicyActivated.newBuilder()
+                .setEventId(EventIds.of(
+                        instanceId() + "/" + version + "/" + now.toEpochMilli(),
+                        "policy-" + outcome.name().toLowerCase()))
+                .setOccurredAt(now)
+                .setOutcome(outcome)
+                .setPolicyVersion(version)
+                .setPreviousVersion(previous)
+                .setInstance(instanceId())
+                .setDirectory(directory().toString())
+                .setFiles(set == null ? List.of() : set.files())
+                .setRules(
+                        set == null
+                                ? List.of()
+                                : set.rules().stream()
+                                        .map(PolicySet.RuleView::id)
+                                        .toList())
+                .setErrors(errors)
+                .build();
+    }
+
+    String instanceId() {
+        return config.instanceId()
+                .orElseGet(() -> ManagementFactory.getRuntimeMXBean().getName());
+    }
+
+    private Path directory() {
+        return config.dir().toAbsolutePath().normalize();
+    }
 }

@@ -10,14 +10,14 @@ import java.util.Optional;
 @ConfigMapping(prefix = "vienna.policy")
 public interface PolicyConfig {
 
-  /** Directory of the policy files (*.yaml); its tests/ folder holds the policy tests. */
-  @WithDefault("policies")
-  Path dir();
+    /** Directory of the policy files (*.yaml); its tests/ folder holds the policy tests. */
+    @WithDefault("policies")
+    Path dir();
 
-  /** How often the directory is checked for changes; a changed, valid set is active after at most this long. */
-  @WithDefault("PT1S")
-  Duration reloadInterval();
+    /** How often the directory is checked for changes; a changed, valid set is active after at most this long. */
+    @WithDefault("PT1S")
+    Duration reloadInterval();
 
-  /** This instance's name in policy activation events; default: host name and process id. */
-  Optional<String> instanceId();
+    /** This instance's name in policy activation events; default: host name and process id. */
+    Optional<String> instanceId();
 }

@@ -21,78 +21,115 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Operators' view of the policy: {@code GET /v1/policy} shows the active version, its rules and
- * settings, and the newest refused edit with its errors; {@code POST /v1/policy/evaluate[?at=INSTANT]}
- * answers the decision the active set gives an intent body (the same body as {@code POST /v1/intents}),
- * without publishing anything.
+ * Operators' view of the policy: {@code GET /v1/policy} shows the active version, its rules and settings, and the
+ * newest refused edit with its errors; {@code POST /v1/policy/evaluate[?at=INSTANT]} answers the decision the active
+ * set gives an intent body (the same body as {@code POST /v1/intents}), without publishing anything.
  */
 @Path("/v1/policy")
 @Produces(MediaType.APPLICATION_JSON)
 public class PolicyResource {
 
-  @Inject ActivePolicy policy;
+    @Inject
+    ActivePolicy policy;
 
-  private final Clock clock = Clock.systemUTC();
+    private final Clock clock = Clock.systemUTC();
 
-  /** A decision as JSON: the engine's decision with its Avro parts spelled out. */
-  public record DecisionView(
-      String decision, String tier, int riskScore, String scoreTier, List<Map<String, Object>> scoreFactors,
-      List<Map<String, Object>> matchedRules, int requiredApprovals, String approverRole, boolean justificationRequired,
-      String mode, Map<String, String> constraints, String approvalTtl, List<String> reasons, String policyVersion) {
+    /** A decision as JSON: the engine's decision with its Avro parts spelled out. */
+    public record DecisionView(
+            String decision,
+            String tier,
+            int riskScore,
+            String scoreTier,
+            List<Map<String, Object>> scoreFactors,
+            List<Map<String, Object>> matchedRules,
+            int requiredApprovals,
+            String approverRole,
+            boolean justificationRequired,
+            String mode,
+            Map<String, String> constraints,
+            String approvalTtl,
+            List<String> reasons,
+            String policyVersion) {
 
-    static DecisionView of(Decision d) {
-      return new DecisionView(d.decision().name(), d.tier().name(), d.riskScore(), d.scoreTier().name(),
-          d.scoreFactors().stream().map(f -> Map.<String, Object>of(
-              "name", f.getName(), "value", f.getValue(), "weight", f.getWeight(), "contribution", f.getContribution())).toList(),
-          d.matchedRules().stream().map(r -> {
-            Map<String, Object> rule = new LinkedHashMap<>();
-            rule.put("ruleId", r.getRuleId());
-            rule.put("file", r.getFile());
-            rule.put("mode", r.getMode().name());
-            rule.put("effect", r.getEffect());
-            rule.put("error", r.getError());
-            return rule;
-          }).toList(),
-          d.requiredApprovals(), d.approverRole(), d.justificationRequired(), d.mode().name(), d.constraints(),
-          d.approvalTtl() == null ? null : d.approvalTtl().toString(), d.reasons(), d.policyVersion());
+        static DecisionView of(Decision d) {
+            return new DecisionView(
+                    d.decision().name(),
+                    d.tier().name(),
+                    d.riskScore(),
+                    d.scoreTier().name(),
+                    d.scoreFactors().stream()
+                            .map(f -> Map.<String, Object>of(
+                                    "name",
+                                    f.getName(),
+                                    "value",
+                                    f.getValue(),
+                                    "weight",
+                                    f.getWeight(),
+                                    "contribution",
+                                    f.getContribution()))
+                            .toList(),
+                    d.matchedRules().stream()
+                            .map(r -> {
+                                Map<String, Object> rule = new LinkedHashMap<>();
+                                rule.put("ruleId", r.getRuleId());
+                                rule.put("file", r.getFile());
+                                rule.put("mode", r.getMode().name());
+                                rule.put("effect", r.getEffect());
+                                rule.put("error", r.getError());
+                                return rule;
+                            })
+                            .toList(),
+                    d.requiredApprovals(),
+                    d.approverRole(),
+                    d.justificationRequired(),
+                    d.mode().name(),
+                    d.constraints(),
+                    d.approvalTtl() == null ? null : d.approvalTtl().toString(),
+                    d.reasons(),
+                    d.policyVersion());
+        }
     }
-  }
 
-  @GET
-  public Map<String, Object> describe() {
-    ActivePolicy.Active active = policy.active();
-    PolicySet set = active.policy();
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("version", set.version());
-    body.put("activatedAt", active.activatedAt().toString());
-    body.put("directory", set.directory());
-    body.put("files", set.files());
-    body.put("settings", set.settings());
-    body.put("rules", set.rules());
-    ActivePolicy.Refusal refusal = policy.lastRefusal();
-    if (refusal != null) {
-      body.put("lastRefused", Map.of("version", refusal.version(), "at", refusal.at().toString(), "errors", refusal.errors()));
+    @GET
+    public Map<String, Object> describe() {
+        ActivePolicy.Active active = policy.active();
+        PolicySet set = active.policy();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("version", set.version());
+        body.put("activatedAt", active.activatedAt().toString());
+        body.put("directory", set.directory());
+        body.put("files", set.files());
+        body.put("settings", set.settings());
+        body.put("rules", set.rules());
+        ActivePolicy.Refusal refusal = policy.lastRefusal();
+        if (refusal != null) {
+            body.put(
+                    "lastRefused",
+                    Map.of("version", refusal.version(), "at", refusal.at().toString(), "errors", refusal.errors()));
+        }
+        return body;
     }
-    return body;
-  }
 
-  @POST
-  @Path("/evaluate")
-  @Consumes(MediaType.APPLICATION_JSON)
-  public DecisionView evaluate(IntentRequest request, @QueryParam("at") String at) {
-    if (request == null) {
-      throw new ProblemException(400, "Invalid intent", "the body must be an intent JSON object");
+    @POST
+    @Path("/evaluate")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public DecisionView evaluate(IntentRequest request, @QueryParam("at") String at) {
+        if (request == null) {
+            throw new ProblemException(400, "Invalid intent", "the body must be an intent JSON object");
+        }
+        var errors = request.validate().stream()
+                .map(e -> new FieldError(e.field(), e.message()))
+                .toList();
+        if (!errors.isEmpty()) {
+            throw new ProblemException(400, "Invalid intent", errors.size() + " field(s) are invalid", errors);
+        }
+        Instant when;
+        try {
+            when = at == null ? clock.instant() : Instant.parse(at);
+        } catch (DateTimeParseException e) {
+            throw new ProblemException(
+                    400, "Invalid time", "at must be an ISO-8601 instant such as 2026-11-23T10:00:00Z, not " + at);
+        }
+        return DecisionView.of(policy.get().evaluate(request.toIntent(), when));
     }
-    var errors = request.validate().stream().map(e -> new FieldError(e.field(), e.message())).toList();
-    if (!errors.isEmpty()) {
-      throw new ProblemException(400, "Invalid intent", errors.size() + " field(s) are invalid", errors);
-    }
-    Instant when;
-    try {
-      when = at == null ? clock.instant() : Instant.parse(at);
-    } catch (DateTimeParseException e) {
-      throw new ProblemException(400, "Invalid time", "at must be an ISO-8601 instant such as 2026-11-23T10:00:00Z, not " + at);
-    }
-    return DecisionView.of(policy.get().evaluate(request.toIntent(), when));
-  }
 }

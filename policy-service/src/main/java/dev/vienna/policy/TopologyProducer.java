@@ -9,8 +9,8 @@ import org.apache.kafka.streams.Topology;
 @ApplicationScoped
 public class TopologyProducer {
 
-  @Produces
-  public Topology topology(ActivePolicy policy) {
-    return PolicyTopology.buildTopology(policy, Clock.systemUTC());
-  }
+    @Produces
+    public Topology topology(ActivePolicy policy) {
+        return PolicyTopology.buildTopology(policy, Clock.systemUTC());
+    }
 }

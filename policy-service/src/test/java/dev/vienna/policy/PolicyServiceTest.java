@@ -28,138 +28,176 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(PolicyDirectoryResource.class)
 class PolicyServiceTest {
 
-  private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
-  private final KafkaProbe kafka = new KafkaProbe(KafkaBrokerResource.broker().bootstrapServers());
+    private final KafkaProbe kafka = new KafkaProbe(KafkaBrokerResource.broker().bootstrapServers());
 
-  private static String activeVersion() {
-    return given().get("/v1/policy").then().statusCode(200).extract().path("version");
-  }
+    private static String activeVersion() {
+        return given().get("/v1/policy").then().statusCode(200).extract().path("version");
+    }
 
-  @Test
-  void shouldTierIntentsFromTheBrokerWithTheShippedPolicies() {
-    String restart = UUID.randomUUID().toString();
-    String deploy = UUID.randomUUID().toString();
-    kafka.send(Topics.INTENTS, restart, TestEvents.accepted(restart, "restart_service"));
-    kafka.send(Topics.INTENTS, deploy, TestEvents.accepted(deploy, "deploy_production"));
+    @Test
+    void shouldTierIntentsFromTheBrokerWithTheShippedPolicies() {
+        String restart = UUID.randomUUID().toString();
+        String deploy = UUID.randomUUID().toString();
+        kafka.send(Topics.INTENTS, restart, TestEvents.accepted(restart, "restart_service"));
+        kafka.send(Topics.INTENTS, deploy, TestEvents.accepted(deploy, "deploy_production"));
 
-    var t1 = kafka.await(Topics.TIERED, r -> r.key().equals(restart), WAIT).value();
-    var t3 = kafka.await(Topics.TIERED, r -> r.key().equals(deploy), WAIT).value();
-    assertThat(t1.getTier()).isEqualTo(Tier.T1);
-    assertThat(t1.getMode()).isEqualTo(ExecutionMode.DIRECT);
-    assertThat(t3.getTier()).isEqualTo(Tier.T3);
-    assertThat(t3.getMode()).isEqualTo(ExecutionMode.PASSBACK);
-    assertThat(t3.getMatchedRules()).anySatisfy(r -> assertThat(r.getRuleId()).isEqualTo("deploy-production"));
-  }
+        var t1 = kafka.await(Topics.TIERED, r -> r.key().equals(restart), WAIT).value();
+        var t3 = kafka.await(Topics.TIERED, r -> r.key().equals(deploy), WAIT).value();
+        assertThat(t1.getTier()).isEqualTo(Tier.T1);
+        assertThat(t1.getMode()).isEqualTo(ExecutionMode.DIRECT);
+        assertThat(t3.getTier()).isEqualTo(Tier.T3);
+        assertThat(t3.getMode()).isEqualTo(ExecutionMode.PASSBACK);
+        assertThat(t3.getMatchedRules())
+                .anySatisfy(r -> assertThat(r.getRuleId()).isEqualTo("deploy-production"));
+    }
 
-  @Test
-  void shouldAnnounceTheInitialPolicyAsAnActivation() {
-    String version = activeVersion();
-    var activation = kafka.await(Topics.POLICY_ACTIVATIONS, r -> r.value().getPolicyVersion().equals(version), WAIT).value();
-    assertThat(activation.getOutcome()).isEqualTo(PolicyActivationOutcome.ACTIVATED);
-    assertThat(activation.getRules()).contains("deploy-production", "scale-deployment");
-  }
+    @Test
+    void shouldAnnounceTheInitialPolicyAsAnActivation() {
+        String version = activeVersion();
+        var activation = kafka.await(
+                        Topics.POLICY_ACTIVATIONS,
+                        r -> r.value().getPolicyVersion().equals(version),
+                        WAIT)
+                .value();
+        assertThat(activation.getOutcome()).isEqualTo(PolicyActivationOutcome.ACTIVATED);
+        assertThat(activation.getRules()).contains("deploy-production", "scale-deployment");
+    }
 
-  @Test
-  void shouldActivateAValidEditWithoutRestart() throws Exception {
-    String before = activeVersion();
-    String rule = "freeze-" + UUID.randomUUID().toString().substring(0, 8);
-    Path file = PolicyDirectoryResource.directory().resolve(rule + ".yaml");
-    Files.writeString(file, """
+    @Test
+    void shouldActivateAValidEditWithoutRestart() throws Exception {
+        String before = activeVersion();
+        String rule = "freeze-" + UUID.randomUUID().toString().substring(0, 8);
+        Path file = PolicyDirectoryResource.directory().resolve(rule + ".yaml");
+        Files.writeString(file, """
         rules:
           - id: %s
             actions: [reboot_everything]
             deny: nobody reboots everything
         """.formatted(rule));
-    try {
-      // the new set becomes active within seconds, is announced, and decides the next intent
-      Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          given().get("/v1/policy").then().statusCode(200).body("version", not(equalTo(before))).body("rules.id", hasItem(rule)));
-      String after = activeVersion();
-      var activation = kafka.await(Topics.POLICY_ACTIVATIONS, r -> r.value().getPolicyVersion().equals(after), WAIT).value();
-      assertThat(activation.getOutcome()).isEqualTo(PolicyActivationOutcome.ACTIVATED);
-      assertThat(activation.getPreviousVersion()).isEqualTo(before);
-      assertThat(activation.getRules()).contains(rule);
+        try {
+            // the new set becomes active within seconds, is announced, and decides the next intent
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> given().get("/v1/policy")
+                            .then()
+                            .statusCode(200)
+                            .body("version", not(equalTo(before)))
+                            .body("rules.id", hasItem(rule)));
+            String after = activeVersion();
+            var activation = kafka.await(
+                            Topics.POLICY_ACTIVATIONS,
+                            r -> r.value().getPolicyVersion().equals(after),
+                            WAIT)
+                    .value();
+            assertThat(activation.getOutcome()).isEqualTo(PolicyActivationOutcome.ACTIVATED);
+            assertThat(activation.getPreviousVersion()).isEqualTo(before);
+            assertThat(activation.getRules()).contains(rule);
 
-      String intentId = UUID.randomUUID().toString();
-      kafka.send(Topics.INTENTS, intentId, TestEvents.accepted(intentId, "reboot_everything"));
-      var tiered = kafka.await(Topics.TIERED, r -> r.key().equals(intentId), WAIT).value();
-      assertThat(tiered.getPolicyVersion()).isEqualTo(after);
-      assertThat(tiered.getDecision().name()).isEqualTo("DENY");
-      assertThat(tiered.getReasons()).anySatisfy(r -> assertThat(r).contains("nobody reboots everything"));
-    } finally {
-      Files.delete(file);
+            String intentId = UUID.randomUUID().toString();
+            kafka.send(Topics.INTENTS, intentId, TestEvents.accepted(intentId, "reboot_everything"));
+            var tiered = kafka.await(Topics.TIERED, r -> r.key().equals(intentId), WAIT)
+                    .value();
+            assertThat(tiered.getPolicyVersion()).isEqualTo(after);
+            assertThat(tiered.getDecision().name()).isEqualTo("DENY");
+            assertThat(tiered.getReasons()).anySatisfy(r -> assertThat(r).contains("nobody reboots everything"));
+        } finally {
+            Files.delete(file);
+        }
     }
-  }
 
-  @Test
-  void shouldRefuseAnInvalidEditAndKeepThePreviousPolicy() throws Exception {
-    String before = activeVersion();
-    Path file = PolicyDirectoryResource.directory().resolve("zz-broken.yaml");
-    Files.writeString(file, """
+    @Test
+    void shouldRefuseAnInvalidEditAndKeepThePreviousPolicy() throws Exception {
+        String before = activeVersion();
+        Path file = PolicyDirectoryResource.directory().resolve("zz-broken.yaml");
+        Files.writeString(file, """
         rules:
           - id: half-written
             actions: [scale_kubernetes_deployment]
             when: "intent.params.replicas >"
             tier: T3
         """);
-    try {
-      var refusal = kafka.await(Topics.POLICY_ACTIVATIONS,
-          r -> r.value().getOutcome() == PolicyActivationOutcome.REJECTED && r.value().getErrors().stream().anyMatch(e -> e.contains("half-written")),
-          WAIT).value();
-      assertThat(refusal.getPreviousVersion()).isEqualTo(before);
-      assertThat(refusal.getErrors()).singleElement().asString()
-          .startsWith("zz-broken.yaml: rule half-written: when does not compile");
-      given().get("/v1/policy").then().statusCode(200)
-          .body("version", equalTo(before))
-          .body("lastRefused.version", equalTo(refusal.getPolicyVersion()))
-          .body("lastRefused.errors[0]", equalTo(refusal.getErrors().get(0)));
+        try {
+            var refusal = kafka.await(
+                            Topics.POLICY_ACTIVATIONS,
+                            r -> r.value().getOutcome() == PolicyActivationOutcome.REJECTED
+                                    && r.value().getErrors().stream().anyMatch(e -> e.contains("half-written")),
+                            WAIT)
+                    .value();
+            assertThat(refusal.getPreviousVersion()).isEqualTo(before);
+            assertThat(refusal.getErrors())
+                    .singleElement()
+                    .asString()
+                    .startsWith("zz-broken.yaml: rule half-written: when does not compile");
+            given().get("/v1/policy")
+                    .then()
+                    .statusCode(200)
+                    .body("version", equalTo(before))
+                    .body("lastRefused.version", equalTo(refusal.getPolicyVersion()))
+                    .body("lastRefused.errors[0]", equalTo(refusal.getErrors().get(0)));
 
-      String intentId = UUID.randomUUID().toString();
-      kafka.send(Topics.INTENTS, intentId, TestEvents.accepted(intentId, "scale_kubernetes_deployment"));
-      var tiered = kafka.await(Topics.TIERED, r -> r.key().equals(intentId), WAIT).value();
-      assertThat(tiered.getPolicyVersion()).isEqualTo(before);
-      assertThat(tiered.getTier()).isEqualTo(Tier.T2);
-    } finally {
-      Files.delete(file);
+            String intentId = UUID.randomUUID().toString();
+            kafka.send(Topics.INTENTS, intentId, TestEvents.accepted(intentId, "scale_kubernetes_deployment"));
+            var tiered = kafka.await(Topics.TIERED, r -> r.key().equals(intentId), WAIT)
+                    .value();
+            assertThat(tiered.getPolicyVersion()).isEqualTo(before);
+            assertThat(tiered.getTier()).isEqualTo(Tier.T2);
+        } finally {
+            Files.delete(file);
+        }
     }
-  }
 
-  @Test
-  void shouldEvaluateAnIntentBodyWithoutPublishingIt() {
-    given().contentType(ContentType.JSON)
-        .body("""
+    @Test
+    void shouldEvaluateAnIntentBodyWithoutPublishingIt() {
+        given().contentType(ContentType.JSON)
+                .body("""
             {"agentId":"infrastructure-optimizer","action":"scale_kubernetes_deployment","resource":"api-server","params":{"replicas":80}}""")
-        .post("/v1/policy/evaluate")
-        .then().statusCode(200)
-        .body("decision", equalTo("DENY"))
-        .body("tier", equalTo("T2"))
-        .body("matchedRules.ruleId", hasItem("scale-deployment"))
-        .body("reasons", hasItem(org.hamcrest.Matchers.containsString("replicas_cap")))
-        .body("scoreFactors.name", hasItem("costImpact"))
-        .body("policyVersion", equalTo(activeVersion()));
+                .post("/v1/policy/evaluate")
+                .then()
+                .statusCode(200)
+                .body("decision", equalTo("DENY"))
+                .body("tier", equalTo("T2"))
+                .body("matchedRules.ruleId", hasItem("scale-deployment"))
+                .body("reasons", hasItem(org.hamcrest.Matchers.containsString("replicas_cap")))
+                .body("scoreFactors.name", hasItem("costImpact"))
+                .body("policyVersion", equalTo(activeVersion()));
 
-    // as of another time: the weekend-freeze shadow rule matches on a Sunday only
-    given().contentType(ContentType.JSON).queryParam("at", "2026-11-22T10:00:00Z")
-        .body("{\"agentId\":\"deploy-agent\",\"action\":\"deploy_production\",\"resource\":\"checkout\",\"justification\":\"hotfix\"}")
-        .post("/v1/policy/evaluate")
-        .then().statusCode(200)
-        .body("decision", equalTo("ALLOW"))
-        .body("matchedRules.findAll { it.mode == 'SHADOW' }.ruleId", org.hamcrest.Matchers.contains("weekend-freeze"));
-    given().contentType(ContentType.JSON).queryParam("at", "yesterday")
-        .body("{\"agentId\":\"a\",\"action\":\"noop\",\"resource\":\"r\"}")
-        .post("/v1/policy/evaluate")
-        .then().statusCode(400).contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString("ISO-8601"));
+        // as of another time: the weekend-freeze shadow rule matches on a Sunday only
+        given().contentType(ContentType.JSON)
+                .queryParam("at", "2026-11-22T10:00:00Z")
+                .body(
+                        "{\"agentId\":\"deploy-agent\",\"action\":\"deploy_production\",\"resource\":\"checkout\",\"justification\":\"hotfix\"}")
+                .post("/v1/policy/evaluate")
+                .then()
+                .statusCode(200)
+                .body("decision", equalTo("ALLOW"))
+                .body(
+                        "matchedRules.findAll { it.mode == 'SHADOW' }.ruleId",
+                        org.hamcrest.Matchers.contains("weekend-freeze"));
+        given().contentType(ContentType.JSON)
+                .queryParam("at", "yesterday")
+                .body("{\"agentId\":\"a\",\"action\":\"noop\",\"resource\":\"r\"}")
+                .post("/v1/policy/evaluate")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("ISO-8601"));
 
-    given().contentType(ContentType.JSON).body("{\"action\":\"noop\",\"params\":[1]}")
-        .post("/v1/policy/evaluate")
-        .then().statusCode(400).contentType("application/problem+json")
-        .body("errors.field", org.hamcrest.Matchers.containsInAnyOrder("agentId", "resource", "params"));
-  }
+        given().contentType(ContentType.JSON)
+                .body("{\"action\":\"noop\",\"params\":[1]}")
+                .post("/v1/policy/evaluate")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", org.hamcrest.Matchers.containsInAnyOrder("agentId", "resource", "params"));
+    }
 
-  @Test
-  void shouldBeReadyOnceTheTopologyRuns() {
-    Awaitility.await().atMost(WAIT).untilAsserted(() ->
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP")));
-  }
+    @Test
+    void shouldBeReadyOnceTheTopologyRuns() {
+        Awaitility.await()
+                .atMost(WAIT)
+                .untilAsserted(() ->
+                        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP")));
+    }
 }

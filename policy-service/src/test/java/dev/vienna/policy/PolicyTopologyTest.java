@@ -28,59 +28,69 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PolicyTopologyTest {
 
-  static final PolicySet SHIPPED = PolicyLoader.load(Path.of("..", "policies"));
-  static final Clock MONDAY = Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC);
+    static final PolicySet SHIPPED = PolicyLoader.load(Path.of("..", "policies"));
+    static final Clock MONDAY = Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC);
 
-  private static TopologyTestDriver driver(AtomicReference<PolicySet> policy) {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "policy-test");
-    return new TopologyTestDriver(PolicyTopology.buildTopology(policy::get, MONDAY), props);
-  }
-
-  @Test
-  void shouldDecideEachIntentWithTheShippedPoliciesAndExplainWhy() {
-    try (TopologyTestDriver driver = driver(new AtomicReference<>(SHIPPED))) {
-      var in = driver.createInputTopic(Topics.INTENTS.name(), Serdes.String().serializer(), Topics.INTENTS.valueSerde().serializer());
-      var out = driver.createOutputTopic(Topics.TIERED.name(), Serdes.String().deserializer(), Topics.TIERED.valueSerde().deserializer());
-
-      in.pipeInput("i-1", TestEvents.accepted("i-1", "restart_service"));
-      in.pipeInput("i-2", TestEvents.accepted("i-2", "deploy_production"));
-      in.pipeInput("i-3", TestEvents.accepted("i-3", "scale_kubernetes_deployment"));
-      in.pipeInput("i-4", TestEvents.accepted("i-4", "drop_database"));
-
-      Map<String, IntentTiered> tiered = out.readKeyValuesToMap();
-      assertThat(tiered.get("i-1").getTier()).isEqualTo(Tier.T1);
-      assertThat(tiered.get("i-1").getMode()).isEqualTo(ExecutionMode.DIRECT);
-      assertThat(tiered.get("i-1").getRequiredApprovals()).isZero();
-      assertThat(tiered.get("i-1").getMatchedRules()).extracting(MatchedRule::getRuleId).containsExactly("restart-service");
-
-      IntentTiered deploy = tiered.get("i-2");
-      assertThat(deploy.getTier()).isEqualTo(Tier.T3);
-      assertThat(deploy.getMode()).isEqualTo(ExecutionMode.PASSBACK);
-      assertThat(deploy.getRequiredApprovals()).isEqualTo(2);
-      assertThat(deploy.getJustificationRequired()).isTrue();
-      assertThat(deploy.getApprovalTtl()).isEqualTo("PT4H");
-      assertThat(deploy.getConstraints()).containsEntry("warrant_lifetime", "PT5M");
-
-      IntentTiered scale = tiered.get("i-3");
-      assertThat(scale.getTier()).isEqualTo(Tier.T2);
-      assertThat(scale.getConstraints()).containsEntry("replicas_cap", "params.replicas <= 50");
-      assertThat(scale.getScoreFactors()).hasSize(4);
-      assertThat(scale.getScoreTier()).isEqualTo(Tier.T0);
-
-      assertThat(tiered.get("i-4").getTier()).as("an action no rule knows needs a human").isEqualTo(Tier.T2);
-      assertThat(tiered.get("i-4").getMatchedRules()).isEmpty();
-      assertThat(tiered.values()).allSatisfy(t -> {
-        assertThat(t.getPolicyVersion()).isEqualTo(SHIPPED.version());
-        assertThat(t.getDecision()).isEqualTo(PolicyDecision.ALLOW);
-        assertThat(t.getReasons()).isNotEmpty();
-      });
+    private static TopologyTestDriver driver(AtomicReference<PolicySet> policy) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "policy-test");
+        return new TopologyTestDriver(PolicyTopology.buildTopology(policy::get, MONDAY), props);
     }
-  }
 
-  @Test
-  void shouldUseANewPolicySetFromTheNextIntentOn(@TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("p.yaml"), """
+    @Test
+    void shouldDecideEachIntentWithTheShippedPoliciesAndExplainWhy() {
+        try (TopologyTestDriver driver = driver(new AtomicReference<>(SHIPPED))) {
+            var in = driver.createInputTopic(
+                    Topics.INTENTS.name(),
+                    Serdes.String().serializer(),
+                    Topics.INTENTS.valueSerde().serializer());
+            var out = driver.createOutputTopic(
+                    Topics.TIERED.name(),
+                    Serdes.String().deserializer(),
+                    Topics.TIERED.valueSerde().deserializer());
+
+            in.pipeInput("i-1", TestEvents.accepted("i-1", "restart_service"));
+            in.pipeInput("i-2", TestEvents.accepted("i-2", "deploy_production"));
+            in.pipeInput("i-3", TestEvents.accepted("i-3", "scale_kubernetes_deployment"));
+            in.pipeInput("i-4", TestEvents.accepted("i-4", "drop_database"));
+
+            Map<String, IntentTiered> tiered = out.readKeyValuesToMap();
+            assertThat(tiered.get("i-1").getTier()).isEqualTo(Tier.T1);
+            assertThat(tiered.get("i-1").getMode()).isEqualTo(ExecutionMode.DIRECT);
+            assertThat(tiered.get("i-1").getRequiredApprovals()).isZero();
+            assertThat(tiered.get("i-1").getMatchedRules())
+                    .extracting(MatchedRule::getRuleId)
+                    .containsExactly("restart-service");
+
+            IntentTiered deploy = tiered.get("i-2");
+            assertThat(deploy.getTier()).isEqualTo(Tier.T3);
+            assertThat(deploy.getMode()).isEqualTo(ExecutionMode.PASSBACK);
+            assertThat(deploy.getRequiredApprovals()).isEqualTo(2);
+            assertThat(deploy.getJustificationRequired()).isTrue();
+            assertThat(deploy.getApprovalTtl()).isEqualTo("PT4H");
+            assertThat(deploy.getConstraints()).containsEntry("warrant_lifetime", "PT5M");
+
+            IntentTiered scale = tiered.get("i-3");
+            assertThat(scale.getTier()).isEqualTo(Tier.T2);
+            assertThat(scale.getConstraints()).containsEntry("replicas_cap", "params.replicas <= 50");
+            assertThat(scale.getScoreFactors()).hasSize(4);
+            assertThat(scale.getScoreTier()).isEqualTo(Tier.T0);
+
+            assertThat(tiered.get("i-4").getTier())
+                    .as("an action no rule knows needs a human")
+                    .isEqualTo(Tier.T2);
+            assertThat(tiered.get("i-4").getMatchedRules()).isEmpty();
+            assertThat(tiered.values()).allSatisfy(t -> {
+                assertThat(t.getPolicyVersion()).isEqualTo(SHIPPED.version());
+                assertThat(t.getDecision()).isEqualTo(PolicyDecision.ALLOW);
+                assertThat(t.getReasons()).isNotEmpty();
+            });
+        }
+    }
+
+    @Test
+    void shouldUseANewPolicySetFromTheNextIntentOn(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("p.yaml"), """
         rules:
           - id: shadow-deny
             mode: shadow
@@ -90,35 +100,59 @@ class PolicyTopologyTest {
             actions: [noop]
             setTier: T0
         """);
-    var policy = new AtomicReference<>(SHIPPED);
-    try (TopologyTestDriver driver = driver(policy)) {
-      var in = driver.createInputTopic(Topics.INTENTS.name(), Serdes.String().serializer(), Topics.INTENTS.valueSerde().serializer());
-      var out = driver.createOutputTopic(Topics.TIERED.name(), Serdes.String().deserializer(), Topics.TIERED.valueSerde().deserializer());
-      in.pipeInput("i-1", TestEvents.accepted("i-1", "noop"));
-      policy.set(PolicyLoader.load(dir));
-      in.pipeInput("i-2", TestEvents.accepted("i-2", "noop"));
+        var policy = new AtomicReference<>(SHIPPED);
+        try (TopologyTestDriver driver = driver(policy)) {
+            var in = driver.createInputTopic(
+                    Topics.INTENTS.name(),
+                    Serdes.String().serializer(),
+                    Topics.INTENTS.valueSerde().serializer());
+            var out = driver.createOutputTopic(
+                    Topics.TIERED.name(),
+                    Serdes.String().deserializer(),
+                    Topics.TIERED.valueSerde().deserializer());
+            in.pipeInput("i-1", TestEvents.accepted("i-1", "noop"));
+            policy.set(PolicyLoader.load(dir));
+            in.pipeInput("i-2", TestEvents.accepted("i-2", "noop"));
 
-      Map<String, IntentTiered> tiered = out.readKeyValuesToMap();
-      assertThat(tiered.get("i-1").getPolicyVersion()).isEqualTo(SHIPPED.version());
-      assertThat(tiered.get("i-2").getPolicyVersion()).isEqualTo(policy.get().version()).isNotEqualTo(SHIPPED.version());
-      assertThat(tiered.get("i-2").getDecision()).as("a shadow deny changes nothing").isEqualTo(PolicyDecision.ALLOW);
-      assertThat(tiered.get("i-2").getMatchedRules()).extracting(MatchedRule::getRuleId, MatchedRule::getMode)
-          .containsExactly(org.assertj.core.groups.Tuple.tuple("shadow-deny", RuleMode.SHADOW), org.assertj.core.groups.Tuple.tuple("noop", RuleMode.ENFORCE));
+            Map<String, IntentTiered> tiered = out.readKeyValuesToMap();
+            assertThat(tiered.get("i-1").getPolicyVersion()).isEqualTo(SHIPPED.version());
+            assertThat(tiered.get("i-2").getPolicyVersion())
+                    .isEqualTo(policy.get().version())
+                    .isNotEqualTo(SHIPPED.version());
+            assertThat(tiered.get("i-2").getDecision())
+                    .as("a shadow deny changes nothing")
+                    .isEqualTo(PolicyDecision.ALLOW);
+            assertThat(tiered.get("i-2").getMatchedRules())
+                    .extracting(MatchedRule::getRuleId, MatchedRule::getMode)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple("shadow-deny", RuleMode.SHADOW),
+                            org.assertj.core.groups.Tuple.tuple("noop", RuleMode.ENFORCE));
+        }
     }
-  }
 
-  @Test
-  void shouldDeadLetterAnUndecodableIntentAndKeepGoing() {
-    try (TopologyTestDriver driver = driver(new AtomicReference<>(SHIPPED))) {
-      var raw = driver.createInputTopic(Topics.INTENTS.name(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
-      var out = driver.createOutputTopic(Topics.TIERED.name(), Serdes.String().deserializer(), Topics.TIERED.valueSerde().deserializer());
-      var dead = driver.createOutputTopic(Topics.DEAD_LETTER.name(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+    @Test
+    void shouldDeadLetterAnUndecodableIntentAndKeepGoing() {
+        try (TopologyTestDriver driver = driver(new AtomicReference<>(SHIPPED))) {
+            var raw = driver.createInputTopic(
+                    Topics.INTENTS.name(),
+                    Serdes.String().serializer(),
+                    Serdes.ByteArray().serializer());
+            var out = driver.createOutputTopic(
+                    Topics.TIERED.name(),
+                    Serdes.String().deserializer(),
+                    Topics.TIERED.valueSerde().deserializer());
+            var dead = driver.createOutputTopic(
+                    Topics.DEAD_LETTER.name(),
+                    Serdes.String().deserializer(),
+                    Serdes.ByteArray().deserializer());
 
-      raw.pipeInput("bad", new byte[] {(byte) 0xC3, 0x01, 0, 0});
-      raw.pipeInput("i-4", Topics.INTENTS.valueSerde().serializer().serialize("intents", TestEvents.accepted("i-4", "noop")));
+            raw.pipeInput("bad", new byte[] {(byte) 0xC3, 0x01, 0, 0});
+            raw.pipeInput(
+                    "i-4",
+                    Topics.INTENTS.valueSerde().serializer().serialize("intents", TestEvents.accepted("i-4", "noop")));
 
-      assertThat(dead.readKeyValue().key).isEqualTo("bad");
-      assertThat(out.readKeyValue().value.getTier()).isEqualTo(Tier.T0);
+            assertThat(dead.readKeyValue().key).isEqualTo("bad");
+            assertThat(out.readKeyValue().value.getTier()).isEqualTo(Tier.T0);
+        }
     }
-  }
 }

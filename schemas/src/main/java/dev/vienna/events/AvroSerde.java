@@ -14,91 +14,91 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Kafka serde for one generated Avro event type, in Avro single-object encoding (magic {@code C3 01},
- * 8-byte schema fingerprint, binary body). No registry service: the decoder knows the current schema
- * and every released one of the same name ({@link ReleasedSchemas}), so old records always decode.
+ * Kafka serde for one generated Avro event type, in Avro single-object encoding (magic {@code C3 01}, 8-byte schema
+ * fingerprint, binary body). No registry service: the decoder knows the current schema and every released one of the
+ * same name ({@link ReleasedSchemas}), so old records always decode.
  *
- * <p>Works for plain Kafka clients, SmallRye and Kafka Streams alike. Decoding failures (bad magic,
- * unknown fingerprint, truncated body) raise {@link SerializationException} with the reason.
+ * <p>Works for plain Kafka clients, SmallRye and Kafka Streams alike. Decoding failures (bad magic, unknown
+ * fingerprint, truncated body) raise {@link SerializationException} with the reason.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
 
-  private final Class<T> type;
-  private final BinaryMessageEncoder<T> encoder;
-  private final BinaryMessageDecoder<T> decoder;
+    private final Class<T> type;
+    private final BinaryMessageEncoder<T> encoder;
+    private final BinaryMessageDecoder<T> decoder;
 
-  public AvroSerde(Class<T> type) {
-    this.type = type;
-    // The model must live on the record class's own loader: Quarkus tests load classes twice.
-    SpecificData model = new SpecificData(type.getClassLoader());
-    Schema schema = model.getSchema(type);
-    this.encoder = new BinaryMessageEncoder<>(model, schema);
-    this.decoder = new BinaryMessageDecoder<>(model, schema);
-    for (Schema released : ReleasedSchemas.versionsOf(schema.getFullName())) {
-      decoder.addSchema(released);
+    public AvroSerde(Class<T> type) {
+        this.type = type;
+        // The model must live on the record class's own loader: Quarkus tests load classes twice.
+        SpecificData model = new SpecificData(type.getClassLoader());
+        Schema schema = model.getSchema(type);
+        this.encoder = new BinaryMessageEncoder<>(model, schema);
+        this.decoder = new BinaryMessageDecoder<>(model, schema);
+        for (Schema released : ReleasedSchemas.versionsOf(schema.getFullName())) {
+            decoder.addSchema(released);
+        }
     }
-  }
 
-  public Class<T> type() {
-    return type;
-  }
-
-  public byte[] encode(T value) {
-    try {
-      ByteBuffer buffer = encoder.encode(value);
-      byte[] bytes = new byte[buffer.remaining()];
-      buffer.get(bytes);
-      return bytes;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot encode " + type.getSimpleName(), e);
+    public Class<T> type() {
+        return type;
     }
-  }
 
-  /** Decodes one single-object-encoded value; throws {@link SerializationException} with the reason. */
-  public T decode(byte[] bytes) {
-    if (bytes == null) {
-      throw new SerializationException("null value where a " + type.getSimpleName() + " was expected");
+    public byte[] encode(T value) {
+        try {
+            ByteBuffer buffer = encoder.encode(value);
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode " + type.getSimpleName(), e);
+        }
     }
-    try {
-      return decoder.decode(bytes);
-    } catch (Exception e) {
-      throw new SerializationException(
-          "not a " + type.getSimpleName() + " in Avro single-object encoding: " + describe(e), e);
+
+    /** Decodes one single-object-encoded value; throws {@link SerializationException} with the reason. */
+    public T decode(byte[] bytes) {
+        if (bytes == null) {
+            throw new SerializationException("null value where a " + type.getSimpleName() + " was expected");
+        }
+        try {
+            return decoder.decode(bytes);
+        } catch (Exception e) {
+            throw new SerializationException(
+                    "not a " + type.getSimpleName() + " in Avro single-object encoding: " + describe(e), e);
+        }
     }
-  }
 
-  private static String describe(Exception e) {
-    String message = e.getMessage();
-    return e.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
-  }
+    private static String describe(Exception e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
+    }
 
-  @Override
-  public byte[] serialize(String topic, T data) {
-    return data == null ? null : encode(data);
-  }
+    @Override
+    public byte[] serialize(String topic, T data) {
+        return data == null ? null : encode(data);
+    }
 
-  @Override
-  public T deserialize(String topic, byte[] data) {
-    return data == null ? null : decode(data);
-  }
+    @Override
+    public T deserialize(String topic, byte[] data) {
+        return data == null ? null : decode(data);
+    }
 
-  @Override
-  public Serializer<T> serializer() {
-    return this;
-  }
+    @Override
+    public Serializer<T> serializer() {
+        return this;
+    }
 
-  @Override
-  public Deserializer<T> deserializer() {
-    return this;
-  }
+    @Override
+    public Deserializer<T> deserializer() {
+        return this;
+    }
 
-  @Override
-  public void configure(java.util.Map<String, ?> configs, boolean isKey) {
-    // nothing to configure: the type is fixed at construction
-  }
+    @Override
+    public void configure(java.util.Map<String, ?> configs, boolean isKey) {
+        // nothing to configure: the type is fixed at construction
+    }
 
-  @Override
-  public void close() {
-    // stateless
-  }
+    @Override
+    public void close() {
+        // stateless
+    }
 }

@@ -5,39 +5,45 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * Headers on a {@link Topics#DEAD_LETTER} record. The record keeps the original key and value byte
- * for byte; these say why it was set aside and where it came from.
+ * Headers on a {@link Topics#DEAD_LETTER} record. The record keeps the original key and value byte for byte; these say
+ * why it was set aside and where it came from.
  */
 public final class DeadLetterHeaders {
-  public static final String REASON = "vienna.dlq.reason";
-  public static final String SOURCE_TOPIC = "vienna.dlq.source-topic";
-  public static final String SOURCE_PARTITION = "vienna.dlq.source-partition";
-  public static final String SOURCE_OFFSET = "vienna.dlq.source-offset";
-  public static final String SERVICE = "vienna.dlq.service";
-  public static final String FAILED_AT = "vienna.dlq.failed-at";
+    public static final String REASON = "vienna.dlq.reason";
+    public static final String SOURCE_TOPIC = "vienna.dlq.source-topic";
+    public static final String SOURCE_PARTITION = "vienna.dlq.source-partition";
+    public static final String SOURCE_OFFSET = "vienna.dlq.source-offset";
+    public static final String SERVICE = "vienna.dlq.service";
+    public static final String FAILED_AT = "vienna.dlq.failed-at";
 
-  /** Adds the dead-letter headers to {@code headers} (replacing earlier ones of the same name). */
-  public static Headers describe(
-      Headers headers, String reason, String service, String sourceTopic, int partition, long offset, long failedAtMs) {
-    put(headers, REASON, reason);
-    put(headers, SERVICE, service);
-    put(headers, SOURCE_TOPIC, sourceTopic);
-    put(headers, SOURCE_PARTITION, String.valueOf(partition));
-    put(headers, SOURCE_OFFSET, String.valueOf(offset));
-    put(headers, FAILED_AT, String.valueOf(failedAtMs));
-    return headers;
-  }
+    /** Adds the dead-letter headers to {@code headers} (replacing earlier ones of the same name). */
+    public static Headers describe(
+            Headers headers,
+            String reason,
+            String service,
+            String sourceTopic,
+            int partition,
+            long offset,
+            long failedAtMs) {
+        put(headers, REASON, reason);
+        put(headers, SERVICE, service);
+        put(headers, SOURCE_TOPIC, sourceTopic);
+        put(headers, SOURCE_PARTITION, String.valueOf(partition));
+        put(headers, SOURCE_OFFSET, String.valueOf(offset));
+        put(headers, FAILED_AT, String.valueOf(failedAtMs));
+        return headers;
+    }
 
-  /** The header's value as text, or null when absent. */
-  public static String read(Headers headers, String name) {
-    Header header = headers.lastHeader(name);
-    return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-  }
+    /** The header's value as text, or null when absent. */
+    public static String read(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
 
-  private static void put(Headers headers, String name, String value) {
-    headers.remove(name);
-    headers.add(name, (value == null ? "" : value).getBytes(StandardCharsets.UTF_8));
-  }
+    private static void put(Headers headers, String name, String value) {
+        headers.remove(name);
+        headers.add(name, (value == null ? "" : value).getBytes(StandardCharsets.UTF_8));
+    }
 
-  private DeadLetterHeaders() {}
+    private DeadLetterHeaders() {}
 }

@@ -9,40 +9,43 @@ import java.util.List;
 import org.apache.avro.Schema;
 
 /**
- * The schemas of every released version of the contract, kept in {@code released/<version>/} as
- * JSON (one file per record, listed in {@code released/index.txt}). The decoder registers them so
- * old records still decode; {@code SchemaCompatibilityTest} fails the build when a current schema
- * cannot read data written with a released one.
+ * The schemas of every released version of the contract, kept in {@code released/<version>/} as JSON (one file per
+ * record, listed in {@code released/index.txt}). The decoder registers them so old records still decode;
+ * {@code SchemaCompatibilityTest} fails the build when a current schema cannot read data written with a released one.
  */
 public final class ReleasedSchemas {
 
-  static final String INDEX = "/released/index.txt";
+    static final String INDEX = "/released/index.txt";
 
-  /** Every released schema: the index lists paths such as {@code 0.1.0/IntentAccepted.avsc}. */
-  public static List<Schema> all() {
-    List<Schema> schemas = new ArrayList<>();
-    for (String path : read(INDEX).lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList()) {
-      // Each file is parsed on its own: released schemas embed every type they use.
-      schemas.add(new Schema.Parser().parse(read("/released/" + path)));
+    /** Every released schema: the index lists paths such as {@code 0.1.0/IntentAccepted.avsc}. */
+    public static List<Schema> all() {
+        List<Schema> schemas = new ArrayList<>();
+        for (String path : read(INDEX)
+                .lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .toList()) {
+            // Each file is parsed on its own: released schemas embed every type they use.
+            schemas.add(new Schema.Parser().parse(read("/released/" + path)));
+        }
+        return schemas;
     }
-    return schemas;
-  }
 
-  /** The released versions of one record, by full name. */
-  public static List<Schema> versionsOf(String fullName) {
-    return all().stream().filter(s -> s.getFullName().equals(fullName)).toList();
-  }
-
-  private static String read(String resource) {
-    try (InputStream in = ReleasedSchemas.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("missing schema resource " + resource);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    /** The released versions of one record, by full name. */
+    public static List<Schema> versionsOf(String fullName) {
+        return all().stream().filter(s -> s.getFullName().equals(fullName)).toList();
     }
-  }
 
-  private ReleasedSchemas() {}
+    private static String read(String resource) {
+        try (InputStream in = ReleasedSchemas.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing schema resource " + resource);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private ReleasedSchemas() {}
 }

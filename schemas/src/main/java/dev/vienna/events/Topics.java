@@ -4,92 +4,98 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every topic of the pipeline. All are keyed by intentId and created with one partition count, so
- * every event of one intent lands on the same partition number in every stage (co-partitioning for
- * joins and for per-partition audit chains). No other file spells a topic name.
+ * Every topic of the pipeline. All are keyed by intentId and created with one partition count, so every event of one
+ * intent lands on the same partition number in every stage (co-partitioning for joins and for per-partition audit
+ * chains). No other file spells a topic name.
  */
 public final class Topics {
 
-  private static final long WEEK_MS = 7L * 24 * 60 * 60 * 1000;
+    private static final long WEEK_MS = 7L * 24 * 60 * 60 * 1000;
 
-  /** Pipeline events: deleted after retention (the audit log keeps what must be kept). */
-  private static final Map<String, String> EVENTS =
-      Map.of("cleanup.policy", "delete", "retention.ms", String.valueOf(WEEK_MS));
+    /** Pipeline events: deleted after retention (the audit log keeps what must be kept). */
+    private static final Map<String, String> EVENTS =
+            Map.of("cleanup.policy", "delete", "retention.ms", String.valueOf(WEEK_MS));
 
-  /** Signed intents submitted by agents over Kafka (read by intake-service). */
-  public static final Topic<IntentSubmitted> INTENT_SUBMISSIONS =
-      new Topic<>("intent-submissions", IntentSubmitted.class, EVENTS);
+    /** Signed intents submitted by agents over Kafka (read by intake-service). */
+    public static final Topic<IntentSubmitted> INTENT_SUBMISSIONS =
+            new Topic<>("intent-submissions", IntentSubmitted.class, EVENTS);
 
-  /** Authenticated, validated intents (intake-service -> policy-service). */
-  public static final Topic<IntentAccepted> INTENTS =
-      new Topic<>("intents", IntentAccepted.class, EVENTS);
+    /** Authenticated, validated intents (intake-service -> policy-service). */
+    public static final Topic<IntentAccepted> INTENTS = new Topic<>("intents", IntentAccepted.class, EVENTS);
 
-  /** Policy decisions (policy-service -> approval-service). */
-  public static final Topic<IntentTiered> TIERED = new Topic<>("tiered", IntentTiered.class, EVENTS);
+    /** Policy decisions (policy-service -> approval-service). */
+    public static final Topic<IntentTiered> TIERED = new Topic<>("tiered", IntentTiered.class, EVENTS);
 
-  /**
-   * Policy sets activated (or refused) by policy-service instances, keyed by instance: the audit
-   * trail of which rules were in force when.
-   */
-  public static final Topic<PolicyActivated> POLICY_ACTIVATIONS =
-      new Topic<>("policy-activations", PolicyActivated.class, EVENTS);
+    /**
+     * Policy sets activated (or refused) by policy-service instances, keyed by instance: the audit trail of which rules
+     * were in force when.
+     */
+    public static final Topic<PolicyActivated> POLICY_ACTIVATIONS =
+            new Topic<>("policy-activations", PolicyActivated.class, EVENTS);
 
-  /** Operators' votes (approval REST API -> approval topology). */
-  public static final Topic<ApprovalVoteCast> APPROVAL_VOTES =
-      new Topic<>("approval-votes", ApprovalVoteCast.class, EVENTS);
+    /** Operators' votes (approval REST API -> approval topology). */
+    public static final Topic<ApprovalVoteCast> APPROVAL_VOTES =
+            new Topic<>("approval-votes", ApprovalVoteCast.class, EVENTS);
 
-  /** Approval outcomes (approval-service -> warrant-service). */
-  public static final Topic<ApprovalDecided> APPROVED =
-      new Topic<>("approved", ApprovalDecided.class, EVENTS);
+    /** Approval outcomes (approval-service -> warrant-service). */
+    public static final Topic<ApprovalDecided> APPROVED = new Topic<>("approved", ApprovalDecided.class, EVENTS);
 
-  /** Signed warrants (warrant-service -> executor-service and passback agents). */
-  public static final Topic<WarrantIssued> WARRANTS =
-      new Topic<>("warrants", WarrantIssued.class, EVENTS);
+    /** Signed warrants (warrant-service -> executor-service and passback agents). */
+    public static final Topic<WarrantIssued> WARRANTS = new Topic<>("warrants", WarrantIssued.class, EVENTS);
 
-  /**
-   * Warrant revocations (warrant-service REST -> every verifier). Compacted and keyed by what is
-   * revoked ({@code warrant:<id>} or {@code agent:<id>}), not by intentId: verifiers read it whole.
-   */
-  public static final Topic<WarrantRevoked> WARRANT_REVOCATIONS =
-      new Topic<>("warrant-revocations", WarrantRevoked.class, Map.of("cleanup.policy", "compact", "retention.ms", "-1"));
+    /**
+     * Warrant revocations (warrant-service REST -> every verifier). Compacted and keyed by what is revoked
+     * ({@code warrant:<id>} or {@code agent:<id>}), not by intentId: verifiers read it whole.
+     */
+    public static final Topic<WarrantRevoked> WARRANT_REVOCATIONS = new Topic<>(
+            "warrant-revocations", WarrantRevoked.class, Map.of("cleanup.policy", "compact", "retention.ms", "-1"));
 
-  /**
-   * Warrant ids executors have claimed (executor-service -> itself after a restart): compacted and,
-   * like the pipeline topics, keyed by intentId (one warrant per intent), so a warrant runs at most
-   * once and its claim meets the intent's other events on the same partition.
-   */
-  public static final Topic<WarrantClaimed> WARRANT_CLAIMS =
-      new Topic<>("warrant-claims", WarrantClaimed.class, Map.of("cleanup.policy", "compact", "retention.ms", "-1"));
+    /**
+     * Warrant ids executors have claimed (executor-service -> itself after a restart): compacted and, like the pipeline
+     * topics, keyed by intentId (one warrant per intent), so a warrant runs at most once and its claim meets the
+     * intent's other events on the same partition.
+     */
+    public static final Topic<WarrantClaimed> WARRANT_CLAIMS = new Topic<>(
+            "warrant-claims", WarrantClaimed.class, Map.of("cleanup.policy", "compact", "retention.ms", "-1"));
 
-  /** Execution results (executor-service and passback agents -> audit-service). */
-  public static final Topic<ExecutionReported> EXECUTIONS =
-      new Topic<>("executions", ExecutionReported.class, EVENTS);
+    /** Execution results (executor-service and passback agents -> audit-service). */
+    public static final Topic<ExecutionReported> EXECUTIONS =
+            new Topic<>("executions", ExecutionReported.class, EVENTS);
 
-  /**
-   * The hash-chained audit log. Compacted and keyed by a unique record id, so compaction only
-   * collapses an identical re-publication; no time-based deletion.
-   */
-  public static final Topic<AuditRecord> AUDIT =
-      new Topic<>(
-          "audit",
-          AuditRecord.class,
-          Map.of("cleanup.policy", "compact", "retention.ms", "-1", "min.compaction.lag.ms", "3600000"));
+    /**
+     * The hash-chained audit log. Compacted and keyed by a unique record id, so compaction only collapses an identical
+     * re-publication; no time-based deletion.
+     */
+    public static final Topic<AuditRecord> AUDIT = new Topic<>(
+            "audit",
+            AuditRecord.class,
+            Map.of("cleanup.policy", "compact", "retention.ms", "-1", "min.compaction.lag.ms", "3600000"));
 
-  /**
-   * Records no stage could decode or process: the original key and value byte for byte, with the
-   * reason and origin in headers ({@link DeadLetterHeaders}). Kept a month.
-   */
-  public static final Topic<byte[]> DEAD_LETTER =
-      new Topic<>(
-          "dead-letter",
-          byte[].class,
-          Map.of("cleanup.policy", "delete", "retention.ms", String.valueOf(30L * 24 * 60 * 60 * 1000)));
+    /**
+     * Records no stage could decode or process: the original key and value byte for byte, with the reason and origin in
+     * headers ({@link DeadLetterHeaders}). Kept a month.
+     */
+    public static final Topic<byte[]> DEAD_LETTER = new Topic<>(
+            "dead-letter",
+            byte[].class,
+            Map.of("cleanup.policy", "delete", "retention.ms", String.valueOf(30L * 24 * 60 * 60 * 1000)));
 
-  /** Every topic, for the broker set-up and for audit-service, which reads them all. */
-  public static List<Topic<?>> all() {
-    return List.of(
-        INTENT_SUBMISSIONS, INTENTS, TIERED, POLICY_ACTIVATIONS, APPROVAL_VOTES, APPROVED, WARRANTS, WARRANT_REVOCATIONS, WARRANT_CLAIMS, EXECUTIONS, AUDIT, DEAD_LETTER);
-  }
+    /** Every topic, for the broker set-up and for audit-service, which reads them all. */
+    public static List<Topic<?>> all() {
+        return List.of(
+                INTENT_SUBMISSIONS,
+                INTENTS,
+                TIERED,
+                POLICY_ACTIVATIONS,
+                APPROVAL_VOTES,
+                APPROVED,
+                WARRANTS,
+                WARRANT_REVOCATIONS,
+                WARRANT_CLAIMS,
+                EXECUTIONS,
+                AUDIT,
+                DEAD_LETTER);
+    }
 
-  private Topics() {}
+    private Topics() {}
 }

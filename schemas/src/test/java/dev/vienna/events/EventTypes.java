@@ -5,20 +5,19 @@ import org.apache.avro.specific.SpecificRecord;
 
 /** Every top-level record of the contract: the types that are written to a topic or a store. */
 final class EventTypes {
-  static final List<Class<? extends SpecificRecord>> ALL =
-      List.of(
-          IntentSubmitted.class,
-          IntentAccepted.class,
-          IntentTiered.class,
-          PolicyActivated.class,
-          ApprovalVoteCast.class,
-          ApprovalDecided.class,
-          WarrantIssued.class,
-          WarrantRevoked.class,
-          WarrantClaimed.class,
-          ExecutionReported.class,
-          AuditRecord.class,
-          IntentLifecycle.class);
+    static final List<Class<? extends SpecificRecord>> ALL = List.of(
+            IntentSubmitted.class,
+            IntentAccepted.class,
+            IntentTiered.class,
+            PolicyActivated.class,
+            ApprovalVoteCast.class,
+            ApprovalDecided.class,
+            WarrantIssued.class,
+            WarrantRevoked.class,
+            WarrantClaimed.class,
+            ExecutionReported.class,
+            AuditRecord.class,
+            IntentLifecycle.class);
 
-  private EventTypes() {}
+    private EventTypes() {}
 }

@@ -12,84 +12,87 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * HTTP client for agents and operators: submit an intent to intake-service and read an intent's
- * lifecycle from audit-service. Thread-safe; one instance per process is enough.
+ * HTTP client for agents and operators: submit an intent to intake-service and read an intent's lifecycle from
+ * audit-service. Thread-safe; one instance per process is enough.
  */
 public final class ViennaClient {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http;
-  private final URI intake;
-  private final URI audit;
+    private final HttpClient http;
+    private final URI intake;
+    private final URI audit;
 
-  public ViennaClient(URI intake, URI audit) {
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    this.intake = intake;
-    this.audit = audit;
-  }
-
-  /** Submits an intent body (see intake-service's README for the fields); returns the intentId. */
-  public String submit(Map<String, ?> intent) {
-    Response response = send(HttpRequest.newBuilder(intake.resolve("/v1/intents"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(write(intent))));
-    if (response.status() != 202) {
-      throw new ViennaException("intake refused the intent: HTTP " + response.status() + " " + response.body());
-    }
-    return response.json().get("intentId").asText();
-  }
-
-  /** The intent's lifecycle as audit-service knows it now, or empty when it has not seen it yet. */
-  public Optional<JsonNode> lifecycle(String intentId) {
-    Response response = send(HttpRequest.newBuilder(audit.resolve("/v1/intents/" + intentId)).GET());
-    if (response.status() == 404) {
-      return Optional.empty();
-    }
-    if (response.status() != 200) {
-      throw new ViennaException("audit-service answered HTTP " + response.status() + " " + response.body());
-    }
-    return Optional.of(response.json());
-  }
-
-  private Response send(HttpRequest.Builder request) {
-    try {
-      HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(response.statusCode(), response.body());
-    } catch (IOException e) {
-      throw new ViennaException("request failed: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ViennaException("interrupted", e);
-    }
-  }
-
-  private static String write(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (IOException e) {
-      throw new IllegalArgumentException(e);
-    }
-  }
-
-  private record Response(int status, String body) {
-    JsonNode json() {
-      try {
-        return JSON.readTree(body);
-      } catch (IOException e) {
-        throw new ViennaException("not JSON: " + body, e);
-      }
-    }
-  }
-
-  /** A request Vienna refused or could not answer. */
-  public static final class ViennaException extends RuntimeException {
-    public ViennaException(String message) {
-      super(message);
+    public ViennaClient(URI intake, URI audit) {
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.intake = intake;
+        this.audit = audit;
     }
 
-    public ViennaException(String message, Throwable cause) {
-      super(message, cause);
+    /** Submits an intent body (see intake-service's README for the fields); returns the intentId. */
+    public String submit(Map<String, ?> intent) {
+        Response response = send(HttpRequest.newBuilder(intake.resolve("/v1/intents"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(write(intent))));
+        if (response.status() != 202) {
+            throw new ViennaException("intake refused the intent: HTTP " + response.status() + " " + response.body());
+        }
+        return response.json().get("intentId").asText();
     }
-  }
+
+    /** The intent's lifecycle as audit-service knows it now, or empty when it has not seen it yet. */
+    public Optional<JsonNode> lifecycle(String intentId) {
+        Response response = send(
+                HttpRequest.newBuilder(audit.resolve("/v1/intents/" + intentId)).GET());
+        if (response.status() == 404) {
+            return Optional.empty();
+        }
+        if (response.status() != 200) {
+            throw new ViennaException("audit-service answered HTTP " + response.status() + " " + response.body());
+        }
+        return Optional.of(response.json());
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response =
+                    http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new ViennaException("request failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ViennaException("interrupted", e);
+        }
+    }
+
+    private static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private record Response(int status, String body) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new ViennaException("not JSON: " + body, e);
+            }
+        }
+    }
+
+    /** A request Vienna refused or could not answer. */
+    public static final class ViennaException extends RuntimeException {
+        public ViennaException(String message) {
+            super(message);
+        }
+
+        public ViennaException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 }

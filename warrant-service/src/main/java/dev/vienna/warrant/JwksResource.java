@@ -10,11 +10,14 @@ import jakarta.ws.rs.core.Response;
 @Path("/.well-known/jwks.json")
 public class JwksResource {
 
-  @Inject WarrantKeys keys;
+    @Inject
+    WarrantKeys keys;
 
-  @GET
-  @Produces("application/jwk-set+json")
-  public Response jwks() {
-    return Response.ok(keys.publicJwks()).header("Cache-Control", "max-age=60").build();
-  }
+    @GET
+    @Produces("application/jwk-set+json")
+    public Response jwks() {
+        return Response.ok(keys.publicJwks())
+                .header("Cache-Control", "max-age=60")
+                .build();
+    }
 }

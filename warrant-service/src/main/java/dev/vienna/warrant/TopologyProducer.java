@@ -8,9 +8,9 @@ import org.apache.kafka.streams.Topology;
 @ApplicationScoped
 public class TopologyProducer {
 
-  @Produces
-  public Topology topology(WarrantConfig config, WarrantKeys keys) {
-    return WarrantTopology.buildTopology(
-        new WarrantTopology.Issuer(keys::signingKeyFor, config.issuer(), config.executorAudience(), config.lifetime()::of));
-  }
+    @Produces
+    public Topology topology(WarrantConfig config, WarrantKeys keys) {
+        return WarrantTopology.buildTopology(new WarrantTopology.Issuer(
+                keys::signingKeyFor, config.issuer(), config.executorAudience(), config.lifetime()::of));
+    }
 }

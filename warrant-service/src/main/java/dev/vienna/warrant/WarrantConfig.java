@@ -11,62 +11,62 @@ import java.util.Optional;
 @ConfigMapping(prefix = "vienna.warrant")
 public interface WarrantConfig {
 
-  /** The key directory: {@code <kid>.ed25519}, {@code <kid>.ed25519.pub}, {@code <kid>.hs256} files. */
-  Path keyDir();
+    /** The key directory: {@code <kid>.ed25519}, {@code <kid>.ed25519.pub}, {@code <kid>.hs256} files. */
+    Path keyDir();
 
-  /**
-   * A PKCS#12 keystore with the warrant keys (alias = key id: Ed25519 key pairs, HmacSHA256 secrets,
-   * Ed25519 certificates for verification only). When set, it is used instead of the key directory.
-   */
-  Optional<Path> keystore();
+    /**
+     * A PKCS#12 keystore with the warrant keys (alias = key id: Ed25519 key pairs, HmacSHA256 secrets, Ed25519
+     * certificates for verification only). When set, it is used instead of the key directory.
+     */
+    Optional<Path> keystore();
 
-  /** The keystore's password (environment {@code VIENNA_WARRANT_KEYSTORE_PASSWORD}). */
-  Optional<String> keystorePassword();
+    /** The keystore's password (environment {@code VIENNA_WARRANT_KEYSTORE_PASSWORD}). */
+    Optional<String> keystorePassword();
 
-  /** The key that signs warrants ({@code kid}); it must have its private half in the key directory. */
-  String signingKeyId();
+    /** The key that signs warrants ({@code kid}); it must have its private half in the key directory. */
+    String signingKeyId();
 
-  /**
-   * A different key for DIRECT warrants, e.g. an HS256 key shared only with executor-service, while
-   * PASSBACK warrants stay Ed25519 for agents who verify from the JWKS. Default: the signing key.
-   */
-  Optional<String> directSigningKeyId();
+    /**
+     * A different key for DIRECT warrants, e.g. an HS256 key shared only with executor-service, while PASSBACK warrants
+     * stay Ed25519 for agents who verify from the JWKS. Default: the signing key.
+     */
+    Optional<String> directSigningKeyId();
 
-  /** The warrants' {@code iss}. */
-  @WithDefault("vienna")
-  String issuer();
+    /** The warrants' {@code iss}. */
+    @WithDefault("vienna")
+    String issuer();
 
-  /** The {@code aud} of DIRECT warrants: executor-service's (PASSBACK warrants name their agent). */
-  @WithDefault("vienna-executor")
-  String executorAudience();
+    /** The {@code aud} of DIRECT warrants: executor-service's (PASSBACK warrants name their agent). */
+    @WithDefault("vienna-executor")
+    String executorAudience();
 
-  /** Allowed clock difference when {@code POST /v1/warrants/verify} checks a validity window. */
-  @WithDefault("30s")
-  Duration clockSkew();
+    /** Allowed clock difference when {@code POST /v1/warrants/verify} checks a validity window. */
+    @WithDefault("30s")
+    Duration clockSkew();
 
-  /** Longest warrant lifetime per tier (a policy constraint may ask for less, never more). */
-  Lifetimes lifetime();
+    /** Longest warrant lifetime per tier (a policy constraint may ask for less, never more). */
+    Lifetimes lifetime();
 
-  interface Lifetimes {
-    @WithDefault("15m")
-    Duration t0();
+    interface Lifetimes {
+        @WithDefault("15m")
+        Duration t0();
 
-    @WithDefault("15m")
-    Duration t1();
+        @WithDefault("15m")
+        Duration t1();
 
-    @WithDefault("10m")
-    Duration t2();
+        @WithDefault("10m")
+        Duration t2();
 
-    @WithDefault("5m")
-    Duration t3();
+        @WithDefault("5m")
+        Duration t3();
 
-    default Duration of(Tier tier) {
-      return switch (tier) {
-        case T0 -> t0();
-        case T1 -> t1();
-        case T2 -> t2();
-        case T3 -> t3();
-      };
+        default Duration of(Tier tier) {
+            return switch (tier) {
+                case T0 -> t0();
+                case T1 -> t1();
+                case T2 -> t2();
+                case T3 -> t3();
+            };
+        }
     }
-  }
 }

@@ -11,27 +11,30 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class WarrantKeys {
 
-  private final WarrantKeyRing ring;
-  private final WarrantKey directKey;
+    private final WarrantKeyRing ring;
+    private final WarrantKey directKey;
 
-  @Inject
-  public WarrantKeys(WarrantConfig config) {
-    this.ring = config.keystore()
-        .map(store -> WarrantKeyRing.loadPkcs12(store, config.keystorePassword().orElse("").toCharArray(), config.signingKeyId()))
-        .orElseGet(() -> WarrantKeyRing.load(config.keyDir(), config.signingKeyId()));
-    this.directKey = config.directSigningKeyId().map(id -> new WarrantKeyRing(ring.keys(), id).signingKey()).orElse(ring.signingKey());
-  }
+    @Inject
+    public WarrantKeys(WarrantConfig config) {
+        this.ring = config.keystore()
+                .map(store -> WarrantKeyRing.loadPkcs12(
+                        store, config.keystorePassword().orElse("").toCharArray(), config.signingKeyId()))
+                .orElseGet(() -> WarrantKeyRing.load(config.keyDir(), config.signingKeyId()));
+        this.directKey = config.directSigningKeyId()
+                .map(id -> new WarrantKeyRing(ring.keys(), id).signingKey())
+                .orElse(ring.signingKey());
+    }
 
-  public WarrantKey signingKeyFor(ExecutionMode mode) {
-    return mode == ExecutionMode.DIRECT ? directKey : ring.signingKey();
-  }
+    public WarrantKey signingKeyFor(ExecutionMode mode) {
+        return mode == ExecutionMode.DIRECT ? directKey : ring.signingKey();
+    }
 
-  /** Every key of the ring, for verification. */
-  public WarrantVerifier.KeyResolver resolver() {
-    return ring;
-  }
+    /** Every key of the ring, for verification. */
+    public WarrantVerifier.KeyResolver resolver() {
+        return ring;
+    }
 
-  public String publicJwks() {
-    return ring.publicJwks();
-  }
+    public String publicJwks() {
+        return ring.publicJwks();
+    }
 }

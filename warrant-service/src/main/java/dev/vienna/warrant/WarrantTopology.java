@@ -2,12 +2,12 @@ package dev.vienna.warrant;
 
 import dev.vienna.events.ApprovalDecided;
 import dev.vienna.events.ApprovalOutcome;
+import dev.vienna.events.EventIds;
 import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.Tier;
 import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.platform.DeadLetterRouting;
-import dev.vienna.events.EventIds;
 import dev.vienna.sdk.ActionRequest;
 import dev.vienna.sdk.WarrantClaims;
 import dev.vienna.sdk.WarrantConstraints;
@@ -23,74 +23,88 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 
 /**
- * Issues exactly one warrant per APPROVED intent (DENIED and EXPIRED get none): a compact JWS for
- * the intent's agent, action, resource and params (bound by their digest), tier, mode, constraints
- * and approvers. Deterministic: its id and times derive from the approval, so a re-delivered
- * approval yields the identical warrant. Reads {@code approved}, writes {@code warrants}.
+ * Issues exactly one warrant per APPROVED intent (DENIED and EXPIRED get none): a compact JWS for the intent's agent,
+ * action, resource and params (bound by their digest), tier, mode, constraints and approvers. Deterministic: its id and
+ * times derive from the approval, so a re-delivered approval yields the identical warrant. Reads {@code approved},
+ * writes {@code warrants}.
  */
 public final class WarrantTopology {
 
-  public static final String SERVICE = "warrant-service";
+    public static final String SERVICE = "warrant-service";
 
-  /** A policy constraint that shortens the warrant's lifetime (ISO-8601 duration, e.g. PT2M). */
-  public static final String LIFETIME_CONSTRAINT = WarrantConstraints.LIFETIME;
+    /** A policy constraint that shortens the warrant's lifetime (ISO-8601 duration, e.g. PT2M). */
+    public static final String LIFETIME_CONSTRAINT = WarrantConstraints.LIFETIME;
 
-  /** What a warrant is issued with: the signing key per mode, issuer, executor audience and lifetime caps. */
-  public record Issuer(Function<ExecutionMode, WarrantKey> keyFor, String issuer, String executorAudience, Function<Tier, Duration> maxLifetime) {}
+    /** What a warrant is issued with: the signing key per mode, issuer, executor audience and lifetime caps. */
+    public record Issuer(
+            Function<ExecutionMode, WarrantKey> keyFor,
+            String issuer,
+            String executorAudience,
+            Function<Tier, Duration> maxLifetime) {}
 
-  public static Topology buildTopology(Issuer issuer) {
-    StreamsBuilder builder = new StreamsBuilder();
-    DeadLetterRouting.decodeOrDeadLetter(builder, Topics.APPROVED, SERVICE)
-        .filter((intentId, decided) -> decided.getOutcome() == ApprovalOutcome.APPROVED, Named.as("approved-only"))
-        .mapValues(decided -> issue(decided, issuer), Named.as("issue-warrant"))
-        .to(Topics.WARRANTS.name(), Produced.with(Topics.WARRANTS.keySerde(), Topics.WARRANTS.valueSerde()).withName("warrants-sink"));
-    return builder.build();
-  }
-
-  static WarrantIssued issue(ApprovalDecided decided, Issuer issuer) {
-    var intent = decided.getIntent();
-    // JWT times are whole seconds; the approval's time makes the warrant reproducible
-    Instant issuedAt = decided.getOccurredAt().truncatedTo(ChronoUnit.SECONDS);
-    ActionRequest action = new ActionRequest(intent.getAgentId(), intent.getAction(), intent.getResource(), intent.getParamsJson());
-    WarrantClaims claims = new WarrantClaims(
-        issuer.issuer(),
-        intent.getAgentId(),
-        WarrantTokens.audienceFor(decided.getMode(), intent.getAgentId(), issuer.executorAudience()),
-        EventIds.of(decided.getIntentId(), "warrant"),
-        issuedAt,
-        issuedAt,
-        issuedAt.plus(lifetime(decided, issuer.maxLifetime().apply(decided.getTier()))),
-        decided.getIntentId(),
-        decided.getTenantId(),
-        intent.getAction(),
-        intent.getResource(),
-        decided.getTier(),
-        decided.getMode(),
-        decided.getConstraints(),
-        decided.getApprovals().stream()
-            .map(a -> new WarrantClaims.Approver(a.getOperatorId(), a.getApprovedAt().truncatedTo(ChronoUnit.SECONDS)))
-            .toList(),
-        decided.getPolicyVersion(),
-        action.digest());
-    WarrantIssued warrant = WarrantTokens.issue(claims, intent.getParamsJson(), issuer.keyFor().apply(decided.getMode()));
-    // the event keeps the approval's exact time, so timelines order it after the approval
-    warrant.setOccurredAt(decided.getOccurredAt());
-    return warrant;
-  }
-
-  /** The policy's lifetime constraint when it is shorter than the tier's cap; an unreadable one falls back to the cap. */
-  static Duration lifetime(ApprovalDecided decided, Duration cap) {
-    String asked = decided.getConstraints().get(LIFETIME_CONSTRAINT);
-    if (asked == null) {
-      return cap;
+    public static Topology buildTopology(Issuer issuer) {
+        StreamsBuilder builder = new StreamsBuilder();
+        DeadLetterRouting.decodeOrDeadLetter(builder, Topics.APPROVED, SERVICE)
+                .filter(
+                        (intentId, decided) -> decided.getOutcome() == ApprovalOutcome.APPROVED,
+                        Named.as("approved-only"))
+                .mapValues(decided -> issue(decided, issuer), Named.as("issue-warrant"))
+                .to(
+                        Topics.WARRANTS.name(),
+                        Produced.with(Topics.WARRANTS.keySerde(), Topics.WARRANTS.valueSerde())
+                                .withName("warrants-sink"));
+        return builder.build();
     }
-    try {
-      Duration requested = WarrantConstraints.lifetime(asked);
-      return requested.compareTo(cap) > 0 ? cap : requested;
-    } catch (IllegalArgumentException e) {
-      return cap;
-    }
-  }
 
-  private WarrantTopology() {}
+    static WarrantIssued issue(ApprovalDecided decided, Issuer issuer) {
+        var intent = decided.getIntent();
+        // JWT times are whole seconds; the approval's time makes the warrant reproducible
+        Instant issuedAt = decided.getOccurredAt().truncatedTo(ChronoUnit.SECONDS);
+        ActionRequest action = new ActionRequest(
+                intent.getAgentId(), intent.getAction(), intent.getResource(), intent.getParamsJson());
+        WarrantClaims claims = new WarrantClaims(
+                issuer.issuer(),
+                intent.getAgentId(),
+                WarrantTokens.audienceFor(decided.getMode(), intent.getAgentId(), issuer.executorAudience()),
+                EventIds.of(decided.getIntentId(), "warrant"),
+                issuedAt,
+                issuedAt,
+                issuedAt.plus(lifetime(decided, issuer.maxLifetime().apply(decided.getTier()))),
+                decided.getIntentId(),
+                decided.getTenantId(),
+                intent.getAction(),
+                intent.getResource(),
+                decided.getTier(),
+                decided.getMode(),
+                decided.getConstraints(),
+                decided.getApprovals().stream()
+                        .map(a -> new WarrantClaims.Approver(
+                                a.getOperatorId(), a.getApprovedAt().truncatedTo(ChronoUnit.SECONDS)))
+                        .toList(),
+                decided.getPolicyVersion(),
+                action.digest());
+        WarrantIssued warrant = WarrantTokens.issue(
+                claims, intent.getParamsJson(), issuer.keyFor().apply(decided.getMode()));
+        // the event keeps the approval's exact time, so timelines order it after the approval
+        warrant.setOccurredAt(decided.getOccurredAt());
+        return warrant;
+    }
+
+    /**
+     * The policy's lifetime constraint when it is shorter than the tier's cap; an unreadable one falls back to the cap.
+     */
+    static Duration lifetime(ApprovalDecided decided, Duration cap) {
+        String asked = decided.getConstraints().get(LIFETIME_CONSTRAINT);
+        if (asked == null) {
+            return cap;
+        }
+        try {
+            Duration requested = WarrantConstraints.lifetime(asked);
+            return requested.compareTo(cap) > 0 ? cap : requested;
+        } catch (IllegalArgumentException e) {
+            return cap;
+        }
+    }
+
+    private WarrantTopology() {}
 }

@@ -33,279 +33,332 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Reads a policy directory: every {@code *.yaml}/{@code *.yml} file directly in it, in name order
- * (subdirectories such as {@code tests/} are not policies). Either the whole set is valid and
- * becomes a {@link PolicySet}, or {@link PolicyRejected} lists every problem with its file and rule:
- * YAML that does not parse, unknown keys, CEL that does not compile or selects an intent field that
- * does not exist, invalid constraints, durations or tiers, duplicate rule ids.
+ * Reads a policy directory: every {@code *.yaml}/{@code *.yml} file directly in it, in name order (subdirectories such
+ * as {@code tests/} are not policies). Either the whole set is valid and becomes a {@link PolicySet}, or
+ * {@link PolicyRejected} lists every problem with its file and rule: YAML that does not parse, unknown keys, CEL that
+ * does not compile or selects an intent field that does not exist, invalid constraints, durations or tiers, duplicate
+ * rule ids.
  */
 public final class PolicyLoader {
 
-  /** Fields of {@code intent} a rule condition may use. */
-  public static final Set<String> INTENT_FIELDS = Set.of(
-      "agentId", "action", "resource", "params", "justification", "costImpact", "reversible", "blastRadius", "urgency", "labels", "owner");
+    /** Fields of {@code intent} a rule condition may use. */
+    public static final Set<String> INTENT_FIELDS = Set.of(
+            "agentId",
+            "action",
+            "resource",
+            "params",
+            "justification",
+            "costImpact",
+            "reversible",
+            "blastRadius",
+            "urgency",
+            "labels",
+            "owner");
 
-  static final BooleanExpressions CONDITIONS = BooleanExpressions.declaring(Map.of(
-      "intent", MapType.create(SimpleType.STRING, SimpleType.DYN),
-      "now", SimpleType.TIMESTAMP));
+    static final BooleanExpressions CONDITIONS = BooleanExpressions.declaring(
+            Map.of("intent", MapType.create(SimpleType.STRING, SimpleType.DYN), "now", SimpleType.TIMESTAMP));
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-  /** Loads and checks the directory's policies. */
-  public static PolicySet load(Path directory) {
-    List<Path> files = policyFiles(directory);
-    String version = version(directory, files);
-    List<String> errors = new ArrayList<>();
-    if (files.isEmpty()) {
-      errors.add(directory + ": no policy files (*.yaml)");
-    }
-    RiskScoring scoring = RiskScoring.defaults();
-    Map<Tier, PolicySet.TierDefaults> tiers = defaultTiers();
-    String noMatch = PolicySet.NO_MATCH_SCORE;
-    String settingsFile = null;
-    List<Rule> rules = new ArrayList<>();
-    Set<String> ids = new HashSet<>();
-    for (Path path : files) {
-      String file = path.getFileName().toString();
-      PolicyFile policy;
-      try {
-        policy = YAML.readValue(path.toFile(), PolicyFile.class);
-      } catch (JsonProcessingException e) {
-        errors.add(file + ": " + describe(e));
-        continue;
-      } catch (IOException e) {
-        errors.add(file + ": cannot read: " + e.getMessage());
-        continue;
-      }
-      if (policy == null) {
-        continue;
-      }
-      if (policy.scoring() != null || policy.tiers() != null) {
-        if (settingsFile != null) {
-          errors.add(file + ": scoring and tiers are already set in " + settingsFile + "; only one file may set them");
-        } else {
-          settingsFile = file;
-          try {
-            if (policy.scoring() != null) {
-              scoring = scoring.with(policy.scoring());
-              noMatch = noMatch(policy.scoring().noMatch());
+    /** Loads and checks the directory's policies. */
+    public static PolicySet load(Path directory) {
+        List<Path> files = policyFiles(directory);
+        String version = version(directory, files);
+        List<String> errors = new ArrayList<>();
+        if (files.isEmpty()) {
+            errors.add(directory + ": no policy files (*.yaml)");
+        }
+        RiskScoring scoring = RiskScoring.defaults();
+        Map<Tier, PolicySet.TierDefaults> tiers = defaultTiers();
+        String noMatch = PolicySet.NO_MATCH_SCORE;
+        String settingsFile = null;
+        List<Rule> rules = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (Path path : files) {
+            String file = path.getFileName().toString();
+            PolicyFile policy;
+            try {
+                policy = YAML.readValue(path.toFile(), PolicyFile.class);
+            } catch (JsonProcessingException e) {
+                errors.add(file + ": " + describe(e));
+                continue;
+            } catch (IOException e) {
+                errors.add(file + ": cannot read: " + e.getMessage());
+                continue;
             }
-            if (policy.tiers() != null) {
-              tiers = tiers(tiers, policy.tiers());
+            if (policy == null) {
+                continue;
             }
-          } catch (IllegalArgumentException e) {
-            errors.add(file + ": " + e.getMessage());
-          }
+            if (policy.scoring() != null || policy.tiers() != null) {
+                if (settingsFile != null) {
+                    errors.add(file + ": scoring and tiers are already set in " + settingsFile
+                            + "; only one file may set them");
+                } else {
+                    settingsFile = file;
+                    try {
+                        if (policy.scoring() != null) {
+                            scoring = scoring.with(policy.scoring());
+                            noMatch = noMatch(policy.scoring().noMatch());
+                        }
+                        if (policy.tiers() != null) {
+                            tiers = tiers(tiers, policy.tiers());
+                        }
+                    } catch (IllegalArgumentException e) {
+                        errors.add(file + ": " + e.getMessage());
+                    }
+                }
+            }
+            for (int i = 0; i < policy.rules().size(); i++) {
+                PolicyFile.RuleSpec spec = policy.rules().get(i);
+                String where =
+                        file + ": rule " + (spec.id() == null || spec.id().isBlank() ? "#" + (i + 1) : spec.id());
+                List<String> problems = new ArrayList<>();
+                Rule rule = compile(file, spec, problems);
+                if (spec.id() != null && !ids.add(spec.id())) {
+                    problems.add("duplicate rule id (ids are unique across the policy set)");
+                }
+                problems.forEach(p -> errors.add(where + ": " + p));
+                if (problems.isEmpty()) {
+                    rules.add(rule);
+                }
+            }
         }
-      }
-      for (int i = 0; i < policy.rules().size(); i++) {
-        PolicyFile.RuleSpec spec = policy.rules().get(i);
-        String where = file + ": rule " + (spec.id() == null || spec.id().isBlank() ? "#" + (i + 1) : spec.id());
-        List<String> problems = new ArrayList<>();
-        Rule rule = compile(file, spec, problems);
-        if (spec.id() != null && !ids.add(spec.id())) {
-          problems.add("duplicate rule id (ids are unique across the policy set)");
+        if (!errors.isEmpty()) {
+            throw new PolicyRejected(version, errors);
         }
-        problems.forEach(p -> errors.add(where + ": " + p));
-        if (problems.isEmpty()) {
-          rules.add(rule);
+        return new PolicySet(
+                version,
+                directory.toString(),
+                files.stream().map(p -> p.getFileName().toString()).toList(),
+                rules,
+                scoring,
+                tiers,
+                noMatch);
+    }
+
+    /**
+     * The policy files' content hash ({@code sha256:} and 16 hex digits): names and bytes of every file in name order.
+     * Cheap enough to poll: a change of any file changes it.
+     */
+    public static String version(Path directory) {
+        return version(directory, policyFiles(directory));
+    }
+
+    private static Rule compile(String file, PolicyFile.RuleSpec spec, List<String> problems) {
+        if (spec.id() == null || spec.id().isBlank()) {
+            problems.add("id is required");
         }
-      }
-    }
-    if (!errors.isEmpty()) {
-      throw new PolicyRejected(version, errors);
-    }
-    return new PolicySet(version, directory.toString(), files.stream().map(p -> p.getFileName().toString()).toList(), rules,
-        scoring, tiers, noMatch);
-  }
-
-  /**
-   * The policy files' content hash ({@code sha256:} and 16 hex digits): names and bytes of every
-   * file in name order. Cheap enough to poll: a change of any file changes it.
-   */
-  public static String version(Path directory) {
-    return version(directory, policyFiles(directory));
-  }
-
-  private static Rule compile(String file, PolicyFile.RuleSpec spec, List<String> problems) {
-    if (spec.id() == null || spec.id().isBlank()) {
-      problems.add("id is required");
-    }
-    RuleMode mode = RuleMode.ENFORCE;
-    if (spec.mode() != null) {
-      try {
-        mode = RuleMode.valueOf(spec.mode().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        problems.add("mode must be enforce or shadow, not '" + spec.mode() + "'");
-      }
-    }
-    List<String> actions = spec.actions() == null ? List.of() : spec.actions();
-    if (actions.stream().anyMatch(a -> a == null || a.isBlank())) {
-      problems.add("actions must not contain empty names");
-    }
-    BooleanExpressions.Expression condition = null;
-    if (spec.when() != null) {
-      try {
-        condition = CONDITIONS.compile(spec.when());
-        Set<String> unknown = new java.util.TreeSet<>(condition.fieldsSelectedFrom("intent"));
-        unknown.removeAll(INTENT_FIELDS);
-        if (!unknown.isEmpty()) {
-          problems.add("when: intent has no field " + unknown + "; fields are " + new java.util.TreeSet<>(INTENT_FIELDS));
+        RuleMode mode = RuleMode.ENFORCE;
+        if (spec.mode() != null) {
+            try {
+                mode = RuleMode.valueOf(spec.mode().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                problems.add("mode must be enforce or shadow, not '" + spec.mode() + "'");
+            }
         }
-      } catch (BooleanExpressions.InvalidExpression e) {
-        problems.add("when does not compile: " + e.getMessage().strip());
-      }
-    }
-    if (spec.tier() != null && spec.setTier() != null) {
-      problems.add("use tier (a floor) or setTier (an exact tier), not both");
-    }
-    if (spec.approvals() != null && (spec.approvals() < 0 || spec.approvals() > 10)) {
-      problems.add("approvals must be 0..10");
-    }
-    Duration ttl = null;
-    if (spec.approvalTtl() != null) {
-      try {
-        ttl = Duration.parse(spec.approvalTtl());
-        if (ttl.isNegative() || ttl.isZero()) {
-          problems.add("approvalTtl must be positive");
+        List<String> actions = spec.actions() == null ? List.of() : spec.actions();
+        if (actions.stream().anyMatch(a -> a == null || a.isBlank())) {
+            problems.add("actions must not contain empty names");
         }
-      } catch (DateTimeParseException e) {
-        problems.add("approvalTtl is not an ISO-8601 duration: " + spec.approvalTtl());
-      }
-    }
-    Map<String, String> constraints = new LinkedHashMap<>(spec.constraints() == null ? Map.of() : spec.constraints());
-    if (spec.allowedResources() != null) {
-      try {
-        constraints.put("allowed_resources", allowedResources(spec.allowedResources()));
-      } catch (IllegalArgumentException e) {
-        problems.add("allowedResources: " + e.getMessage());
-      }
-    }
-    WarrantConstraints.problems(constraints).forEach(p -> problems.add("constraint " + p));
-    boolean hasEffect = spec.deny() != null || spec.tier() != null || spec.setTier() != null || spec.approvals() != null
-        || spec.approverRole() != null || Boolean.TRUE.equals(spec.requireJustification()) || spec.execution() != null
-        || ttl != null || !constraints.isEmpty();
-    if (!hasEffect) {
-      problems.add("the rule does nothing: give it deny, tier, setTier, approvals, approverRole, requireJustification, execution, approvalTtl, allowedResources or constraints");
-    }
-    if (!problems.isEmpty()) {
-      return null;
-    }
-    return Rule.of(spec.id(), file, spec.description(), mode, List.copyOf(actions), condition, spec.deny(), spec.tier(), spec.setTier(),
-        spec.approvals(), spec.approverRole(), Boolean.TRUE.equals(spec.requireJustification()), spec.execution(), ttl,
-        Map.copyOf(constraints));
-  }
-
-  /** Resource patterns as one CEL constraint: the resource must match one of them ({@code *} = anything). */
-  static String allowedResources(List<String> patterns) {
-    if (patterns.isEmpty()) {
-      throw new IllegalArgumentException("list at least one resource pattern");
-    }
-    StringBuilder regex = new StringBuilder("^(");
-    for (int i = 0; i < patterns.size(); i++) {
-      String pattern = patterns.get(i);
-      if (pattern == null || pattern.isBlank() || pattern.contains("'") || pattern.contains("\\")) {
-        throw new IllegalArgumentException("invalid pattern " + pattern);
-      }
-      regex.append(i == 0 ? "" : "|");
-      for (char c : pattern.toCharArray()) {
-        if (c == '*') {
-          regex.append(".*");
-        } else if (".^$|?+()[]{}".indexOf(c) >= 0) {
-          regex.append('\\').append(c);
-        } else {
-          regex.append(c);
+        BooleanExpressions.Expression condition = null;
+        if (spec.when() != null) {
+            try {
+                condition = CONDITIONS.compile(spec.when());
+                Set<String> unknown = new java.util.TreeSet<>(condition.fieldsSelectedFrom("intent"));
+                unknown.removeAll(INTENT_FIELDS);
+                if (!unknown.isEmpty()) {
+                    problems.add("when: intent has no field " + unknown + "; fields are "
+                            + new java.util.TreeSet<>(INTENT_FIELDS));
+                }
+            } catch (BooleanExpressions.InvalidExpression e) {
+                problems.add("when does not compile: " + e.getMessage().strip());
+            }
         }
-      }
+        if (spec.tier() != null && spec.setTier() != null) {
+            problems.add("use tier (a floor) or setTier (an exact tier), not both");
+        }
+        if (spec.approvals() != null && (spec.approvals() < 0 || spec.approvals() > 10)) {
+            problems.add("approvals must be 0..10");
+        }
+        Duration ttl = null;
+        if (spec.approvalTtl() != null) {
+            try {
+                ttl = Duration.parse(spec.approvalTtl());
+                if (ttl.isNegative() || ttl.isZero()) {
+                    problems.add("approvalTtl must be positive");
+                }
+            } catch (DateTimeParseException e) {
+                problems.add("approvalTtl is not an ISO-8601 duration: " + spec.approvalTtl());
+            }
+        }
+        Map<String, String> constraints =
+                new LinkedHashMap<>(spec.constraints() == null ? Map.of() : spec.constraints());
+        if (spec.allowedResources() != null) {
+            try {
+                constraints.put("allowed_resources", allowedResources(spec.allowedResources()));
+            } catch (IllegalArgumentException e) {
+                problems.add("allowedResources: " + e.getMessage());
+            }
+        }
+        WarrantConstraints.problems(constraints).forEach(p -> problems.add("constraint " + p));
+        boolean hasEffect = spec.deny() != null
+                || spec.tier() != null
+                || spec.setTier() != null
+                || spec.approvals() != null
+                || spec.approverRole() != null
+                || Boolean.TRUE.equals(spec.requireJustification())
+                || spec.execution() != null
+                || ttl != null
+                || !constraints.isEmpty();
+        if (!hasEffect) {
+            problems.add(
+                    "the rule does nothing: give it deny, tier, setTier, approvals, approverRole, requireJustification, execution, approvalTtl, allowedResources or constraints");
+        }
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        return Rule.of(
+                spec.id(),
+                file,
+                spec.description(),
+                mode,
+                List.copyOf(actions),
+                condition,
+                spec.deny(),
+                spec.tier(),
+                spec.setTier(),
+                spec.approvals(),
+                spec.approverRole(),
+                Boolean.TRUE.equals(spec.requireJustification()),
+                spec.execution(),
+                ttl,
+                Map.copyOf(constraints));
     }
-    return "resource.matches(r'" + regex.append(")$") + "')";
-  }
 
-  private static Map<Tier, PolicySet.TierDefaults> defaultTiers() {
-    Map<Tier, PolicySet.TierDefaults> tiers = new EnumMap<>(Tier.class);
-    tiers.put(Tier.T0, new PolicySet.TierDefaults(0, ExecutionMode.DIRECT, false));
-    tiers.put(Tier.T1, new PolicySet.TierDefaults(0, ExecutionMode.DIRECT, false));
-    tiers.put(Tier.T2, new PolicySet.TierDefaults(1, ExecutionMode.PASSBACK, false));
-    tiers.put(Tier.T3, new PolicySet.TierDefaults(2, ExecutionMode.PASSBACK, true));
-    return tiers;
-  }
+    /** Resource patterns as one CEL constraint: the resource must match one of them ({@code *} = anything). */
+    static String allowedResources(List<String> patterns) {
+        if (patterns.isEmpty()) {
+            throw new IllegalArgumentException("list at least one resource pattern");
+        }
+        StringBuilder regex = new StringBuilder("^(");
+        for (int i = 0; i < patterns.size(); i++) {
+            String pattern = patterns.get(i);
+            if (pattern == null || pattern.isBlank() || pattern.contains("'") || pattern.contains("\\")) {
+                throw new IllegalArgumentException("invalid pattern " + pattern);
+            }
+            regex.append(i == 0 ? "" : "|");
+            for (char c : pattern.toCharArray()) {
+                if (c == '*') {
+                    regex.append(".*");
+                } else if (".^$|?+()[]{}".indexOf(c) >= 0) {
+                    regex.append('\\').append(c);
+                } else {
+                    regex.append(c);
+                }
+            }
+        }
+        return "resource.matches(r'" + regex.append(")$") + "')";
+    }
 
-  private static Map<Tier, PolicySet.TierDefaults> tiers(Map<Tier, PolicySet.TierDefaults> base, Map<Tier, PolicyFile.TierSpec> specs) {
-    Map<Tier, PolicySet.TierDefaults> tiers = new EnumMap<>(base);
-    specs.forEach((tier, spec) -> {
-      PolicySet.TierDefaults current = tiers.get(tier);
-      if (spec.approvals() != null && (spec.approvals() < 0 || spec.approvals() > 10)) {
-        throw new IllegalArgumentException("tiers." + tier + ".approvals must be 0..10");
-      }
-      tiers.put(tier, new PolicySet.TierDefaults(
-          spec.approvals() == null ? current.approvals() : spec.approvals(),
-          spec.execution() == null ? current.execution() : spec.execution(),
-          spec.requireJustification() == null ? current.requireJustification() : spec.requireJustification()));
-    });
-    return tiers;
-  }
+    private static Map<Tier, PolicySet.TierDefaults> defaultTiers() {
+        Map<Tier, PolicySet.TierDefaults> tiers = new EnumMap<>(Tier.class);
+        tiers.put(Tier.T0, new PolicySet.TierDefaults(0, ExecutionMode.DIRECT, false));
+        tiers.put(Tier.T1, new PolicySet.TierDefaults(0, ExecutionMode.DIRECT, false));
+        tiers.put(Tier.T2, new PolicySet.TierDefaults(1, ExecutionMode.PASSBACK, false));
+        tiers.put(Tier.T3, new PolicySet.TierDefaults(2, ExecutionMode.PASSBACK, true));
+        return tiers;
+    }
 
-  private static String noMatch(String value) {
-    if (value == null) {
-      return PolicySet.NO_MATCH_SCORE;
+    private static Map<Tier, PolicySet.TierDefaults> tiers(
+            Map<Tier, PolicySet.TierDefaults> base, Map<Tier, PolicyFile.TierSpec> specs) {
+        Map<Tier, PolicySet.TierDefaults> tiers = new EnumMap<>(base);
+        specs.forEach((tier, spec) -> {
+            PolicySet.TierDefaults current = tiers.get(tier);
+            if (spec.approvals() != null && (spec.approvals() < 0 || spec.approvals() > 10)) {
+                throw new IllegalArgumentException("tiers." + tier + ".approvals must be 0..10");
+            }
+            tiers.put(
+                    tier,
+                    new PolicySet.TierDefaults(
+                            spec.approvals() == null ? current.approvals() : spec.approvals(),
+                            spec.execution() == null ? current.execution() : spec.execution(),
+                            spec.requireJustification() == null
+                                    ? current.requireJustification()
+                                    : spec.requireJustification()));
+        });
+        return tiers;
     }
-    if (value.equals(PolicySet.NO_MATCH_SCORE) || value.equals(PolicySet.NO_MATCH_DENY)) {
-      return value;
-    }
-    try {
-      return Tier.valueOf(value).name();
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("scoring.noMatch must be score, deny or a tier T0..T3, not '" + value + "'");
-    }
-  }
 
-  private static String describe(JsonProcessingException e) {
-    String where = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": ";
-    String message = e.getOriginalMessage().strip().replaceAll("\\s*\\n\\s*", " ");
-    if (e instanceof UnrecognizedPropertyException u) {
-      message = "unknown key '" + u.getPropertyName() + "', expected one of " + new java.util.TreeSet<>(u.getKnownPropertyIds().stream().map(String::valueOf).toList());
-    } else if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
-      message = message + " (at " + m.getPathReference().replaceAll("dev\\.vienna\\.policy\\.engine\\.PolicyFile(\\$\\w+)?", "") + ")";
-    }
-    return where + message;
-  }
-
-  private static List<Path> policyFiles(Path directory) {
-    if (!Files.isDirectory(directory)) {
-      throw new PolicyRejected("none", List.of(directory + ": not a directory"));
-    }
-    try (Stream<Path> entries = Files.list(directory)) {
-      return entries
-          .filter(Files::isRegularFile)
-          .filter(p -> p.getFileName().toString().endsWith(".yaml") || p.getFileName().toString().endsWith(".yml"))
-          .filter(p -> !p.getFileName().toString().startsWith("."))
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String version(Path directory, List<Path> files) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (Path file : files) {
-        sha.update(file.getFileName().toString().getBytes(StandardCharsets.UTF_8));
-        sha.update((byte) 0);
+    private static String noMatch(String value) {
+        if (value == null) {
+            return PolicySet.NO_MATCH_SCORE;
+        }
+        if (value.equals(PolicySet.NO_MATCH_SCORE) || value.equals(PolicySet.NO_MATCH_DENY)) {
+            return value;
+        }
         try {
-          sha.update(Files.readAllBytes(file));
-        } catch (IOException e) {
-          sha.update(("unreadable: " + e.getMessage()).getBytes(StandardCharsets.UTF_8));
+            return Tier.valueOf(value).name();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "scoring.noMatch must be score, deny or a tier T0..T3, not '" + value + "'");
         }
-        sha.update((byte) 0);
-      }
-      return "sha256:" + java.util.HexFormat.of().formatHex(sha.digest(), 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
-  }
 
-  private PolicyLoader() {}
+    private static String describe(JsonProcessingException e) {
+        String where = e.getLocation() == null
+                ? ""
+                : "line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr() + ": ";
+        String message = e.getOriginalMessage().strip().replaceAll("\\s*\\n\\s*", " ");
+        if (e instanceof UnrecognizedPropertyException u) {
+            message = "unknown key '" + u.getPropertyName() + "', expected one of "
+                    + new java.util.TreeSet<>(u.getKnownPropertyIds().stream()
+                            .map(String::valueOf)
+                            .toList());
+        } else if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
+            message = message + " (at "
+                    + m.getPathReference().replaceAll("dev\\.vienna\\.policy\\.engine\\.PolicyFile(\\$\\w+)?", "")
+                    + ")";
+        }
+        return where + message;
+    }
+
+    private static List<Path> policyFiles(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            throw new PolicyRejected("none", List.of(directory + ": not a directory"));
+        }
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.filter(Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().endsWith(".yaml")
+                            || p.getFileName().toString().endsWith(".yml"))
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String version(Path directory, List<Path> files) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (Path file : files) {
+                sha.update(file.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+                try {
+                    sha.update(Files.readAllBytes(file));
+                } catch (IOException e) {
+                    sha.update(("unreadable: " + e.getMessage()).getBytes(StandardCharsets.UTF_8));
+                }
+                sha.update((byte) 0);
+            }
+            return "sha256:" + java.util.HexFormat.of().formatHex(sha.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private PolicyLoader() {}
 }

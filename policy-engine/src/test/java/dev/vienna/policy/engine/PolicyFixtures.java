@@ -10,21 +10,25 @@ import java.util.Map;
 /** Policy directories and intents for the engine's tests. */
 final class PolicyFixtures {
 
-  /** Writes the files (name to YAML text) into the directory and returns it. */
-  static Path directory(Path dir, Map<String, String> files) {
-    try {
-      for (var file : files.entrySet()) {
-        Files.writeString(dir.resolve(file.getKey()), file.getValue());
-      }
-      return dir;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    /** Writes the files (name to YAML text) into the directory and returns it. */
+    static Path directory(Path dir, Map<String, String> files) {
+        try {
+            for (var file : files.entrySet()) {
+                Files.writeString(dir.resolve(file.getKey()), file.getValue());
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-  }
 
-  static Intent.Builder intent(String action) {
-    return Intent.newBuilder().setAgentId("agent-7").setAction(action).setResource("api-server").setParamsJson("{\"replicas\":25}");
-  }
+    static Intent.Builder intent(String action) {
+        return Intent.newBuilder()
+                .setAgentId("agent-7")
+                .setAction(action)
+                .setResource("api-server")
+                .setParamsJson("{\"replicas\":25}");
+    }
 
-  private PolicyFixtures() {}
+    private PolicyFixtures() {}
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.Stores;
@@ -37,7 +38,7 @@ public final class AuditTopology {
         List<Topic<?>> sources = audited();
         for (Topic<?> topic : sources) {
             topology.addSource(
-                    Topology.AutoOffsetReset.EARLIEST,
+                    AutoOffsetReset.earliest(),
                     "source-" + topic.name(),
                     new ByteArrayDeserializer(),
                     new ByteArrayDeserializer(),

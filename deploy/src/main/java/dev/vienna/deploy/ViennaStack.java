@@ -5,6 +5,7 @@ import dev.vienna.kafka.local.LocalKafka;
 import dev.vienna.kafka.local.LocalOperatorIssuer;
 import dev.vienna.sdk.ViennaClient;
 import dev.vienna.sdk.WarrantKeyRing;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -222,7 +223,7 @@ public final class ViennaStack implements AutoCloseable {
 
     /** Stops the services (newest first) and the broker, and deletes this run's data. */
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         stopAll(services);
         kafka.close();
         try (var paths = Files.walk(runDir)) {
@@ -231,7 +232,7 @@ public final class ViennaStack implements AutoCloseable {
         }
     }
 
-    private static void stopAll(List<ServiceProcess> services) throws InterruptedException {
+    private static void stopAll(List<ServiceProcess> services) {
         for (int i = services.size() - 1; i >= 0; i--) {
             services.get(i).close();
         }

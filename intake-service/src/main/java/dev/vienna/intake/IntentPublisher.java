@@ -56,6 +56,8 @@ public class IntentPublisher {
 
     /** The intent was not durably published; the client may retry with the same idempotency key. */
     public static final class UnavailableException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         UnavailableException(String message, Throwable cause) {
             super(message, cause);
         }

@@ -4,6 +4,7 @@ import java.util.List;
 
 /** Thrown by a resource to answer with a problem response; mapped by {@link ProblemResponses}. */
 public class ProblemException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     private final transient Problem problem;
 

@@ -114,6 +114,8 @@ public final class BooleanExpressions {
 
     /** An expression that does not parse or type-check. */
     public static final class InvalidExpression extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
         public InvalidExpression(String message) {
             super(message);
         }
@@ -121,6 +123,8 @@ public final class BooleanExpressions {
 
     /** An expression that could not be evaluated for the given variables. */
     public static final class EvaluationFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         public EvaluationFailed(String message) {
             super(message, null, false, false);
         }

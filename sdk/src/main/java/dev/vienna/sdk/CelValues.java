@@ -31,7 +31,7 @@ public final class CelValues {
         return switch (node.getNodeType()) {
             case OBJECT -> {
                 Map<String, Object> map = new LinkedHashMap<>();
-                node.fields().forEachRemaining(e -> map.put(e.getKey(), fromJson(e.getValue())));
+                node.properties().forEach(e -> map.put(e.getKey(), fromJson(e.getValue())));
                 yield map;
             }
             case ARRAY -> {

@@ -87,6 +87,8 @@ public final class ViennaClient {
 
     /** A request Vienna refused or could not answer. */
     public static final class ViennaException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         public ViennaException(String message) {
             super(message);
         }

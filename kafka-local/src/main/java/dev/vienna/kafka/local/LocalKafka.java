@@ -96,7 +96,13 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        cluster.close();
+    public void close() {
+        try {
+            cluster.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            throw new IllegalStateException("the broker did not stop cleanly: " + e.getMessage(), e);
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 
 /** A policy set that cannot become active, with every problem found ("file: rule id: error"). */
 public final class PolicyRejected extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     private final String version;
     private final List<String> errors;

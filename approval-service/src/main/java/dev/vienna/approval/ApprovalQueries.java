@@ -1,6 +1,6 @@
 package dev.vienna.approval;
 
-import dev.vienna.platform.StateStores;
+import dev.vienna.platform.streams.StateStores;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -12,7 +12,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Reads the {@value ApprovalTopology#APPROVALS_STORE} store of this instance. (With several instances each holds the
- * partitions it owns; the API then needs to fan out or route by key, which comes with multi-instance deployment.)
+ * partitions it owns, and nothing yet routes a query to the instance that owns its key or fans out a list: with several
+ * instances, an intent held by another instance answers 404 here.)
  */
 @ApplicationScoped
 public class ApprovalQueries {

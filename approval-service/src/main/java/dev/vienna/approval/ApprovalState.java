@@ -4,7 +4,7 @@ import dev.vienna.events.ApprovalDecided;
 import dev.vienna.events.ApprovalVoteCast;
 import dev.vienna.events.IntentTiered;
 import dev.vienna.events.VoteDecision;
-import dev.vienna.sdk.ActionRequest;
+import dev.vienna.sdk.canonical.ActionRequest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

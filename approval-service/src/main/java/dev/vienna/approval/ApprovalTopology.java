@@ -7,7 +7,7 @@ import dev.vienna.events.DeadLetterHeaders;
 import dev.vienna.events.IntentTiered;
 import dev.vienna.events.PolicyDecision;
 import dev.vienna.events.Topics;
-import dev.vienna.platform.DeadLetterRouting;
+import dev.vienna.platform.streams.DeadLetterRouting;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

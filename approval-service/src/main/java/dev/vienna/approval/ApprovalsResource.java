@@ -3,9 +3,12 @@ package dev.vienna.approval;
 import dev.vienna.events.ApprovalVoteCast;
 import dev.vienna.events.EventIds;
 import dev.vienna.events.Tier;
+import dev.vienna.events.Topics;
 import dev.vienna.events.VoteDecision;
+import dev.vienna.platform.OpenApiProblems;
 import dev.vienna.platform.Problem.FieldError;
 import dev.vienna.platform.ProblemException;
+import dev.vienna.platform.Publisher;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -25,6 +28,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The operators' API. Every call needs a bearer JWT from the trusted issuer: {@value ApprovalRules#VIEWER} or
@@ -33,6 +40,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * would not count), then published to {@code approval-votes}; the topology, which sees every vote in order, has the
  * last word.
  */
+@Tag(name = "approvals", description = "Operators decide the intents policy will not let through alone")
+@SecurityRequirement(name = OpenApiProblems.OPERATOR)
 @Path("/v1/approvals")
 @Produces(MediaType.APPLICATION_JSON)
 public class ApprovalsResource {
@@ -43,7 +52,7 @@ public class ApprovalsResource {
     ApprovalQueries queries;
 
     @Inject
-    VotePublisher publisher;
+    Publisher publisher;
 
     @Inject
     ApprovalConfig config;
@@ -55,6 +64,16 @@ public class ApprovalsResource {
     SecurityIdentity identity;
 
     /** {@code GET /v1/approvals/pending[?tier=T3]}: intents waiting for operators, oldest first. */
+    @Operation(
+            summary = "Intents waiting for operators",
+            description = "Oldest policy decision first; ?tier=T2|T3 narrows.")
+    @APIResponse(responseCode = "200", description = "The pending intents with what each still needs")
+    @APIResponse(responseCode = "400", description = "Unknown tier")
+    @APIResponse(responseCode = "401", description = "No bearer token, or one that does not verify")
+    @APIResponse(responseCode = "403", description = "The token lacks viewer or approver")
+    @APIResponse(
+            responseCode = "503",
+            description = "The approvals store is not queryable right now; retry after Retry-After")
     @GET
     @Path("/pending")
     @RolesAllowed({ApprovalRules.VIEWER, ApprovalRules.APPROVER})
@@ -67,6 +86,19 @@ public class ApprovalsResource {
     }
 
     /** {@code GET /v1/approvals/{intentId}}: one intent's approval state, pending or decided. */
+    @Operation(
+            summary = "One intent's approval",
+            description =
+                    "Pending or decided: the action and its digest, the policy's explanation, votes so far, what is still needed, the deadline, the decision.")
+    @APIResponse(responseCode = "200", description = "The approval state")
+    @APIResponse(responseCode = "401", description = "No bearer token, or one that does not verify")
+    @APIResponse(responseCode = "403", description = "The token lacks viewer or approver")
+    @APIResponse(
+            responseCode = "404",
+            description = "Not held: unknown, decided automatically, or decided too long ago")
+    @APIResponse(
+            responseCode = "503",
+            description = "The approvals store is not queryable right now; retry after Retry-After")
     @GET
     @Path("/{intentId}")
     @RolesAllowed({ApprovalRules.VIEWER, ApprovalRules.APPROVER})
@@ -75,6 +107,26 @@ public class ApprovalsResource {
     }
 
     /** {@code POST /v1/approvals/{intentId}/votes}: 202 once the vote is on {@code approval-votes}. */
+    @Operation(
+            summary = "Vote on an intent",
+            description =
+                    "Checked against the intent's current state by the rules the topology enforces, then published to approval-votes.")
+    @APIResponse(responseCode = "202", description = "Durably published on approval-votes")
+    @APIResponse(responseCode = "400", description = "Invalid vote body")
+    @APIResponse(responseCode = "401", description = "No bearer token, or one that does not verify")
+    @APIResponse(
+            responseCode = "403",
+            description =
+                    "The token lacks approver or the policy's approverRole; or the operator is the agent or its owner")
+    @APIResponse(responseCode = "404", description = "Not held")
+    @APIResponse(
+            responseCode = "409",
+            description = "Already decided, deadline passed, already voted, or the digest names another action")
+    @APIResponse(responseCode = "422", description = "A reason or the agent's justification is required")
+    @APIResponse(
+            responseCode = "503",
+            description =
+                    "Not acknowledged by the broker in time, or the store is not queryable; retry after Retry-After")
     @POST
     @Path("/{intentId}/votes")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -110,7 +162,7 @@ public class ApprovalsResource {
         ApprovalRules.of(config).refusal(state, vote, now).ifPresent(refusal -> {
             throw new ProblemException(refusal.kind().status, refusal.kind().title, refusal.detail());
         });
-        publisher.publish(vote);
+        publisher.publish(Topics.APPROVAL_VOTES, intentId, vote, config.publishTimeout());
         return Response.accepted(Map.of(
                         "intentId",
                         intentId,

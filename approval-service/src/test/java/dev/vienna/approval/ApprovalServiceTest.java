@@ -14,10 +14,10 @@ import dev.vienna.events.IntentTiered;
 import dev.vienna.events.Tier;
 import dev.vienna.events.Topics;
 import dev.vienna.events.VoteDecision;
-import dev.vienna.kafka.local.KafkaBrokerResource;
-import dev.vienna.kafka.local.KafkaProbe;
-import dev.vienna.kafka.local.LocalOperatorIssuer;
-import dev.vienna.kafka.local.TestEvents;
+import dev.vienna.issuer.LocalOperatorIssuer;
+import dev.vienna.testing.KafkaBrokerResource;
+import dev.vienna.testing.KafkaProbe;
+import dev.vienna.testing.TestEvents;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -178,6 +179,23 @@ class ApprovalServiceTest {
                 .statusCode(409)
                 .contentType("application/problem+json")
                 .body("title", equalTo("Intent already decided"));
+    }
+
+    @Test
+    void shouldDescribeTheApiWithItsSecuritySchemeAndProblemResponses() {
+        given().accept("application/json")
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
+                .body("components.securitySchemes.operator.scheme", equalTo("bearer"))
+                .body("components.securitySchemes.operator.bearerFormat", equalTo("JWT"))
+                .body("paths.'/v1/approvals/{intentId}/votes'.post.security[0]", Matchers.hasKey("operator"))
+                .body(
+                        "paths.'/v1/approvals/{intentId}/votes'.post.responses.'409'.content.'application/problem+json'"
+                                + ".schema.'$ref'",
+                        equalTo("#/components/schemas/Problem"))
+                .body("paths.'/v1/approvals/pending'.get.responses", Matchers.hasKey("default"))
+                .body("components.schemas.Problem.required", hasItem("status"));
     }
 
     @Test

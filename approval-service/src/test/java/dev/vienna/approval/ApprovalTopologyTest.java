@@ -12,7 +12,7 @@ import dev.vienna.events.PolicyDecision;
 import dev.vienna.events.Tier;
 import dev.vienna.events.Topics;
 import dev.vienna.events.VoteDecision;
-import dev.vienna.kafka.local.TestEvents;
+import dev.vienna.testing.TestEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,11 +1,12 @@
 package dev.vienna.approval;
 
-import dev.vienna.kafka.local.LocalOperatorIssuer;
+import dev.vienna.issuer.LocalOperatorIssuer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,7 +23,7 @@ public class OperatorTokensResource implements QuarkusTestResourceLifecycleManag
     @Override
     public Map<String, String> start() {
         try {
-            Map<String, String> config = new java.util.HashMap<>(
+            Map<String, String> config = new HashMap<>(
                     LocalOperatorIssuer.trustedBy(ISSUER.writeJwks(Files.createTempFile("operators-", ".jwks.json"))));
             // an identity provider's own group name, mapped to Vienna's role
             config.put("quarkus.http.auth.roles-mapping.opslead", "approver");

@@ -2,8 +2,9 @@ package dev.vienna.audit;
 
 import dev.vienna.events.AuditRecord;
 import dev.vienna.events.IntentLifecycle;
-import dev.vienna.sdk.AuditChain;
+import dev.vienna.sdk.kafka.audit.AuditChain;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -54,7 +55,7 @@ final class AuditAppender implements Processor<byte[], byte[], String, AuditReco
     }
 
     private static String text(byte[] key) {
-        return key == null ? null : new String(key, java.nio.charset.StandardCharsets.UTF_8);
+        return key == null ? null : new String(key, StandardCharsets.UTF_8);
     }
 
     private AuditRecord append(RecordMetadata source, Observation o, byte[] payload) {

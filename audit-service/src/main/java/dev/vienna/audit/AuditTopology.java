@@ -18,9 +18,10 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Reads every pipeline topic (dead letters included) and appends each record, byte for byte, to the hash chain of its
- * partition number on {@code audit}. Since all topics share one partition count and are keyed by intentId, one task
- * sees every event of an intent, and audit partition p holds chain p. Also keeps each intent's lifecycle in
- * {@value #LIFECYCLES_STORE}.
+ * partition number on {@code audit}. All topics share one partition count and the intent-scoped ones are keyed by
+ * intentId, so one task sees every event of an intent; audit partition p holds chain p (records of topics keyed
+ * otherwise, such as revocations, are chained on the partition they were written to). Also keeps each intent's
+ * lifecycle in {@value #LIFECYCLES_STORE}.
  */
 public final class AuditTopology {
 

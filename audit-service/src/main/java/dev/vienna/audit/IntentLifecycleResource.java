@@ -3,9 +3,9 @@ package dev.vienna.audit;
 import dev.vienna.events.IntentLifecycle;
 import dev.vienna.events.IntentState;
 import dev.vienna.platform.ProblemException;
-import dev.vienna.platform.StateStores;
-import dev.vienna.sdk.WarrantClaims;
-import dev.vienna.sdk.WarrantTokens;
+import dev.vienna.platform.streams.StateStores;
+import dev.vienna.sdk.warrant.WarrantClaims;
+import dev.vienna.sdk.warrant.WarrantTokens;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -16,8 +16,12 @@ import java.text.ParseException;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.streams.KafkaStreams;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code GET /v1/intents/{intentId}}: an intent's current state and its ordered events. */
+@Tag(name = "timelines", description = "Each intent's audited lifecycle")
 @Path("/v1/intents")
 @Produces(MediaType.APPLICATION_JSON)
 public class IntentLifecycleResource {
@@ -25,6 +29,15 @@ public class IntentLifecycleResource {
     @Inject
     KafkaStreams streams;
 
+    @Operation(
+            summary = "An intent's lifecycle",
+            description =
+                    "Its current state, tier, mode, warrant (token and decoded claims) and every audited event in order, each with the id of its audit record.")
+    @APIResponse(responseCode = "200", description = "The lifecycle")
+    @APIResponse(responseCode = "404", description = "No event of this intent has been audited")
+    @APIResponse(
+            responseCode = "503",
+            description = "The lifecycle store is not queryable right now; retry after Retry-After")
     @GET
     @Path("/{intentId}")
     public Lifecycle get(@PathParam("intentId") String intentId) {

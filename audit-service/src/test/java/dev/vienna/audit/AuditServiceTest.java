@@ -7,11 +7,11 @@ import static org.hamcrest.Matchers.hasItems;
 
 import dev.vienna.events.Tier;
 import dev.vienna.events.Topics;
-import dev.vienna.kafka.local.KafkaBrokerResource;
-import dev.vienna.kafka.local.KafkaProbe;
-import dev.vienna.kafka.local.TestEvents;
-import dev.vienna.sdk.AuditChain;
-import dev.vienna.sdk.AuditLogReader;
+import dev.vienna.sdk.kafka.audit.AuditChain;
+import dev.vienna.sdk.kafka.audit.AuditLogReader;
+import dev.vienna.testing.KafkaBrokerResource;
+import dev.vienna.testing.KafkaProbe;
+import dev.vienna.testing.TestEvents;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;

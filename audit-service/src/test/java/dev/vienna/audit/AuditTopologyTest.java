@@ -2,6 +2,7 @@ package dev.vienna.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vienna.events.ApprovalOutcome;
 import dev.vienna.events.AuditRecord;
 import dev.vienna.events.DeadLetterHeaders;
 import dev.vienna.events.ExecutionMode;
@@ -9,13 +10,18 @@ import dev.vienna.events.ExecutionReported;
 import dev.vienna.events.ExecutionStatus;
 import dev.vienna.events.IntentLifecycle;
 import dev.vienna.events.IntentState;
+import dev.vienna.events.PolicyActivated;
+import dev.vienna.events.PolicyActivationOutcome;
+import dev.vienna.events.RevocationScope;
 import dev.vienna.events.Tier;
 import dev.vienna.events.Topic;
 import dev.vienna.events.Topics;
+import dev.vienna.events.VoteDecision;
 import dev.vienna.events.WarrantIssued;
-import dev.vienna.kafka.local.TestEvents;
-import dev.vienna.sdk.AuditChain;
-import dev.vienna.sdk.WarrantKey;
+import dev.vienna.events.WarrantRevoked;
+import dev.vienna.sdk.kafka.audit.AuditChain;
+import dev.vienna.sdk.warrant.WarrantKey;
+import dev.vienna.testing.TestEvents;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,6 +32,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
 class AuditTopologyTest {
@@ -124,11 +131,11 @@ class AuditTopologyTest {
             var intent = TestEvents.intent("scale_kubernetes_deployment");
             pipe(driver, Topics.INTENTS, "i-2", TestEvents.accepted("i-2", "scale_kubernetes_deployment"));
             pipe(driver, Topics.TIERED, "i-2", TestEvents.tiered("i-2", "scale_kubernetes_deployment", Tier.T2));
-            var vote = TestEvents.vote("i-2", intent, "dave", dev.vienna.events.VoteDecision.DENY, "no budget");
+            var vote = TestEvents.vote("i-2", intent, "dave", VoteDecision.DENY, "no budget");
             vote.setOccurredAt(TestEvents.now().plusMillis(1));
             pipe(driver, Topics.APPROVAL_VOTES, "i-2", vote);
             var denied = TestEvents.approved("i-2", "scale_kubernetes_deployment", Tier.T2, ExecutionMode.PASSBACK);
-            denied.setOutcome(dev.vienna.events.ApprovalOutcome.DENIED);
+            denied.setOutcome(ApprovalOutcome.DENIED);
             denied.setAutomatic(false);
             denied.setReason("denied by dave: no budget");
             denied.setOccurredAt(TestEvents.now().plusMillis(2));
@@ -152,12 +159,12 @@ class AuditTopologyTest {
                     Topics.AUDIT.name(),
                     Serdes.String().deserializer(),
                     Topics.AUDIT.valueSerde().deserializer());
-            var revoked = dev.vienna.events.WarrantRevoked.newBuilder()
+            var revoked = WarrantRevoked.newBuilder()
                     .setEventId("r")
                     .setIntentId("i-9")
                     .setTenantId("acme")
                     .setOccurredAt(TestEvents.now())
-                    .setScope(dev.vienna.events.RevocationScope.WARRANT)
+                    .setScope(RevocationScope.WARRANT)
                     .setWarrantId("w-9")
                     .setRevokedBefore(TestEvents.now())
                     .setRevokedBy("alice")
@@ -212,7 +219,7 @@ class AuditTopologyTest {
                             Topics.DEAD_LETTER.name(),
                             Serdes.String().serializer(),
                             Serdes.ByteArray().serializer())
-                    .pipeInput(new org.apache.kafka.streams.test.TestRecord<>("junk", "junk".getBytes(), headers));
+                    .pipeInput(new TestRecord<>("junk", "junk".getBytes(), headers));
 
             List<AuditRecord> records = audit.readValuesToList();
             assertThat(records).extracting(AuditRecord::getEventType).containsExactly("Undecodable", "DeadLettered");
@@ -232,10 +239,10 @@ class AuditTopologyTest {
                     Topics.AUDIT.name(),
                     Serdes.String().deserializer(),
                     Topics.AUDIT.valueSerde().deserializer());
-            var activated = dev.vienna.events.PolicyActivated.newBuilder()
+            var activated = PolicyActivated.newBuilder()
                     .setEventId("pa-1")
                     .setOccurredAt(TestEvents.now())
-                    .setOutcome(dev.vienna.events.PolicyActivationOutcome.ACTIVATED)
+                    .setOutcome(PolicyActivationOutcome.ACTIVATED)
                     .setPolicyVersion("sha256:bbbb")
                     .setPreviousVersion("sha256:aaaa")
                     .setInstance("policy-1")
@@ -243,9 +250,9 @@ class AuditTopologyTest {
                     .setFiles(List.of("operations.yaml"))
                     .setRules(List.of("noop", "restart-service"))
                     .build();
-            var refused = dev.vienna.events.PolicyActivated.newBuilder(activated)
+            var refused = PolicyActivated.newBuilder(activated)
                     .setEventId("pa-2")
-                    .setOutcome(dev.vienna.events.PolicyActivationOutcome.REJECTED)
+                    .setOutcome(PolicyActivationOutcome.REJECTED)
                     .setPolicyVersion("sha256:cccc")
                     .setPreviousVersion("sha256:bbbb")
                     .setRules(List.of())

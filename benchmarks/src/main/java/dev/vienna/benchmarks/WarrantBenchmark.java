@@ -1,13 +1,11 @@
 package dev.vienna.benchmarks;
 
-import dev.vienna.events.ExecutionMode;
-import dev.vienna.events.SignatureAlgorithm;
-import dev.vienna.events.Tier;
-import dev.vienna.sdk.ActionRequest;
-import dev.vienna.sdk.WarrantClaims;
-import dev.vienna.sdk.WarrantKey;
-import dev.vienna.sdk.WarrantTokens;
-import dev.vienna.sdk.WarrantVerifier;
+import dev.vienna.sdk.canonical.ActionRequest;
+import dev.vienna.sdk.warrant.SignatureAlgorithm;
+import dev.vienna.sdk.warrant.WarrantClaims;
+import dev.vienna.sdk.warrant.WarrantKey;
+import dev.vienna.sdk.warrant.WarrantTokens;
+import dev.vienna.sdk.warrant.WarrantVerifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,8 +67,8 @@ public class WarrantBenchmark {
                 "acme",
                 action.action(),
                 action.resource(),
-                Tier.T2,
-                ExecutionMode.DIRECT,
+                WarrantClaims.Tier.T2,
+                WarrantClaims.Mode.DIRECT,
                 Map.of("replicas_cap", "params.replicas <= 50"),
                 List.of(new WarrantClaims.Approver("alice@acme.com", now)),
                 "sha256:0123456789abcdef",

@@ -1,9 +1,9 @@
 package dev.vienna.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vienna.sdk.AuditChain;
-import dev.vienna.sdk.AuditLogReader;
-import dev.vienna.sdk.ViennaClient;
+import dev.vienna.sdk.client.ViennaClient;
+import dev.vienna.sdk.kafka.audit.AuditChain;
+import dev.vienna.sdk.kafka.audit.AuditLogReader;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,12 +1,14 @@
 package dev.vienna.deploy;
 
-import dev.vienna.events.SignatureAlgorithm;
-import dev.vienna.sdk.AuditChain;
-import dev.vienna.sdk.AuditLogReader;
-import dev.vienna.sdk.WarrantKey;
-import dev.vienna.sdk.WarrantKeyRing;
+import dev.vienna.sdk.kafka.audit.AuditChain;
+import dev.vienna.sdk.kafka.audit.AuditLogReader;
+import dev.vienna.sdk.warrant.SignatureAlgorithm;
+import dev.vienna.sdk.warrant.WarrantKey;
+import dev.vienna.sdk.warrant.WarrantKeyRing;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -98,7 +100,7 @@ public final class ViennaCli {
                 Path dir = args.size() == 3
                         ? Path.of(args.get(2))
                         : options.projectRoot().resolve("policies");
-                return PolicyTests.run(dir, java.time.Clock.systemUTC(), out);
+                return PolicyTests.run(dir, Clock.systemUTC(), out);
             }
             case "token" -> {
                 if (args.size() < 2 || args.get(1).startsWith("--") || a.value("--role", null) == null) {
@@ -115,9 +117,7 @@ public final class ViennaCli {
                     return 2;
                 }
                 Path dir = Path.of(args.get(2));
-                if (WarrantKeyRing.load(
-                                java.nio.file.Files.isDirectory(dir) ? dir : java.nio.file.Files.createDirectories(dir),
-                                null)
+                if (WarrantKeyRing.load(Files.isDirectory(dir) ? dir : Files.createDirectories(dir), null)
                         .resolve(args.get(3))
                         .isPresent()) {
                     out.println("keys: " + dir + " already has a key " + args.get(3));

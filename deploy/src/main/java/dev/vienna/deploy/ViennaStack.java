@@ -1,10 +1,10 @@
 package dev.vienna.deploy;
 
-import dev.vienna.events.SignatureAlgorithm;
+import dev.vienna.issuer.LocalOperatorIssuer;
 import dev.vienna.kafka.local.LocalKafka;
-import dev.vienna.kafka.local.LocalOperatorIssuer;
-import dev.vienna.sdk.ViennaClient;
-import dev.vienna.sdk.WarrantKeyRing;
+import dev.vienna.sdk.client.ViennaClient;
+import dev.vienna.sdk.warrant.SignatureAlgorithm;
+import dev.vienna.sdk.warrant.WarrantKeyRing;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -227,8 +228,7 @@ public final class ViennaStack implements AutoCloseable {
         stopAll(services);
         kafka.close();
         try (var paths = Files.walk(runDir)) {
-            paths.sorted(java.util.Comparator.reverseOrder())
-                    .forEach(p -> p.toFile().delete());
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vienna.events.ApprovalOutcome;
 import dev.vienna.events.Topics;
-import dev.vienna.kafka.local.KafkaProbe;
-import dev.vienna.sdk.ActionRequest;
-import dev.vienna.sdk.ViennaClient;
-import dev.vienna.sdk.WarrantClaims;
-import dev.vienna.sdk.WarrantKeyRing;
-import dev.vienna.sdk.WarrantVerifier;
+import dev.vienna.sdk.canonical.ActionRequest;
+import dev.vienna.sdk.client.ViennaClient;
+import dev.vienna.sdk.warrant.WarrantClaims;
+import dev.vienna.sdk.warrant.WarrantKeyRing;
+import dev.vienna.sdk.warrant.WarrantVerifier;
+import dev.vienna.testing.KafkaProbe;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -246,13 +247,7 @@ class ApprovalsEndToEndIT {
     }
 
     private static JsonNode awaitState(String intentId, String state) {
-        return Awaitility.await()
-                .atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(250))
-                .until(
-                        () -> client.lifecycle(intentId),
-                        l -> l.isPresent() && l.get().get("state").asText().equals(state))
-                .orElseThrow();
+        return client.awaitState(intentId, Set.of(state), Duration.ofSeconds(90));
     }
 
     private static List<String> typesOf(JsonNode lifecycle) {

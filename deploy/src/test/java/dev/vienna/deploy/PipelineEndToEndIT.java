@@ -6,13 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vienna.events.DeadLetterHeaders;
 import dev.vienna.events.ExecutionStatus;
 import dev.vienna.events.Topics;
-import dev.vienna.kafka.local.KafkaProbe;
-import dev.vienna.sdk.ActionRequest;
-import dev.vienna.sdk.AuditChain;
-import dev.vienna.sdk.AuditLogReader;
-import dev.vienna.sdk.ViennaClient;
-import dev.vienna.sdk.WarrantKeyRing;
-import dev.vienna.sdk.WarrantVerifier;
+import dev.vienna.sdk.canonical.ActionRequest;
+import dev.vienna.sdk.client.ViennaClient;
+import dev.vienna.sdk.kafka.audit.AuditChain;
+import dev.vienna.sdk.kafka.audit.AuditLogReader;
+import dev.vienna.sdk.warrant.WarrantKeyRing;
+import dev.vienna.sdk.warrant.WarrantVerifier;
+import dev.vienna.testing.KafkaProbe;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -101,7 +103,7 @@ class PipelineEndToEndIT {
         assertThat(execution.getWarrantId()).isEqualTo(warrant.getWarrantId());
 
         // and an auditor replaying the audit log sees the same timeline
-        var printed = new java.io.ByteArrayOutputStream();
+        var printed = new ByteArrayOutputStream();
         int exit = ViennaCli.run(
                 List.of("audit", "timeline", intentId, "--bootstrap", stack.bootstrapServers()),
                 new PrintStream(printed, true));
@@ -200,12 +202,6 @@ class PipelineEndToEndIT {
     }
 
     private static JsonNode awaitState(String intentId, String state) {
-        return Awaitility.await()
-                .atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(200))
-                .until(
-                        () -> client.lifecycle(intentId),
-                        l -> l.isPresent() && l.get().get("state").asText().equals(state))
-                .orElseThrow();
+        return client.awaitState(intentId, Set.of(state), Duration.ofSeconds(60));
     }
 }

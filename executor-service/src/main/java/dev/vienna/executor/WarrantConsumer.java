@@ -6,11 +6,11 @@ import dev.vienna.events.ExecutionReported;
 import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.platform.ReliableProducers;
-import dev.vienna.sdk.JwksKeyResolver;
-import dev.vienna.sdk.RevocationList;
-import dev.vienna.sdk.RevocationListener;
-import dev.vienna.sdk.WarrantKeyRing;
-import dev.vienna.sdk.WarrantVerifier;
+import dev.vienna.sdk.kafka.revocation.RevocationListener;
+import dev.vienna.sdk.warrant.JwksKeyResolver;
+import dev.vienna.sdk.warrant.RevocationList;
+import dev.vienna.sdk.warrant.WarrantKeyRing;
+import dev.vienna.sdk.warrant.WarrantVerifier;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -47,7 +47,9 @@ import org.jboss.logging.Logger;
  * {@code dead-letter} with the reason. Offsets are committed only after every result of a batch was acknowledged, so no
  * result is lost on a crash; a warrant id is durably claimed on {@code warrant-claims} before it runs, so a replay is
  * refused, across restarts too (at most once: a crash between claim and report leaves the warrant unrun, never run
- * twice); revocations on {@code warrant-revocations} are followed and refused within a second.
+ * twice); revocations on {@code warrant-revocations} are followed and refused within a second. A raw Kafka consumer and
+ * producer rather than SmallRye messaging: each poll batch is claimed, its claims awaited, its actions run and their
+ * results awaited before its offsets are committed, an ordering across records the channel model does not express.
  */
 @ApplicationScoped
 public class WarrantConsumer {
@@ -69,13 +71,13 @@ public class WarrantConsumer {
     private volatile boolean assigned;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private RevocationListener revocationListener;
-    private ConsumedWarrants ledger;
+    private WarrantClaimLedger ledger;
     private Thread thread;
 
     void start(@Observes StartupEvent event) {
         Clock clock = Clock.systemUTC();
         revocationListener = new RevocationListener(kafka);
-        ledger = ConsumedWarrants.load(kafka, config.id(), clock);
+        ledger = WarrantClaimLedger.load(kafka, config.id(), clock);
         WarrantVerifier verifier = new WarrantVerifier(
                 verificationKeys(clock), clock, config.clockSkew(), revocationListener.revocations(), ledger);
         WarrantExecution execution =

@@ -2,21 +2,22 @@ package dev.vienna.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.ExecutionStatus;
-import dev.vienna.events.Tier;
 import dev.vienna.events.WarrantIssued;
-import dev.vienna.sdk.ActionRequest;
-import dev.vienna.sdk.WarrantClaims;
-import dev.vienna.sdk.WarrantKey;
-import dev.vienna.sdk.WarrantTokens;
-import dev.vienna.sdk.WarrantVerifier;
+import dev.vienna.sdk.canonical.ActionRequest;
+import dev.vienna.sdk.kafka.events.WarrantEvents;
+import dev.vienna.sdk.warrant.WarrantClaims;
+import dev.vienna.sdk.warrant.WarrantKey;
+import dev.vienna.sdk.warrant.WarrantVerifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class WarrantExecutionTest {
@@ -39,18 +40,18 @@ class WarrantExecutionTest {
                 "acme",
                 action,
                 "api",
-                Tier.T1,
-                ExecutionMode.DIRECT,
+                WarrantClaims.Tier.T1,
+                WarrantClaims.Mode.DIRECT,
                 Map.of(),
                 List.of(),
                 "v",
                 request.digest());
-        return WarrantTokens.issue(claims, params, KEY);
+        return WarrantEvents.issue(claims, params, KEY);
     }
 
     private WarrantExecution executionAt(Instant now, Map<String, Handler> handlers) {
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-        java.util.Set<String> claimed = new java.util.HashSet<>();
+        Set<String> claimed = new HashSet<>();
         var verifier = new WarrantVerifier(
                 List.of(KEY.verifyOnly()),
                 clock,
@@ -73,7 +74,7 @@ class WarrantExecutionTest {
 
     @Test
     void shouldRejectAnExpiredWarrantWithoutRunningAnything() {
-        var calls = new java.util.concurrent.atomic.AtomicInteger();
+        var calls = new AtomicInteger();
         Handler counting = new Handler() {
             public String name() {
                 return "counting";

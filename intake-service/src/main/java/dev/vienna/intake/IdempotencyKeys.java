@@ -9,8 +9,8 @@ import java.util.function.Supplier;
 /**
  * Remembers which intentId an agent's idempotency key produced, so a retried submission returns the same intent instead
  * of creating a second one, even when the retry races the original. Bounded (oldest forgotten first) and per instance:
- * with several intake replicas, route an agent's retries to one replica, or rely on downstream de-duplication by
- * intentId (a later stage of the design).
+ * nothing de-duplicates retries that reach two intake replicas (each publishes an intent), so with several replicas
+ * route an agent's retries to one of them.
  */
 @ApplicationScoped
 public class IdempotencyKeys {

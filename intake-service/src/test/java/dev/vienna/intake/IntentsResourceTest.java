@@ -8,11 +8,17 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import dev.vienna.events.IntentAccepted;
 import dev.vienna.events.Topics;
-import dev.vienna.kafka.local.KafkaBrokerResource;
-import dev.vienna.kafka.local.KafkaProbe;
+import dev.vienna.testing.KafkaBrokerResource;
+import dev.vienna.testing.KafkaProbe;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -79,17 +85,17 @@ class IntentsResourceTest {
     void shouldPublishOnceWhenRetriesWithOneKeyRace() throws Exception {
         String body = """
         {"agentId":"racing-agent","action":"noop","resource":"x","idempotencyKey":"race-1"}""";
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        var pool = Executors.newFixedThreadPool(8);
         try {
-            var answers = pool.invokeAll(java.util.Collections.nCopies(
-                    8, (java.util.concurrent.Callable<String>) () -> given().contentType("application/json")
+            var answers = pool.invokeAll(
+                    Collections.nCopies(8, (Callable<String>) () -> given().contentType("application/json")
                             .body(body)
                             .post("/v1/intents")
                             .then()
                             .statusCode(202)
                             .extract()
                             .path("intentId")));
-            java.util.Set<String> ids = new java.util.HashSet<>();
+            Set<String> ids = new HashSet<>();
             for (var answer : answers) {
                 ids.add(answer.get());
             }
@@ -167,7 +173,7 @@ class IntentsResourceTest {
                 .then()
                 .statusCode(400)
                 .contentType("application/problem+json")
-                .body("detail", org.hamcrest.Matchers.containsString("unknown field 'target'"));
+                .body("detail", Matchers.containsString("unknown field 'target'"));
     }
 
     @Test
@@ -179,7 +185,35 @@ class IntentsResourceTest {
                 .then()
                 .statusCode(400)
                 .contentType("application/problem+json")
-                .body("detail", org.hamcrest.Matchers.containsString("field 'urgency'"));
+                .body("detail", Matchers.containsString("field 'urgency'"));
+    }
+
+    @Test
+    void shouldAnswer413ForAnIntentTheBrokerCanNeverTakeAndKeepAccepting() {
+        // given an intent larger than the broker takes in one record (the producer's 1 MB max.request.size)
+        String huge = "x".repeat(1_200_000);
+        // when it is submitted, it is refused as one that can never succeed (not 503: a retry cannot help)
+        given().contentType("application/json")
+                .body("{\"agentId\":\"big-agent\",\"action\":\"noop\",\"resource\":\"x\",\"params\":{\"blob\":\"" + huge
+                        + "\"}}")
+                .post("/v1/intents")
+                .then()
+                .statusCode(413)
+                .contentType("application/problem+json")
+                .body("title", equalTo("Not recorded"))
+                .body("detail", Matchers.containsString("RecordTooLargeException"));
+        // then the publishing channel goes on: the next intent is accepted and published
+        String intentId = given().contentType("application/json")
+                .body("{\"agentId\":\"big-agent\",\"action\":\"noop\",\"resource\":\"x\"}")
+                .post("/v1/intents")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("intentId");
+        assertThat(kafka.await(Topics.INTENTS, r -> r.key().equals(intentId), Duration.ofSeconds(20))
+                        .value()
+                        .getIntentId())
+                .isEqualTo(intentId);
     }
 
     @Test

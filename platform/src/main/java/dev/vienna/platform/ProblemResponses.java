@@ -4,9 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import java.time.Duration;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -19,9 +20,28 @@ public class ProblemResponses {
 
     private static final Logger LOG = Logger.getLogger(ProblemResponses.class);
 
+    /** What a 503 asks the caller to wait before repeating the request. */
+    public static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        return respond(e.problem(), uri);
+        return respond(e, uri);
+    }
+
+    /**
+     * A record the request needed recorded was not acknowledged: 503 with {@code Retry-After} when the same request may
+     * succeed again (nothing was recorded, so repeating it is safe), 413 when it never can (too large for the broker).
+     */
+    @ServerExceptionMapper
+    public Response notPublished(Publisher.NotPublished e, UriInfo uri) {
+        if (!e.retriable()) {
+            return respond(
+                    Problem.of(413, "Not recorded", e.getMessage() + "; the same request will never succeed"), uri);
+        }
+        return respond(
+                ProblemException.unavailable(
+                        "Not recorded", e.getMessage() + "; nothing was recorded, send the request again", RETRY_AFTER),
+                uri);
     }
 
     @ServerExceptionMapper
@@ -68,17 +88,6 @@ public class ProblemResponses {
         return respond(Problem.of(status, title, e.getMessage()), uri);
     }
 
-    /** A state store read while Kafka Streams rebalances: the data exists, just not here right now. */
-    @ServerExceptionMapper
-    public Response storeNotReady(InvalidStateStoreException e, UriInfo uri) {
-        return respond(
-                Problem.of(
-                        503,
-                        "Not available yet",
-                        "the state store is not queryable right now (" + e.getMessage() + "); retry shortly"),
-                uri);
-    }
-
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e, UriInfo uri) {
         LOG.errorf(e, "unexpected error on %s", uri.getPath());
@@ -86,10 +95,19 @@ public class ProblemResponses {
                 Problem.of(500, "Internal error", "the request could not be processed; see the service log"), uri);
     }
 
-    private static Response respond(Problem problem, UriInfo uri) {
-        return Response.status(problem.status())
-                .type(Problem.MEDIA_TYPE)
-                .entity(problem.at(uri.getPath()))
-                .build();
+    /** The response for a problem: its status, {@value Problem#MEDIA_TYPE}, the request path as {@code instance}. */
+    public static Response respond(Problem problem, UriInfo uri) {
+        return builder(problem, uri).build();
+    }
+
+    /** The same for a thrown problem, with its {@code Retry-After} if it has one. */
+    public static Response respond(ProblemException e, UriInfo uri) {
+        Response.ResponseBuilder response = builder(e.problem(), uri);
+        e.retryAfter().ifPresent(after -> response.header(HttpHeaders.RETRY_AFTER, Math.max(1, after.toSeconds())));
+        return response.build();
+    }
+
+    private static Response.ResponseBuilder builder(Problem problem, UriInfo uri) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem.at(uri.getPath()));
     }
 }

@@ -62,9 +62,10 @@ public class ActivePolicy implements Supplier<PolicySet> {
         LOG.infof(
                 "policy %s active: %d rules from %s",
                 initial.policy().version(), initial.policy().rules().size(), directory());
-        activations.publish(activation(
-                PolicyActivationOutcome.ACTIVATED, initial.policy().version(), null, initial.policy(), List.of()));
         reloader = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "policy-reloader"));
+        // announced from the reloader's thread: start-up does not wait for the broker
+        reloader.execute(() -> activations.publish(activation(
+                PolicyActivationOutcome.ACTIVATED, initial.policy().version(), null, initial.policy(), List.of())));
         long every = config.reloadInterval().toMillis();
         reloader.scheduleWithFixedDelay(this::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
     }

@@ -4,7 +4,8 @@ import dev.vienna.platform.Problem.FieldError;
 import dev.vienna.platform.ProblemException;
 import dev.vienna.policy.engine.Decision;
 import dev.vienna.policy.engine.PolicySet;
-import dev.vienna.sdk.IntentRequest;
+import dev.vienna.sdk.client.IntentRequest;
+import dev.vienna.sdk.kafka.events.IntentEvents;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -19,12 +20,16 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Operators' view of the policy: {@code GET /v1/policy} shows the active version, its rules and settings, and the
  * newest refused edit with its errors; {@code POST /v1/policy/evaluate[?at=INSTANT]} answers the decision the active
  * set gives an intent body (the same body as {@code POST /v1/intents}), without publishing anything.
  */
+@Tag(name = "policy", description = "The rules in force, and dry runs against them")
 @Path("/v1/policy")
 @Produces(MediaType.APPLICATION_JSON)
 public class PolicyResource {
@@ -90,6 +95,11 @@ public class PolicyResource {
         }
     }
 
+    @Operation(
+            summary = "The active policy set",
+            description =
+                    "Version (content hash), activation time, files, rules with their effects, scoring settings, and the newest refused edit with its errors.")
+    @APIResponse(responseCode = "200", description = "The active policy set")
     @GET
     public Map<String, Object> describe() {
         ActivePolicy.Active active = policy.active();
@@ -110,6 +120,12 @@ public class PolicyResource {
         return body;
     }
 
+    @Operation(
+            summary = "Dry-run a decision",
+            description =
+                    "The decision the active policy gives an intent body (the body of POST /v1/intents), as of now or of ?at=INSTANT; nothing is published.")
+    @APIResponse(responseCode = "200", description = "The decision with its explanation")
+    @APIResponse(responseCode = "400", description = "Invalid intent body or time")
     @POST
     @Path("/evaluate")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -130,6 +146,6 @@ public class PolicyResource {
             throw new ProblemException(
                     400, "Invalid time", "at must be an ISO-8601 instant such as 2026-11-23T10:00:00Z, not " + at);
         }
-        return DecisionView.of(policy.get().evaluate(request.toIntent(), when));
+        return DecisionView.of(policy.get().evaluate(IntentEvents.toIntent(request), when));
     }
 }

@@ -4,7 +4,7 @@ import dev.vienna.events.EventIds;
 import dev.vienna.events.IntentAccepted;
 import dev.vienna.events.IntentTiered;
 import dev.vienna.events.Topics;
-import dev.vienna.platform.DeadLetterRouting;
+import dev.vienna.platform.streams.DeadLetterRouting;
 import dev.vienna.policy.engine.Decision;
 import dev.vienna.policy.engine.PolicySet;
 import java.time.Clock;

@@ -10,9 +10,9 @@ import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.PolicyActivationOutcome;
 import dev.vienna.events.Tier;
 import dev.vienna.events.Topics;
-import dev.vienna.kafka.local.KafkaBrokerResource;
-import dev.vienna.kafka.local.KafkaProbe;
-import dev.vienna.kafka.local.TestEvents;
+import dev.vienna.testing.KafkaBrokerResource;
+import dev.vienna.testing.KafkaProbe;
+import dev.vienna.testing.TestEvents;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import org.awaitility.Awaitility;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -159,7 +160,7 @@ class PolicyServiceTest {
                 .body("decision", equalTo("DENY"))
                 .body("tier", equalTo("T2"))
                 .body("matchedRules.ruleId", hasItem("scale-deployment"))
-                .body("reasons", hasItem(org.hamcrest.Matchers.containsString("replicas_cap")))
+                .body("reasons", hasItem(Matchers.containsString("replicas_cap")))
                 .body("scoreFactors.name", hasItem("costImpact"))
                 .body("policyVersion", equalTo(activeVersion()));
 
@@ -172,9 +173,7 @@ class PolicyServiceTest {
                 .then()
                 .statusCode(200)
                 .body("decision", equalTo("ALLOW"))
-                .body(
-                        "matchedRules.findAll { it.mode == 'SHADOW' }.ruleId",
-                        org.hamcrest.Matchers.contains("weekend-freeze"));
+                .body("matchedRules.findAll { it.mode == 'SHADOW' }.ruleId", Matchers.contains("weekend-freeze"));
         given().contentType(ContentType.JSON)
                 .queryParam("at", "yesterday")
                 .body("{\"agentId\":\"a\",\"action\":\"noop\",\"resource\":\"r\"}")
@@ -182,7 +181,7 @@ class PolicyServiceTest {
                 .then()
                 .statusCode(400)
                 .contentType("application/problem+json")
-                .body("detail", org.hamcrest.Matchers.containsString("ISO-8601"));
+                .body("detail", Matchers.containsString("ISO-8601"));
 
         given().contentType(ContentType.JSON)
                 .body("{\"action\":\"noop\",\"params\":[1]}")
@@ -190,7 +189,7 @@ class PolicyServiceTest {
                 .then()
                 .statusCode(400)
                 .contentType("application/problem+json")
-                .body("errors.field", org.hamcrest.Matchers.containsInAnyOrder("agentId", "resource", "params"));
+                .body("errors.field", Matchers.containsInAnyOrder("agentId", "resource", "params"));
     }
 
     @Test

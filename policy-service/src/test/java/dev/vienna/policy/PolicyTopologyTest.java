@@ -9,9 +9,9 @@ import dev.vienna.events.PolicyDecision;
 import dev.vienna.events.RuleMode;
 import dev.vienna.events.Tier;
 import dev.vienna.events.Topics;
-import dev.vienna.kafka.local.TestEvents;
 import dev.vienna.policy.engine.PolicyLoader;
 import dev.vienna.policy.engine.PolicySet;
+import dev.vienna.testing.TestEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -125,8 +126,7 @@ class PolicyTopologyTest {
             assertThat(tiered.get("i-2").getMatchedRules())
                     .extracting(MatchedRule::getRuleId, MatchedRule::getMode)
                     .containsExactly(
-                            org.assertj.core.groups.Tuple.tuple("shadow-deny", RuleMode.SHADOW),
-                            org.assertj.core.groups.Tuple.tuple("noop", RuleMode.ENFORCE));
+                            Tuple.tuple("shadow-deny", RuleMode.SHADOW), Tuple.tuple("noop", RuleMode.ENFORCE));
         }
     }
 

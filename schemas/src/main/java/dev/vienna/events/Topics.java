@@ -4,9 +4,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every topic of the pipeline. All are keyed by intentId and created with one partition count, so every event of one
- * intent lands on the same partition number in every stage (co-partitioning for joins and for per-partition audit
- * chains). No other file spells a topic name.
+ * Every topic of the pipeline, all created with one partition count. The intent-scoped topics (from
+ * {@code intent-submissions} to {@code executions}, and {@code warrant-claims}) are keyed by intentId, so every event
+ * of one intent lands on the same partition number in every stage (co-partitioning for joins and for per-partition
+ * audit chains). Three are keyed otherwise, each said below: {@code policy-activations} (by policy-service instance),
+ * {@code warrant-revocations} (by what is revoked) and {@code audit} (by record id); {@code dead-letter} keeps the
+ * original record's key. No other file spells a topic name.
  */
 public final class Topics {
 
@@ -16,7 +19,10 @@ public final class Topics {
     private static final Map<String, String> EVENTS =
             Map.of("cleanup.policy", "delete", "retention.ms", String.valueOf(WEEK_MS));
 
-    /** Signed intents submitted by agents over Kafka (read by intake-service). */
+    /**
+     * Signed intents agents submit over Kafka, keyed by intentId. No stage consumes it yet: the signed Kafka intake
+     * path (intake verifying the agent's signature) is still to be built; the audit log records what arrives.
+     */
     public static final Topic<IntentSubmitted> INTENT_SUBMISSIONS =
             new Topic<>("intent-submissions", IntentSubmitted.class, EVENTS);
 

@@ -1,7 +1,7 @@
 package dev.vienna.warrant;
 
-import dev.vienna.sdk.RevocationListener;
-import dev.vienna.sdk.WarrantVerifier;
+import dev.vienna.sdk.kafka.revocation.RevocationListener;
+import dev.vienna.sdk.warrant.WarrantVerifier;
 import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;

@@ -44,6 +44,10 @@ public interface WarrantConfig {
     @WithDefault("30s")
     Duration clockSkew();
 
+    /** How long a revocation request waits for the broker's acknowledgement before answering 503. */
+    @WithDefault("10s")
+    Duration publishTimeout();
+
     /** Longest warrant lifetime per tier (a policy constraint may ask for less, never more). */
     Lifetimes lifetime();
 

@@ -1,9 +1,9 @@
 package dev.vienna.warrant;
 
 import dev.vienna.events.ExecutionMode;
-import dev.vienna.sdk.WarrantKey;
-import dev.vienna.sdk.WarrantKeyRing;
-import dev.vienna.sdk.WarrantVerifier;
+import dev.vienna.sdk.warrant.WarrantKey;
+import dev.vienna.sdk.warrant.WarrantKeyRing;
+import dev.vienna.sdk.warrant.WarrantVerifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

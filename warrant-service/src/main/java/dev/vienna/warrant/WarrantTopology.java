@@ -7,12 +7,13 @@ import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.Tier;
 import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantIssued;
-import dev.vienna.platform.DeadLetterRouting;
-import dev.vienna.sdk.ActionRequest;
-import dev.vienna.sdk.WarrantClaims;
-import dev.vienna.sdk.WarrantConstraints;
-import dev.vienna.sdk.WarrantKey;
-import dev.vienna.sdk.WarrantTokens;
+import dev.vienna.platform.streams.DeadLetterRouting;
+import dev.vienna.sdk.canonical.ActionRequest;
+import dev.vienna.sdk.kafka.events.WarrantEvents;
+import dev.vienna.sdk.warrant.WarrantClaims;
+import dev.vienna.sdk.warrant.WarrantKey;
+import dev.vienna.sdk.warrant.WarrantLifetime;
+import dev.vienna.sdk.warrant.WarrantTokens;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -33,7 +34,7 @@ public final class WarrantTopology {
     public static final String SERVICE = "warrant-service";
 
     /** A policy constraint that shortens the warrant's lifetime (ISO-8601 duration, e.g. PT2M). */
-    public static final String LIFETIME_CONSTRAINT = WarrantConstraints.LIFETIME;
+    public static final String LIFETIME_CONSTRAINT = WarrantLifetime.CONSTRAINT;
 
     /** What a warrant is issued with: the signing key per mode, issuer, executor audience and lifetime caps. */
     public record Issuer(
@@ -65,7 +66,8 @@ public final class WarrantTopology {
         WarrantClaims claims = new WarrantClaims(
                 issuer.issuer(),
                 intent.getAgentId(),
-                WarrantTokens.audienceFor(decided.getMode(), intent.getAgentId(), issuer.executorAudience()),
+                WarrantTokens.audienceFor(
+                        WarrantEvents.mode(decided.getMode()), intent.getAgentId(), issuer.executorAudience()),
                 EventIds.of(decided.getIntentId(), "warrant"),
                 issuedAt,
                 issuedAt,
@@ -74,8 +76,8 @@ public final class WarrantTopology {
                 decided.getTenantId(),
                 intent.getAction(),
                 intent.getResource(),
-                decided.getTier(),
-                decided.getMode(),
+                WarrantEvents.tier(decided.getTier()),
+                WarrantEvents.mode(decided.getMode()),
                 decided.getConstraints(),
                 decided.getApprovals().stream()
                         .map(a -> new WarrantClaims.Approver(
@@ -83,7 +85,7 @@ public final class WarrantTopology {
                         .toList(),
                 decided.getPolicyVersion(),
                 action.digest());
-        WarrantIssued warrant = WarrantTokens.issue(
+        WarrantIssued warrant = WarrantEvents.issue(
                 claims, intent.getParamsJson(), issuer.keyFor().apply(decided.getMode()));
         // the event keeps the approval's exact time, so timelines order it after the approval
         warrant.setOccurredAt(decided.getOccurredAt());
@@ -99,7 +101,7 @@ public final class WarrantTopology {
             return cap;
         }
         try {
-            Duration requested = WarrantConstraints.lifetime(asked);
+            Duration requested = WarrantLifetime.parse(asked);
             return requested.compareTo(cap) > 0 ? cap : requested;
         } catch (IllegalArgumentException e) {
             return cap;

@@ -3,11 +3,13 @@ package dev.vienna.warrant;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vienna.events.EventIds;
 import dev.vienna.events.RevocationScope;
+import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantRevoked;
 import dev.vienna.platform.Problem.FieldError;
 import dev.vienna.platform.ProblemException;
-import dev.vienna.sdk.ActionRequest;
-import dev.vienna.sdk.WarrantVerifier;
+import dev.vienna.platform.Publisher;
+import dev.vienna.sdk.canonical.ActionRequest;
+import dev.vienna.sdk.warrant.WarrantVerifier;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -21,22 +23,30 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Checking and revoking warrants. Revocations are answered 202 once durably published; verifiers that follow
- * {@code warrant-revocations} refuse the warrants within a second. (Operator authentication of these endpoints arrives
- * with the approvals work: revoking only ever removes authority, but it must still be attributable.)
+ * {@code warrant-revocations} refuse the warrants from then on (within a second on the local stack). These endpoints
+ * ask for no credential yet, and {@code revokedBy} is what the body says: operator tokens for them are part of the
+ * trust-boundary work.
  */
+@Tag(name = "warrants", description = "Checking and revoking warrants")
 @Path("/v1")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class WarrantsResource {
 
     @Inject
-    RevocationPublisher publisher;
+    Publisher publisher;
 
     @Inject
     WarrantChecks checks;
+
+    @Inject
+    WarrantConfig config;
 
     /** Why and by whom something is revoked; {@code intentId} links a warrant revocation to its intent. */
     public record RevocationRequest(String reason, String revokedBy, String intentId, String tenantId) {
@@ -54,22 +64,36 @@ public class WarrantsResource {
         }
     }
 
+    @Operation(
+            summary = "Revoke one warrant",
+            description = "Every verifier that follows warrant-revocations refuses it from then on (REVOKED).")
+    @APIResponse(responseCode = "202", description = "Durably published on warrant-revocations")
+    @APIResponse(responseCode = "400", description = "No reason or revokedBy")
+    @APIResponse(responseCode = "503", description = "Not acknowledged by the broker in time; retry after Retry-After")
     @POST
     @Path("/warrants/{warrantId}/revoke")
     public Response revokeWarrant(@PathParam("warrantId") String warrantId, RevocationRequest request) {
         requireBody(request).validate();
-        publisher.publish(revocation(request, RevocationScope.WARRANT, warrantId, null));
+        publish(revocation(request, RevocationScope.WARRANT, warrantId, null));
         return Response.accepted(Map.of("scope", "WARRANT", "warrantId", warrantId))
                 .build();
     }
 
     /** The kill switch: every warrant of the agent issued up to now stops verifying. */
+    @Operation(
+            summary = "Kill switch: revoke every warrant of an agent",
+            description = "Every warrant of the agent issued up to now stops verifying.")
+    @APIResponse(
+            responseCode = "202",
+            description = "Durably published on warrant-revocations; revokedBefore is the cut-off")
+    @APIResponse(responseCode = "400", description = "No reason or revokedBy")
+    @APIResponse(responseCode = "503", description = "Not acknowledged by the broker in time; retry after Retry-After")
     @POST
     @Path("/agents/{agentId}/revoke-warrants")
     public Response revokeAgent(@PathParam("agentId") String agentId, RevocationRequest request) {
         requireBody(request).validate();
         WarrantRevoked revoked = revocation(request, RevocationScope.AGENT, null, agentId);
-        publisher.publish(revoked);
+        publish(revoked);
         return Response.accepted(Map.of(
                         "scope",
                         "AGENT",
@@ -84,6 +108,12 @@ public class WarrantsResource {
     public record VerifyRequest(
             String token, String audience, String agentId, String action, String resource, JsonNode params) {}
 
+    @Operation(
+            summary = "Verify a warrant for an action",
+            description =
+                    "Every check of the sdk's WarrantVerifier, consuming nothing: valid, or the first reason it fails.")
+    @APIResponse(responseCode = "200", description = "The verification: valid, reason, detail, claims")
+    @APIResponse(responseCode = "400", description = "A required field is missing")
     @POST
     @Path("/warrants/verify")
     public WarrantVerifier.Verification verify(VerifyRequest request) {
@@ -106,6 +136,14 @@ public class WarrantsResource {
                         request.token(),
                         request.audience(),
                         new ActionRequest(request.agentId(), request.action(), request.resource(), params));
+    }
+
+    /** Keyed by what is revoked ({@code warrant:<id>}, {@code agent:<id>}): the compacted topic keeps the newest. */
+    private void publish(WarrantRevoked revoked) {
+        String key = revoked.getScope() == RevocationScope.WARRANT
+                ? "warrant:" + revoked.getWarrantId()
+                : "agent:" + revoked.getAgentId();
+        publisher.publish(Topics.WARRANT_REVOCATIONS, key, revoked, config.publishTimeout());
     }
 
     private static RevocationRequest requireBody(RevocationRequest request) {

@@ -6,15 +6,15 @@ import dev.vienna.events.Approval;
 import dev.vienna.events.ApprovalDecided;
 import dev.vienna.events.ApprovalOutcome;
 import dev.vienna.events.ExecutionMode;
-import dev.vienna.events.SignatureAlgorithm;
 import dev.vienna.events.Tier;
 import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantIssued;
-import dev.vienna.kafka.local.TestEvents;
-import dev.vienna.sdk.ActionRequest;
-import dev.vienna.sdk.WarrantClaims;
-import dev.vienna.sdk.WarrantKey;
-import dev.vienna.sdk.WarrantVerifier;
+import dev.vienna.sdk.canonical.ActionRequest;
+import dev.vienna.sdk.warrant.SignatureAlgorithm;
+import dev.vienna.sdk.warrant.WarrantClaims;
+import dev.vienna.sdk.warrant.WarrantKey;
+import dev.vienna.sdk.warrant.WarrantVerifier;
+import dev.vienna.testing.TestEvents;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -162,7 +162,7 @@ class WarrantTopologyTest {
                 tier -> Duration.ofMinutes(5));
         assertThat(WarrantTopology.issue(approved("a", Tier.T1, ExecutionMode.DIRECT), issuer)
                         .getAlgorithm())
-                .isEqualTo(SignatureAlgorithm.HMAC_SHA256);
+                .isEqualTo(dev.vienna.events.SignatureAlgorithm.HMAC_SHA256);
         assertThat(WarrantTopology.issue(approved("b", Tier.T3, ExecutionMode.PASSBACK), issuer)
                         .getKeyId())
                 .isEqualTo("passback-ed");

@@ -3,6 +3,7 @@ package dev.vienna.policy.engine;
 import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.MatchedRule;
 import dev.vienna.events.PolicyDecision;
+import dev.vienna.events.RuleMode;
 import dev.vienna.events.ScoreFactor;
 import dev.vienna.events.Tier;
 import java.time.Duration;
@@ -31,7 +32,7 @@ public record Decision(
         String policyVersion) {
 
     /** Ids of the matched rules in this mode, in evaluation order. */
-    public List<String> ruleIds(dev.vienna.events.RuleMode mode) {
+    public List<String> ruleIds(RuleMode mode) {
         return matchedRules.stream()
                 .filter(r -> r.getMode() == mode)
                 .map(MatchedRule::getRuleId)

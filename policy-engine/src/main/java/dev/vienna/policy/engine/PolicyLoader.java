@@ -11,8 +11,8 @@ import dev.cel.common.types.SimpleType;
 import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.RuleMode;
 import dev.vienna.events.Tier;
-import dev.vienna.sdk.BooleanExpressions;
-import dev.vienna.sdk.WarrantConstraints;
+import dev.vienna.sdk.cel.BooleanExpressions;
+import dev.vienna.sdk.cel.WarrantConstraints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,11 +25,13 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -166,11 +168,11 @@ public final class PolicyLoader {
         if (spec.when() != null) {
             try {
                 condition = CONDITIONS.compile(spec.when());
-                Set<String> unknown = new java.util.TreeSet<>(condition.fieldsSelectedFrom("intent"));
+                Set<String> unknown = new TreeSet<>(condition.fieldsSelectedFrom("intent"));
                 unknown.removeAll(INTENT_FIELDS);
                 if (!unknown.isEmpty()) {
-                    problems.add("when: intent has no field " + unknown + "; fields are "
-                            + new java.util.TreeSet<>(INTENT_FIELDS));
+                    problems.add(
+                            "when: intent has no field " + unknown + "; fields are " + new TreeSet<>(INTENT_FIELDS));
                 }
             } catch (BooleanExpressions.InvalidExpression e) {
                 problems.add("when does not compile: " + e.getMessage().strip());
@@ -314,7 +316,7 @@ public final class PolicyLoader {
         String message = e.getOriginalMessage().strip().replaceAll("\\s*\\n\\s*", " ");
         if (e instanceof UnrecognizedPropertyException u) {
             message = "unknown key '" + u.getPropertyName() + "', expected one of "
-                    + new java.util.TreeSet<>(u.getKnownPropertyIds().stream()
+                    + new TreeSet<>(u.getKnownPropertyIds().stream()
                             .map(String::valueOf)
                             .toList());
         } else if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
@@ -354,7 +356,7 @@ public final class PolicyLoader {
                 }
                 sha.update((byte) 0);
             }
-            return "sha256:" + java.util.HexFormat.of().formatHex(sha.digest(), 0, 8);
+            return "sha256:" + HexFormat.of().formatHex(sha.digest(), 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

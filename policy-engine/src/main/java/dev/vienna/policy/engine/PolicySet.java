@@ -6,10 +6,11 @@ import dev.vienna.events.MatchedRule;
 import dev.vienna.events.PolicyDecision;
 import dev.vienna.events.RuleMode;
 import dev.vienna.events.Tier;
-import dev.vienna.sdk.ActionRequest;
-import dev.vienna.sdk.BooleanExpressions.EvaluationFailed;
-import dev.vienna.sdk.CelValues;
-import dev.vienna.sdk.WarrantConstraints;
+import dev.vienna.sdk.canonical.ActionRequest;
+import dev.vienna.sdk.cel.BooleanExpressions.EvaluationFailed;
+import dev.vienna.sdk.cel.CelValues;
+import dev.vienna.sdk.cel.WarrantConstraints;
+import dev.vienna.sdk.warrant.WarrantLifetime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -250,7 +251,7 @@ public final class PolicySet {
             return a;
         }
         try {
-            return WarrantConstraints.lifetime(a).compareTo(WarrantConstraints.lifetime(b)) <= 0 ? a : b;
+            return WarrantLifetime.parse(a).compareTo(WarrantLifetime.parse(b)) <= 0 ? a : b;
         } catch (IllegalArgumentException notLifetimes) {
             return "(" + a + ") && (" + b + ")";
         }

@@ -9,7 +9,8 @@ import dev.vienna.events.Intent;
 import dev.vienna.events.PolicyDecision;
 import dev.vienna.events.RuleMode;
 import dev.vienna.events.Tier;
-import dev.vienna.sdk.IntentRequest;
+import dev.vienna.sdk.client.IntentRequest;
+import dev.vienna.sdk.kafka.events.IntentEvents;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -137,21 +138,20 @@ public final class PolicyTestSuite {
     }
 
     static Intent intent(IntentRequest r) {
-        return new IntentRequest(
-                        r.tenantId(),
-                        r.agentId() == null ? "test-agent" : r.agentId(),
-                        r.action() == null ? "" : r.action(),
-                        r.resource() == null ? "test-resource" : r.resource(),
-                        r.params(),
-                        r.justification(),
-                        r.costImpact(),
-                        r.reversible(),
-                        r.blastRadius(),
-                        r.urgency(),
-                        r.idempotencyKey(),
-                        r.labels(),
-                        r.owner())
-                .toIntent();
+        return IntentEvents.toIntent(new IntentRequest(
+                r.tenantId(),
+                r.agentId() == null ? "test-agent" : r.agentId(),
+                r.action() == null ? "" : r.action(),
+                r.resource() == null ? "test-resource" : r.resource(),
+                r.params(),
+                r.justification(),
+                r.costImpact(),
+                r.reversible(),
+                r.blastRadius(),
+                r.urgency(),
+                r.idempotencyKey(),
+                r.labels(),
+                r.owner()));
     }
 
     private static List<Path> testFiles(Path directory) {

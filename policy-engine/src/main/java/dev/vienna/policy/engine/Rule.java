@@ -3,7 +3,7 @@ package dev.vienna.policy.engine;
 import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.RuleMode;
 import dev.vienna.events.Tier;
-import dev.vienna.sdk.BooleanExpressions.Expression;
+import dev.vienna.sdk.cel.BooleanExpressions.Expression;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,10 +49,8 @@ class PolicySetTest {
         assertThat(d.scoreFactors())
                 .extracting(ScoreFactor::getName, ScoreFactor::getContribution)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("costImpact", 20.0),
-                                org.assertj.core.groups.Tuple.tuple("irreversible", 30.0),
-                        org.assertj.core.groups.Tuple.tuple("blastRadius", 20.0),
-                                org.assertj.core.groups.Tuple.tuple("urgency", 5.0));
+                        Tuple.tuple("costImpact", 20.0), Tuple.tuple("irreversible", 30.0),
+                        Tuple.tuple("blastRadius", 20.0), Tuple.tuple("urgency", 5.0));
         assertThat(d.riskScore()).isEqualTo(75);
         assertThat(d.scoreTier()).isEqualTo(Tier.T2);
         assertThat(d.tier()).isEqualTo(Tier.T2);

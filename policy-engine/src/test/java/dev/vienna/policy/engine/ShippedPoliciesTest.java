@@ -2,10 +2,13 @@ package dev.vienna.policy.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The policies Vienna ships (repository root {@code policies/}) pass their own tests. */
 class ShippedPoliciesTest {
@@ -22,15 +25,15 @@ class ShippedPoliciesTest {
     }
 
     @Test
-    void shouldReportAFailingCaseWithWhatDiffered(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        java.nio.file.Files.createDirectories(dir.resolve("tests"));
-        PolicyFixtures.directory(dir, java.util.Map.of("p.yaml", """
+    void shouldReportAFailingCaseWithWhatDiffered(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("tests"));
+        PolicyFixtures.directory(dir, Map.of("p.yaml", """
         rules:
           - id: restart
             actions: [restart_service]
             setTier: T1
         """));
-        PolicyFixtures.directory(dir.resolve("tests"), java.util.Map.of("t.yaml", """
+        PolicyFixtures.directory(dir.resolve("tests"), Map.of("t.yaml", """
         tests:
           - name: wrong expectation
             intent: { action: restart_service }

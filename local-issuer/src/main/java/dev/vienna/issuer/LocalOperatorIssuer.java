@@ -1,0 +1,148 @@
+package dev.vienna.issuer;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The local stack's stand-in for an OIDC issuer of operator tokens: one RSA key (kept in a key directory,
+ * owner-readable only), its public half published as a JWKS file that approval-service trusts, and RS256 bearer JWTs
+ * for named operators with roles in the {@code groups} claim ({@code ./vienna token}, and tests). A real deployment
+ * trusts its identity provider instead.
+ */
+public final class LocalOperatorIssuer {
+
+    /** The {@code iss} of local operator tokens, which the local stack's approval-service expects. */
+    public static final String ISSUER = "vienna-local";
+    /** The {@code aud} approval-service expects. */
+    public static final String AUDIENCE = "vienna-approval";
+    /** The private key, as a JWK. */
+    public static final String KEY_FILE = "operator-issuer.jwk";
+    /** The public key, as a JWK set: what {@code mp.jwt.verify.publickey.location} points at. */
+    public static final String JWKS_FILE = "operator-issuer.jwks.json";
+
+    private final RSAKey key;
+
+    private LocalOperatorIssuer(RSAKey key) {
+        this.key = key;
+    }
+
+    /** A fresh key held in memory (tests). */
+    public static LocalOperatorIssuer generate() {
+        try {
+            return new LocalOperatorIssuer(new RSAKeyGenerator(2048)
+                    .keyID("vienna-operators-" + UUID.randomUUID().toString().substring(0, 8))
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.RS256)
+                    .generate());
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot generate an RSA key", e);
+        }
+    }
+
+    /** The key in {@code keyDir}, generated there on first use; its JWKS file is (re)written beside it. */
+    public static synchronized LocalOperatorIssuer ensure(Path keyDir) {
+        try {
+            Files.createDirectories(keyDir);
+            Path keyFile = keyDir.resolve(KEY_FILE);
+            LocalOperatorIssuer issuer;
+            if (Files.isRegularFile(keyFile)) {
+                issuer = new LocalOperatorIssuer(RSAKey.parse(Files.readString(keyFile)));
+            } else {
+                issuer = generate();
+                Path partial = keyDir.resolve(KEY_FILE + ".tmp");
+                Files.writeString(partial, issuer.key.toJSONString());
+                ownerOnly(partial);
+                Files.move(partial, keyFile);
+            }
+            issuer.writeJwks(keyDir.resolve(JWKS_FILE));
+            return issuer;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the operator issuer key in " + keyDir, e);
+        } catch (ParseException e) {
+            throw new IllegalStateException(keyDir.resolve(KEY_FILE) + " is not an RSA JWK", e);
+        }
+    }
+
+    /** Writes the public key as a JWK set to {@code file} and returns it. */
+    public Path writeJwks(Path file) {
+        try {
+            return Files.writeString(file, new JWKSet(key.toPublicJWK()).toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * approval-service settings (system properties) that make it trust this issuer's tokens.
+     *
+     * @param jwksFile where {@link #writeJwks} put the public key
+     */
+    public static Map<String, String> trustedBy(Path jwksFile) {
+        return Map.of(
+                "mp.jwt.verify.publickey.location", jwksFile.toAbsolutePath().toString(),
+                "mp.jwt.verify.issuer", ISSUER,
+                "mp.jwt.verify.audiences", AUDIENCE);
+    }
+
+    /** A bearer token for {@code operator} holding {@code roles}, valid from now for {@code ttl}. */
+    public String token(String operator, Duration ttl, List<String> roles) {
+        return token(operator, roles, ISSUER, AUDIENCE, Instant.now(), ttl);
+    }
+
+    /** The same with every claim chosen (tests: another issuer or audience, an expired token). */
+    public String token(
+            String operator, List<String> roles, String issuer, String audience, Instant issuedAt, Duration ttl) {
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .audience(audience)
+                .subject(operator)
+                .claim("upn", operator)
+                .claim("preferred_username", operator)
+                .claim("groups", List.copyOf(roles))
+                .issueTime(Date.from(issuedAt))
+                .expirationTime(Date.from(issuedAt.plus(ttl)))
+                .jwtID(UUID.randomUUID().toString())
+                .build();
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .keyID(key.getKeyID())
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                claims);
+        try {
+            jwt.sign(new RSASSASigner(key));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign an operator token", e);
+        }
+        return jwt.serialize();
+    }
+
+    private static void ownerOnly(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the directory's own protection applies
+        }
+    }
+}

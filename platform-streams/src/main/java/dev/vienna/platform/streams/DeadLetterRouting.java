@@ -1,0 +1,95 @@
+package dev.vienna.platform.streams;
+
+import dev.vienna.events.DeadLetterHeaders;
+import dev.vienna.events.Topic;
+import dev.vienna.events.Topics;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+
+/**
+ * The way every Kafka Streams stage reads a topic: as raw bytes, decoded by the topic's own serde inside the topology.
+ * A record that does not decode goes to {@link Topics#DEAD_LETTER} with its original key and value untouched and the
+ * reason in headers; the stream goes on. (Kafka Streams' own deserialization handlers can only log-and-skip or stop,
+ * which loses the record or the stage.)
+ */
+public final class DeadLetterRouting {
+
+    /**
+     * The topic's decoded records, keyed by intentId. Undecodable ones are written to the dead-letter topic by a branch
+     * of this sub-topology.
+     */
+    public static <V> KStream<String, V> decodeOrDeadLetter(StreamsBuilder builder, Topic<V> topic, String service) {
+        String prefix = topic.name() + "-decode";
+        Map<String, KStream<String, Decoded<V>>> branches = builder.stream(
+                        topic.name(),
+                        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(topic.name() + "-source"))
+                .processValues(() -> new Decode<>(topic, service), Named.as(prefix))
+                .split(Named.as(prefix + "-"))
+                .branch((key, decoded) -> decoded.value() == null, Branched.as("failed"))
+                .defaultBranch(Branched.as("ok"));
+        branches.get(prefix + "-failed")
+                .mapValues(Decoded::raw, Named.as(prefix + "-raw"))
+                .to(
+                        Topics.DEAD_LETTER.name(),
+                        Produced.with(Serdes.String(), Serdes.ByteArray()).withName(prefix + "-dead-letter"));
+        return branches.get(prefix + "-ok").mapValues(Decoded::value, Named.as(prefix + "-value"));
+    }
+
+    /** A decoded value, or the raw bytes of one that failed (value null). */
+    record Decoded<V>(V value, byte[] raw) {}
+
+    private static final class Decode<V> implements FixedKeyProcessor<String, byte[], Decoded<V>> {
+        private final Topic<V> topic;
+        private final String service;
+        private final Deserializer<V> deserializer;
+        private FixedKeyProcessorContext<String, Decoded<V>> context;
+
+        Decode(Topic<V> topic, String service) {
+            this.topic = topic;
+            this.service = service;
+            this.deserializer = topic.valueSerde().deserializer();
+        }
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, Decoded<V>> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, byte[]> record) {
+            String reason;
+            try {
+                V value = deserializer.deserialize(topic.name(), record.value());
+                if (value != null) {
+                    context.forward(record.withValue(new Decoded<>(value, record.value())));
+                    return;
+                }
+                reason = "null value (tombstone) where an event was expected";
+            } catch (RuntimeException e) {
+                reason = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+            }
+            var metadata = context.recordMetadata().orElseThrow();
+            DeadLetterHeaders.describe(
+                    record.headers(),
+                    reason,
+                    service,
+                    metadata.topic(),
+                    metadata.partition(),
+                    metadata.offset(),
+                    System.currentTimeMillis());
+            context.forward(record.withValue(new Decoded<>(null, record.value())));
+        }
+    }
+
+    private DeadLetterRouting() {}
+}

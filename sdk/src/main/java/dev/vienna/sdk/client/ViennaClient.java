@@ -1,0 +1,140 @@
+package dev.vienna.sdk.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * HTTP client for agents and operators: submit an intent to intake-service, read an intent's lifecycle from
+ * audit-service and wait for it to reach a state. Needs only the JDK's HTTP client and Jackson. Thread-safe; one
+ * instance per process is enough.
+ */
+public final class ViennaClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http;
+    private final URI intake;
+    private final URI audit;
+
+    public ViennaClient(URI intake, URI audit) {
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.intake = intake;
+        this.audit = audit;
+    }
+
+    /** Submits an intent; returns the intentId. Validate it first with {@link IntentRequest#validate()}. */
+    public String submit(IntentRequest intent) {
+        return submitJson(write(intent));
+    }
+
+    /** Submits an intent body given as a map of its JSON fields; returns the intentId. */
+    public String submit(Map<String, ?> intent) {
+        return submitJson(write(intent));
+    }
+
+    private String submitJson(String body) {
+        Response response = send(HttpRequest.newBuilder(intake.resolve("/v1/intents"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        if (response.status() != 202) {
+            throw new ViennaException("intake refused the intent: HTTP " + response.status() + " " + response.body());
+        }
+        return response.json().get("intentId").asText();
+    }
+
+    /** The intent's lifecycle as audit-service knows it now, or empty when it has not seen it yet. */
+    public Optional<JsonNode> lifecycle(String intentId) {
+        Response response = send(
+                HttpRequest.newBuilder(audit.resolve("/v1/intents/" + intentId)).GET());
+        if (response.status() == 404) {
+            return Optional.empty();
+        }
+        if (response.status() != 200) {
+            throw new ViennaException("audit-service answered HTTP " + response.status() + " " + response.body());
+        }
+        return Optional.of(response.json());
+    }
+
+    /**
+     * Waits until audit-service reports the intent in one of {@code states} (e.g. EXECUTED, DENIED) and returns that
+     * lifecycle, polling every 200 ms; a {@link ViennaException} names the last state seen when {@code timeout} passes
+     * first.
+     */
+    public JsonNode awaitState(String intentId, Set<String> states, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "not audited yet";
+        while (true) {
+            Optional<JsonNode> lifecycle = lifecycle(intentId);
+            if (lifecycle.isPresent()) {
+                last = lifecycle.get().path("state").asText();
+                if (states.contains(last)) {
+                    return lifecycle.get();
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new ViennaException(
+                        "intent " + intentId + " did not reach " + states + " within " + timeout + "; last: " + last);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ViennaException("interrupted", e);
+            }
+        }
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response =
+                    http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new ViennaException("request failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ViennaException("interrupted", e);
+        }
+    }
+
+    private static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private record Response(int status, String body) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new ViennaException("not JSON: " + body, e);
+            }
+        }
+    }
+
+    /** A request Vienna refused or could not answer. */
+    public static final class ViennaException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public ViennaException(String message) {
+            super(message);
+        }
+
+        public ViennaException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

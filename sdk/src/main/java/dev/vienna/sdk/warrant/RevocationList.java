@@ -1,0 +1,39 @@
+package dev.vienna.sdk.warrant;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The revocations a verifier knows: single warrants by id, and per agent the instant up to which every warrant issued
+ * is revoked (the kill switch; a later kill switch extends it). Java agents fill it from {@code warrant-revocations}
+ * with the Kafka sdk's {@code RevocationListener}; any other source may call {@link #revokeWarrant} and
+ * {@link #revokeAgentUpTo} itself.
+ */
+public final class RevocationList implements WarrantVerifier.Revocations {
+
+    private final Map<String, Boolean> warrants = new ConcurrentHashMap<>();
+    private final Map<String, Instant> agentsUpTo = new ConcurrentHashMap<>();
+
+    /** Revokes one warrant by its id ({@code jti}). */
+    public void revokeWarrant(String warrantId) {
+        warrants.put(warrantId, true);
+    }
+
+    /**
+     * Revokes every warrant of {@code agentId} issued at or before {@code issuedUpTo}; an earlier instant changes
+     * nothing.
+     */
+    public void revokeAgentUpTo(String agentId, Instant issuedUpTo) {
+        agentsUpTo.merge(agentId, issuedUpTo, (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    @Override
+    public boolean isRevoked(WarrantClaims claims) {
+        if (warrants.containsKey(claims.warrantId())) {
+            return true;
+        }
+        Instant upTo = agentsUpTo.get(claims.agentId());
+        return upTo != null && !claims.issuedAt().isAfter(upTo);
+    }
+}

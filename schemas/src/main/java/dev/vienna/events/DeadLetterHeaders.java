@@ -1,6 +1,8 @@
 package dev.vienna.events;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -31,6 +33,19 @@ public final class DeadLetterHeaders {
         put(headers, SOURCE_PARTITION, String.valueOf(partition));
         put(headers, SOURCE_OFFSET, String.valueOf(offset));
         put(headers, FAILED_AT, String.valueOf(failedAtMs));
+        return headers;
+    }
+
+    /** The same headers as names and values (for a publisher that takes headers as a map). */
+    public static Map<String, String> of(
+            String reason, String service, String sourceTopic, int partition, long offset, long failedAtMs) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(REASON, reason == null ? "" : reason);
+        headers.put(SERVICE, service);
+        headers.put(SOURCE_TOPIC, sourceTopic);
+        headers.put(SOURCE_PARTITION, String.valueOf(partition));
+        headers.put(SOURCE_OFFSET, String.valueOf(offset));
+        headers.put(FAILED_AT, String.valueOf(failedAtMs));
         return headers;
     }
 

@@ -7,9 +7,9 @@ import java.util.Map;
  * Every topic of the pipeline, all created with one partition count. The intent-scoped topics (from
  * {@code intent-submissions} to {@code executions}, and {@code warrant-claims}) are keyed by intentId, so every event
  * of one intent lands on the same partition number in every stage (co-partitioning for joins and for per-partition
- * audit chains). Three are keyed otherwise, each said below: {@code policy-activations} (by policy-service instance),
- * {@code warrant-revocations} (by what is revoked) and {@code audit} (by record id); {@code dead-letter} keeps the
- * original record's key. No other file spells a topic name.
+ * audit chains). Four are keyed otherwise, each said below: {@code policy-activations} (by policy-service instance),
+ * {@code warrant-revocations} (by what is revoked), {@code agents} (by agentId) and {@code audit} (by record id);
+ * {@code dead-letter} keeps the original record's key. No other file spells a topic name.
  */
 public final class Topics {
 
@@ -64,6 +64,14 @@ public final class Topics {
     public static final Topic<WarrantClaimed> WARRANT_CLAIMS = new Topic<>(
             "warrant-claims", WarrantClaimed.class, Map.of("cleanup.policy", "compact", "retention.ms", "-1"));
 
+    /**
+     * The agent registry (intake-service's registry API -> intake, warrant- and executor-service): compacted and keyed
+     * by agentId, so the newest {@link AgentChanged} of an agent is the agent as it is now. Every follower reads it
+     * whole.
+     */
+    public static final Topic<AgentChanged> AGENTS =
+            new Topic<>("agents", AgentChanged.class, Map.of("cleanup.policy", "compact", "retention.ms", "-1"));
+
     /** Execution results (executor-service and passback agents -> audit-service). */
     public static final Topic<ExecutionReported> EXECUTIONS =
             new Topic<>("executions", ExecutionReported.class, EVENTS);
@@ -98,6 +106,7 @@ public final class Topics {
                 WARRANTS,
                 WARRANT_REVOCATIONS,
                 WARRANT_CLAIMS,
+                AGENTS,
                 EXECUTIONS,
                 AUDIT,
                 DEAD_LETTER);

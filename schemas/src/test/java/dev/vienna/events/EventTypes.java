@@ -17,7 +17,8 @@ final class EventTypes {
             WarrantClaimed.class,
             ExecutionReported.class,
             AuditRecord.class,
-            IntentLifecycle.class);
+            IntentLifecycle.class,
+            AgentChanged.class);
 
     private EventTypes() {}
 }

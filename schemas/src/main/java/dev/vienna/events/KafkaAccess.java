@@ -1,0 +1,97 @@
+package dev.vienna.events;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Who may do what on the cluster: one Kafka principal per service, allowed to write only the topics its stage owns and
+ * to read only what it reads. The broker enforces it with ACLs (KRaft's StandardAuthorizer, nothing allowed without an
+ * ACL), so a stage trusts a record because only its owner could write it. The local broker ({@code kafka-local}'s
+ * {@code LocalKafka}) and the Strimzi {@code KafkaUser}s of {@code deploy/k8s} grant exactly this table.
+ *
+ * @param principal the SASL user name ({@code User:<principal>}); a service's is its {@code quarkus.application.name}
+ * @param writes topics it may write (WRITE, DESCRIBE)
+ * @param reads topics it may read (READ, DESCRIBE)
+ * @param group the consumer group it may join, if it consumes with one
+ * @param streamsApplicationId for a Kafka Streams service, its application id: the prefix of its consumer group,
+ *     transactional ids (exactly-once) and internal changelog and repartition topics, on all of which it gets what
+ *     Streams needs
+ */
+public record KafkaAccess(
+        String principal,
+        List<Topic<?>> writes,
+        List<Topic<?>> reads,
+        Optional<String> group,
+        Optional<String> streamsApplicationId) {
+
+    public KafkaAccess {
+        writes = List.copyOf(writes);
+        reads = List.copyOf(reads);
+    }
+
+    public static final KafkaAccess INTAKE = new KafkaAccess(
+            "intake-service",
+            List.of(Topics.INTENTS, Topics.AGENTS, Topics.DEAD_LETTER),
+            List.of(Topics.AGENTS, Topics.INTENT_SUBMISSIONS),
+            Optional.of("vienna-intake"),
+            Optional.empty());
+
+    public static final KafkaAccess POLICY = new KafkaAccess(
+            "policy-service",
+            List.of(Topics.TIERED, Topics.POLICY_ACTIVATIONS, Topics.DEAD_LETTER),
+            List.of(Topics.INTENTS),
+            Optional.empty(),
+            Optional.of("vienna-policy"));
+
+    public static final KafkaAccess APPROVAL = new KafkaAccess(
+            "approval-service",
+            List.of(Topics.APPROVED, Topics.APPROVAL_VOTES, Topics.DEAD_LETTER),
+            List.of(Topics.TIERED, Topics.APPROVAL_VOTES),
+            Optional.empty(),
+            Optional.of("vienna-approval"));
+
+    public static final KafkaAccess WARRANT = new KafkaAccess(
+            "warrant-service",
+            List.of(Topics.WARRANTS, Topics.WARRANT_REVOCATIONS, Topics.DEAD_LETTER),
+            List.of(Topics.APPROVED, Topics.AGENTS, Topics.WARRANT_REVOCATIONS),
+            Optional.empty(),
+            Optional.of("vienna-warrant"));
+
+    public static final KafkaAccess EXECUTOR = new KafkaAccess(
+            "executor-service",
+            List.of(Topics.EXECUTIONS, Topics.WARRANT_CLAIMS, Topics.DEAD_LETTER),
+            List.of(Topics.WARRANTS, Topics.WARRANT_REVOCATIONS, Topics.WARRANT_CLAIMS, Topics.AGENTS),
+            Optional.of("vienna-executor"),
+            Optional.empty());
+
+    public static final KafkaAccess AUDIT = new KafkaAccess(
+            "audit-service",
+            List.of(Topics.AUDIT),
+            Topics.all().stream().filter(t -> !t.equals(Topics.AUDIT)).toList(),
+            Optional.empty(),
+            Optional.of("vienna-audit"));
+
+    /** Auditors' tools ({@code ./vienna audit verify}, {@code AuditLogReader}): read the audit log, nothing else. */
+    public static final KafkaAccess AUDITOR =
+            new KafkaAccess("vienna-auditor", List.of(), List.of(Topics.AUDIT), Optional.empty(), Optional.empty());
+
+    /** Every service's access and the auditors'. */
+    public static List<KafkaAccess> services() {
+        return List.of(INTAKE, POLICY, APPROVAL, WARRANT, EXECUTOR, AUDIT, AUDITOR);
+    }
+
+    /** The principal of a registered agent: it may only submit signed intents. */
+    public static KafkaAccess agent(String agentId) {
+        return new KafkaAccess(
+                agentPrincipal(agentId),
+                List.of(Topics.INTENT_SUBMISSIONS),
+                List.of(),
+                Optional.empty(),
+                Optional.empty());
+    }
+
+    /** The SASL user name of an agent's Kafka principal. */
+    public static String agentPrincipal(String agentId) {
+        return "agent-" + agentId;
+    }
+}

@@ -11,11 +11,11 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.vienna.sdk.secret.SecretFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,17 +25,17 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The local stack's stand-in for an OIDC issuer of operator tokens: one RSA key (kept in a key directory,
- * owner-readable only), its public half published as a JWKS file that approval-service trusts, and RS256 bearer JWTs
- * for named operators with roles in the {@code groups} claim ({@code ./vienna token}, and tests). A real deployment
- * trusts its identity provider instead.
+ * The local stack's stand-in for an OIDC issuer of operator tokens: one RSA key (kept in a key directory, owner-only
+ * from its first byte), its public half published as a JWKS file that the services trust, and RS256 bearer JWTs for
+ * named operators with roles in the {@code groups} claim ({@code ./vienna token}, and tests). A real deployment trusts
+ * its identity provider instead.
  */
 public final class LocalOperatorIssuer {
 
-    /** The {@code iss} of local operator tokens, which the local stack's approval-service expects. */
+    /** The {@code iss} of local operator tokens, which the local stack's services expect. */
     public static final String ISSUER = "vienna-local";
-    /** The {@code aud} approval-service expects. */
-    public static final String AUDIENCE = "vienna-approval";
+    /** The {@code aud} every Vienna service expects of operator tokens. */
+    public static final String AUDIENCE = "vienna";
     /** The private key, as a JWK. */
     public static final String KEY_FILE = "operator-issuer.jwk";
     /** The public key, as a JWK set: what {@code mp.jwt.verify.publickey.location} points at. */
@@ -63,17 +63,14 @@ public final class LocalOperatorIssuer {
     /** The key in {@code keyDir}, generated there on first use; its JWKS file is (re)written beside it. */
     public static synchronized LocalOperatorIssuer ensure(Path keyDir) {
         try {
-            Files.createDirectories(keyDir);
+            SecretFiles.directory(keyDir);
             Path keyFile = keyDir.resolve(KEY_FILE);
             LocalOperatorIssuer issuer;
             if (Files.isRegularFile(keyFile)) {
                 issuer = new LocalOperatorIssuer(RSAKey.parse(Files.readString(keyFile)));
             } else {
                 issuer = generate();
-                Path partial = keyDir.resolve(KEY_FILE + ".tmp");
-                Files.writeString(partial, issuer.key.toJSONString());
-                ownerOnly(partial);
-                Files.move(partial, keyFile);
+                SecretFiles.write(keyFile, issuer.key.toJSONString());
             }
             issuer.writeJwks(keyDir.resolve(JWKS_FILE));
             return issuer;
@@ -94,7 +91,7 @@ public final class LocalOperatorIssuer {
     }
 
     /**
-     * approval-service settings (system properties) that make it trust this issuer's tokens.
+     * Service settings (system properties) that make a service trust this issuer's tokens.
      *
      * @param jwksFile where {@link #writeJwks} put the public key
      */
@@ -113,8 +110,26 @@ public final class LocalOperatorIssuer {
     /** The same with every claim chosen (tests: another issuer or audience, an expired token). */
     public String token(
             String operator, List<String> roles, String issuer, String audience, Instant issuedAt, Duration ttl) {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(issuer)
+        return token(operator, roles, issuer, audience, issuedAt, ttl, null);
+    }
+
+    /**
+     * The same limited to {@code tenants} (the {@code tenants} claim: its holder acts only in those tenants); null for
+     * an organisation-wide operator.
+     */
+    public String token(
+            String operator,
+            List<String> roles,
+            String issuer,
+            String audience,
+            Instant issuedAt,
+            Duration ttl,
+            List<String> tenants) {
+        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder();
+        if (tenants != null) {
+            builder.claim("tenants", List.copyOf(tenants));
+        }
+        JWTClaimsSet claims = builder.issuer(issuer)
                 .audience(audience)
                 .subject(operator)
                 .claim("upn", operator)
@@ -136,13 +151,5 @@ public final class LocalOperatorIssuer {
             throw new IllegalStateException("cannot sign an operator token", e);
         }
         return jwt.serialize();
-    }
-
-    private static void ownerOnly(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the directory's own protection applies
-        }
     }
 }

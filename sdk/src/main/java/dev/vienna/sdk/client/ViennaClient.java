@@ -13,9 +13,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * HTTP client for agents and operators: submit an intent to intake-service, read an intent's lifecycle from
- * audit-service and wait for it to reach a state. Needs only the JDK's HTTP client and Jackson. Thread-safe; one
- * instance per process is enough.
+ * HTTP client for agents: submit an intent to intake-service, read the agent's own intents' lifecycles from
+ * audit-service and wait for one to reach a state. Every request carries the agent's API key as {@code Authorization:
+ * Bearer <key>}; the services answer 401 without it and 403 for another agent's intent. Needs only the JDK's HTTP
+ * client and Jackson. Thread-safe; one instance per agent process is enough.
  */
 public final class ViennaClient {
 
@@ -24,12 +25,29 @@ public final class ViennaClient {
     private final HttpClient http;
     private final URI intake;
     private final URI audit;
+    private final String authorization;
 
-    public ViennaClient(URI intake, URI audit) {
-        this.http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * @param apiKey the agent's API key ({@code vak_...}) as issued by {@code POST /v1/agents} or {@code ./vienna agent
+     *     register}
+     */
+    public ViennaClient(URI intake, URI audit, String apiKey) {
+        this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), intake, audit, apiKey);
+    }
+
+    private ViennaClient(HttpClient http, URI intake, URI audit, String apiKey) {
+        if (apiKey == null || apiKey.isBlank() || apiKey.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+            throw new IllegalArgumentException("an agent API key is required (printable ASCII, no spaces)");
+        }
+        this.http = http;
         this.intake = intake;
         this.audit = audit;
+        this.authorization = "Bearer " + apiKey;
+    }
+
+    /** The same endpoints and HTTP connection pool, speaking as the agent that holds {@code apiKey}. */
+    public ViennaClient as(String apiKey) {
+        return new ViennaClient(http, intake, audit, apiKey);
     }
 
     /** Submits an intent; returns the intentId. Validate it first with {@link IntentRequest#validate()}. */
@@ -96,8 +114,11 @@ public final class ViennaClient {
 
     private Response send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response =
-                    http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    request.header("Authorization", authorization)
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.body());
         } catch (IOException e) {
             throw new ViennaException("request failed: " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package dev.vienna.sdk.warrant;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -26,6 +27,11 @@ public final class RevocationList implements WarrantVerifier.Revocations {
      */
     public void revokeAgentUpTo(String agentId, Instant issuedUpTo) {
         agentsUpTo.merge(agentId, issuedUpTo, (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    /** The instant up to which every warrant of {@code agentId} is revoked, if any kill switch covers it. */
+    public Optional<Instant> agentRevokedUpTo(String agentId) {
+        return Optional.ofNullable(agentsUpTo.get(agentId));
     }
 
     @Override

@@ -6,11 +6,11 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.util.Base64URL;
+import dev.vienna.sdk.secret.SecretFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
@@ -131,23 +131,13 @@ public final class WarrantKeyRing implements WarrantVerifier.KeyResolver {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOfRange(der, prefix, der.length));
     }
 
-    /** Writes a new key of {@code algorithm} to {@code dir} (owner-readable only) and returns it. */
+    /** Writes a new key of {@code algorithm} to {@code dir} (owner-only from its first byte) and returns it. */
     public static WarrantKey generate(Path dir, String keyId, SignatureAlgorithm algorithm) {
         WarrantKey key = algorithm == SignatureAlgorithm.ED25519
                 ? WarrantKey.generateEd25519(keyId)
                 : WarrantKey.generateHmac(keyId);
         Path file = dir.resolve(keyId + (algorithm == SignatureAlgorithm.ED25519 ? ED25519 : HS256));
-        try {
-            Files.createDirectories(dir);
-            Files.writeString(file, key.encodedPrivateOrSecret() + "\n");
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: the directory's own protection applies
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write warrant key " + file, e);
-        }
+        SecretFiles.write(file, key.encodedPrivateOrSecret() + "\n");
         return key;
     }
 

@@ -7,7 +7,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.vienna.sdk.warrant.WarrantClaims.Names;
 import java.text.ParseException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -37,9 +36,40 @@ public final class WarrantTokens {
         return jwt.serialize();
     }
 
-    /** The claims of a token, without checking anything: for display. Verify with {@link WarrantVerifier}. */
+    /**
+     * The longest token read or verified, in characters: {@value}. A warrant is well under 2 KiB (its params travel
+     * beside it); anything this long is refused before it is parsed.
+     */
+    public static final int MAX_TOKEN_LENGTH = 16 * 1024;
+
+    /**
+     * The claims of a token, without checking anything: for display. Verify with {@link WarrantVerifier}. Any input
+     * that is not a compact JWS carrying well-typed warrant claims throws ParseException, never anything else.
+     */
     public static WarrantClaims readUnverified(String token) throws ParseException {
-        return fromClaimsSet(SignedJWT.parse(token).getJWTClaimsSet());
+        if (token == null || token.isBlank()) {
+            throw new ParseException("no token", 0);
+        }
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            throw new ParseException(
+                    "token larger than " + MAX_TOKEN_LENGTH + " characters (" + token.length() + ")", 0);
+        }
+        try {
+            return claimsOf(SignedJWT.parse(token));
+        } catch (RuntimeException e) {
+            throw new ParseException("not a warrant: " + e, 0);
+        }
+    }
+
+    /** The warrant claims of a parsed token, read from its payload as sent (not through nimbus's typed claims). */
+    static WarrantClaims claimsOf(SignedJWT jwt) throws ParseException {
+        Map<String, Object> payload = jwt.getPayload().toJSONObject();
+        if (payload == null) {
+            throw new ParseException(
+                    "the payload is not a JSON object (not JSON, not an object, a repeated name or nested too deep)",
+                    0);
+        }
+        return fromClaims(payload);
     }
 
     static JWTClaimsSet toClaimsSet(WarrantClaims c) {
@@ -71,59 +101,35 @@ public final class WarrantTokens {
                 .build();
     }
 
-    /** Throws ParseException (with the claim's name) when a claim is missing or of the wrong type. */
+    /** The same for nimbus's typed claims ({@code iat}, {@code nbf}, {@code exp} as dates). */
     static WarrantClaims fromClaimsSet(JWTClaimsSet set) throws ParseException {
-        List<WarrantClaims.Approver> approvers = new ArrayList<>();
-        List<Object> raw = set.getListClaim(Names.APPROVED_BY);
-        for (Object entry : raw == null ? List.<Object>of() : raw) {
-            if (!(entry instanceof Map<?, ?> approver)
-                    || !(approver.get("operatorId") instanceof String id)
-                    || !(approver.get("approvedAt") instanceof Number at)) {
-                throw new ParseException("approvedBy entries need operatorId and approvedAt", 0);
-            }
-            approvers.add(new WarrantClaims.Approver(id, Instant.ofEpochSecond(at.longValue())));
-        }
-        Map<String, String> constraints = new LinkedHashMap<>();
-        Map<String, Object> rawConstraints = set.getJSONObjectClaim(Names.CONSTRAINTS);
-        if (rawConstraints != null) {
-            rawConstraints.forEach((k, v) -> constraints.put(k, String.valueOf(v)));
-        }
-        try {
-            return new WarrantClaims(
-                    required(set.getIssuer(), "iss"),
-                    required(set.getSubject(), "sub"),
-                    set.getAudience().size() == 1 ? set.getAudience().get(0) : required(null, "aud (exactly one)"),
-                    required(set.getJWTID(), "jti"),
-                    instant(set.getIssueTime(), "iat"),
-                    instant(set.getNotBeforeTime(), "nbf"),
-                    instant(set.getExpirationTime(), "exp"),
-                    required(set.getStringClaim(Names.INTENT_ID), Names.INTENT_ID),
-                    required(set.getStringClaim(Names.TENANT_ID), Names.TENANT_ID),
-                    required(set.getStringClaim(Names.ACTION), Names.ACTION),
-                    required(set.getStringClaim(Names.RESOURCE), Names.RESOURCE),
-                    WarrantClaims.Tier.valueOf(required(set.getStringClaim(Names.TIER), Names.TIER)),
-                    WarrantClaims.Mode.valueOf(required(set.getStringClaim(Names.MODE), Names.MODE)),
-                    constraints,
-                    approvers,
-                    required(set.getStringClaim(Names.POLICY_VERSION), Names.POLICY_VERSION),
-                    required(set.getStringClaim(Names.ACTION_DIGEST), Names.ACTION_DIGEST));
-        } catch (IllegalArgumentException e) {
-            throw new ParseException("bad tier or mode: " + e.getMessage(), 0);
-        }
+        return fromClaims(set.getClaims());
     }
 
-    private static String required(String value, String claim) throws ParseException {
-        if (value == null || value.isEmpty()) {
-            throw new ParseException("claim " + claim + " is missing", 0);
-        }
-        return value;
-    }
-
-    private static Instant instant(Date date, String claim) throws ParseException {
-        if (date == null) {
-            throw new ParseException("claim " + claim + " is missing", 0);
-        }
-        return date.toInstant();
+    /**
+     * Reads every claim with its type and range checked; throws ParseException naming the claim and what is wrong with
+     * it, never an unchecked exception, whatever the JSON types and values.
+     */
+    static WarrantClaims fromClaims(Map<String, Object> claims) throws ParseException {
+        ClaimReader read = new ClaimReader(claims);
+        return new WarrantClaims(
+                read.string("iss"),
+                read.string("sub"),
+                read.audience(),
+                read.string("jti"),
+                read.numericDate("iat"),
+                read.numericDate("nbf"),
+                read.numericDate("exp"),
+                read.string(Names.INTENT_ID),
+                read.string(Names.TENANT_ID),
+                read.string(Names.ACTION),
+                read.string(Names.RESOURCE),
+                read.oneOf(Names.TIER, WarrantClaims.Tier.class),
+                read.oneOf(Names.MODE, WarrantClaims.Mode.class),
+                read.constraints(),
+                read.approvers(),
+                read.string(Names.POLICY_VERSION),
+                read.string(Names.ACTION_DIGEST));
     }
 
     /** The {@code aud} of a warrant: executor-service for DIRECT, the agent itself for PASSBACK. */

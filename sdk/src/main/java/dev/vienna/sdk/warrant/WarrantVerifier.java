@@ -4,6 +4,7 @@ import com.nimbusds.jose.Algorithm;
 import com.nimbusds.jose.Header;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.SignedJWT;
 import dev.vienna.sdk.canonical.ActionRequest;
@@ -25,6 +26,12 @@ import java.util.stream.Collectors;
  * {@code nbf}/{@code exp} within the allowed skew; audience; subject is the executing agent; action, resource and
  * params match {@code actionDigest} and satisfy the constraints ({@link ConstraintEvaluator}); not revoked; not used
  * before. The last two are supplied by the caller.
+ *
+ * <p>Well-formed means: at most {@value WarrantTokens#MAX_TOKEN_LENGTH} characters (checked before anything is parsed),
+ * three base64url segments, a JOSE header with {@code typ: vienna-warrant+jwt} and no {@code crit}, and every claim
+ * present with its JSON type and range. Whatever the input, {@link #verify} answers with a reason and a detail naming
+ * the problem; it never throws. A hook that throws (key lookup, constraint evaluator, revocation list, single-use
+ * ledger) fails its own check closed.
  */
 public final class WarrantVerifier {
 
@@ -84,54 +91,122 @@ public final class WarrantVerifier {
     }
 
     /**
+     * Never throws: whatever the token (any size, any bytes, any claim of any JSON type), and whatever the key
+     * resolver, constraint evaluator, revocation list or single-use ledger do, the answer is a {@link Verification},
+     * valid only when every check passed.
+     *
      * @param token the compact JWS
      * @param audience who is executing: the executor's audience, or {@code agent:<agentId>}
      * @param request the action about to run, as the executor will run it
      */
     public Verification verify(String token, String audience, ActionRequest request) {
-        if (token == null || token.isBlank()) {
-            return Verification.failed(Reason.MALFORMED, "no token");
+        try {
+            return check(token, audience, request);
+        } catch (RuntimeException e) {
+            // defence in depth: every kind of bad input is refused explicitly below; this only keeps a bug closed
+            return Verification.failed(Reason.MALFORMED, "the warrant could not be checked: " + e);
+        }
+    }
+
+    /**
+     * Only whether {@code token} is a well-formed warrant signed by a known key with its own algorithm (no validity
+     * window, audience, action, revocation or use is checked): for a service that must know a presented warrant is
+     * genuine before trusting its claims (whose tenant it belongs to, say). Never throws.
+     */
+    public Verification verifySignature(String token) {
+        try {
+            return checkSignature(token);
+        } catch (RuntimeException e) {
+            return Verification.failed(Reason.MALFORMED, "the token could not be checked: " + e);
+        }
+    }
+
+    private Verification check(String token, String audience, ActionRequest request) {
+        Verification signed = checkSignature(token);
+        if (!signed.valid()) {
+            return signed;
+        }
+        WarrantClaims claims = signed.claims();
+        return checkUse(claims, audience, request);
+    }
+
+    private Verification checkSignature(String token) {
+        Optional<String> malformed = shapeProblem(token);
+        if (malformed.isPresent()) {
+            return Verification.failed(Reason.MALFORMED, malformed.get());
         }
         Algorithm algorithm;
         try {
-            algorithm = Header.parse(Base64URL.from(token.substring(0, Math.max(0, token.indexOf('.')))))
+            algorithm = Header.parse(Base64URL.from(token.substring(0, token.indexOf('.'))))
                     .getAlgorithm();
         } catch (ParseException e) {
             return Verification.failed(Reason.MALFORMED, "header is not a JOSE header: " + e.getMessage());
         }
         if (!(algorithm instanceof JWSAlgorithm jws) || !ALLOWED.contains(jws)) {
-            return Verification.failed(Reason.ALGORITHM_NOT_ALLOWED, "alg " + algorithm + " is not one of " + ALLOWED);
+            return Verification.failed(
+                    Reason.ALGORITHM_NOT_ALLOWED,
+                    "alg " + (algorithm == null ? null : ClaimReader.quoted(algorithm.getName())) + " is not one of "
+                            + ALLOWED);
         }
         SignedJWT jwt;
         WarrantClaims claims;
         try {
             jwt = SignedJWT.parse(token);
-            if (!WarrantTokens.TYPE.equals(jwt.getHeader().getType())) {
+            JWSHeader header = jwt.getHeader();
+            if (!WarrantTokens.TYPE.equals(header.getType())) {
                 return Verification.failed(
-                        Reason.MALFORMED, "typ is " + jwt.getHeader().getType() + ", not " + WarrantTokens.TYPE);
+                        Reason.MALFORMED,
+                        "typ is "
+                                + (header.getType() == null
+                                        ? null
+                                        : ClaimReader.quoted(header.getType().getType())) + ", not "
+                                + WarrantTokens.TYPE);
             }
-            claims = WarrantTokens.fromClaimsSet(jwt.getJWTClaimsSet());
+            if (header.getCriticalParams() != null) {
+                return Verification.failed(
+                        Reason.MALFORMED,
+                        "header marks " + header.getCriticalParams().size()
+                                + " parameter(s) critical (crit); a warrant has none");
+            }
+            claims = WarrantTokens.claimsOf(jwt);
         } catch (ParseException e) {
             return Verification.failed(Reason.MALFORMED, e.getMessage());
         }
         String keyId = jwt.getHeader().getKeyID();
-        WarrantKey key = keyId == null ? null : keys.resolve(keyId).orElse(null);
-        if (key == null) {
+        if (keyId == null) {
+            return Verification.failed(Reason.UNKNOWN_KEY, "the header names no kid");
+        }
+        WarrantKey key;
+        try {
+            key = keys.resolve(keyId).orElse(null);
+        } catch (RuntimeException e) {
             return Verification.failed(
-                    Reason.UNKNOWN_KEY, "unknown kid " + jwt.getHeader().getKeyID());
+                    Reason.UNKNOWN_KEY, "kid " + ClaimReader.quoted(keyId) + " could not be looked up: " + e);
+        }
+        if (key == null) {
+            return Verification.failed(Reason.UNKNOWN_KEY, "unknown kid " + ClaimReader.quoted(keyId));
         }
         if (!key.jwsAlgorithm().equals(jws)) {
             return Verification.failed(
                     Reason.ALGORITHM_MISMATCH,
                     "key " + key.keyId() + " is " + key.jwsAlgorithm() + ", token claims " + jws);
         }
+        if (jwt.getSignature().toString().isEmpty()) {
+            return Verification.failed(Reason.BAD_SIGNATURE, "the token has no signature");
+        }
         try {
             if (!jwt.verify(key.verifier())) {
                 return Verification.failed(Reason.BAD_SIGNATURE, "signature does not match");
             }
-        } catch (JOSEException e) {
-            return Verification.failed(Reason.BAD_SIGNATURE, e.getMessage());
+        } catch (JOSEException | RuntimeException e) {
+            return Verification.failed(
+                    Reason.BAD_SIGNATURE,
+                    "signature cannot be checked with key " + key.keyId() + ": " + e.getMessage());
         }
+        return new Verification(true, null, "signed by " + key.keyId(), claims);
+    }
+
+    private Verification checkUse(WarrantClaims claims, String audience, ActionRequest request) {
         Instant now = clock.instant();
         if (now.isBefore(claims.notBefore().minus(allowedSkew))) {
             return Verification.failed(Reason.NOT_YET_VALID, "valid from " + claims.notBefore());
@@ -140,11 +215,15 @@ public final class WarrantVerifier {
             return Verification.failed(Reason.EXPIRED, "expired at " + claims.expiresAt());
         }
         if (!claims.audience().equals(audience)) {
-            return Verification.failed(Reason.WRONG_AUDIENCE, "for " + claims.audience() + ", not " + audience);
-        }
-        if (!claims.agentId().equals(request.agentId())) {
             return Verification.failed(
-                    Reason.WRONG_AGENT, "issued to " + claims.agentId() + ", presented by " + request.agentId());
+                    Reason.WRONG_AUDIENCE,
+                    "for " + ClaimReader.quoted(claims.audience()) + ", not " + ClaimReader.quoted(audience));
+        }
+        if (request == null || !claims.agentId().equals(request.agentId())) {
+            return Verification.failed(
+                    Reason.WRONG_AGENT,
+                    "issued to " + ClaimReader.quoted(claims.agentId()) + ", presented by "
+                            + (request == null ? "no action request" : ClaimReader.quoted(request.agentId())));
         }
         String digest;
         try {
@@ -158,17 +237,80 @@ public final class WarrantVerifier {
             return Verification.failed(
                     Reason.ACTION_MISMATCH, "the action, resource or params differ from what was authorized");
         }
-        var violation = constraints.violation(claims.constraints(), request);
+        Optional<String> violation;
+        try {
+            violation = constraints.violation(claims.constraints(), request);
+        } catch (RuntimeException e) {
+            return Verification.failed(
+                    Reason.CONSTRAINT_VIOLATED, "the constraints could not be evaluated (fail closed): " + e);
+        }
+        if (violation == null) {
+            return Verification.failed(
+                    Reason.CONSTRAINT_VIOLATED, "the constraint evaluator gave no answer (fail closed)");
+        }
         if (violation.isPresent()) {
             return Verification.failed(Reason.CONSTRAINT_VIOLATED, violation.get());
         }
-        if (revocations.isRevoked(claims)) {
-            return Verification.failed(Reason.REVOKED, "warrant " + claims.warrantId() + " was revoked");
+        try {
+            if (revocations.isRevoked(claims)) {
+                return Verification.failed(Reason.REVOKED, "warrant " + claims.warrantId() + " was revoked");
+            }
+        } catch (RuntimeException e) {
+            return Verification.failed(
+                    Reason.REVOKED,
+                    "whether warrant " + claims.warrantId() + " was revoked is unknown (fail closed): " + e);
         }
-        if (!singleUse.claim(claims)) {
-            return Verification.failed(Reason.ALREADY_USED, "warrant " + claims.warrantId() + " was used before");
+        try {
+            if (!singleUse.claim(claims)) {
+                return Verification.failed(Reason.ALREADY_USED, "warrant " + claims.warrantId() + " was used before");
+            }
+        } catch (RuntimeException e) {
+            return Verification.failed(
+                    Reason.ALREADY_USED,
+                    "the use of warrant " + claims.warrantId() + " could not be recorded (fail closed): " + e);
         }
         return new Verification(true, null, "valid", claims);
+    }
+
+    /**
+     * What makes a token not even a compact JWS, checked before any parsing: none, too long, a character outside
+     * base64url and the two dots, not three segments, a segment that is not base64url.
+     */
+    private static Optional<String> shapeProblem(String token) {
+        if (token == null || token.isBlank()) {
+            return Optional.of("no token");
+        }
+        if (token.length() > WarrantTokens.MAX_TOKEN_LENGTH) {
+            return Optional.of(
+                    "token larger than " + WarrantTokens.MAX_TOKEN_LENGTH + " characters (" + token.length() + ")");
+        }
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c != '.' && !isBase64Url(c)) {
+                return Optional.of("not a compact JWS: it contains " + String.format("U+%04X", (int) c) + " at index "
+                        + i + ", outside base64url and the dots between segments");
+            }
+        }
+        String[] segments = token.split("\\.", -1);
+        if (segments.length != 3) {
+            return Optional.of(
+                    "a warrant is a compact JWS of 3 dot-separated segments, this token has " + segments.length);
+        }
+        String[] names = {"header", "payload", "signature"};
+        for (int i = 0; i < segments.length; i++) {
+            if (segments[i].length() % 4 == 1) {
+                return Optional.of("the " + names[i] + " segment is not base64url: no encoding is "
+                        + segments[i].length() + " characters long");
+            }
+        }
+        if (segments[0].isEmpty() || segments[1].isEmpty()) {
+            return Optional.of("the " + (segments[0].isEmpty() ? "header" : "payload") + " segment is empty");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isBase64Url(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
     }
 
     /** Why a warrant was refused, one value per check. */

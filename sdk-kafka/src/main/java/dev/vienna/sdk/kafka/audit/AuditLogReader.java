@@ -18,9 +18,14 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class AuditLogReader {
 
-    public static List<AuditRecord> readAll(String bootstrapServers, Duration timeout) {
+    /**
+     * @param kafka client settings: bootstrap servers and the credentials of a principal that may read {@code audit}
+     *     (the {@code vienna-auditor} principal)
+     */
+    public static List<AuditRecord> readAll(Map<String, Object> kafka, Duration timeout) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(kafka);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         try (var consumer = new KafkaConsumer<>(

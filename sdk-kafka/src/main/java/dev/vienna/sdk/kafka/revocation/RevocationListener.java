@@ -3,71 +3,31 @@ package dev.vienna.sdk.kafka.revocation;
 import dev.vienna.events.RevocationScope;
 import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantRevoked;
+import dev.vienna.sdk.kafka.follow.TopicFollower;
 import dev.vienna.sdk.warrant.RevocationList;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Keeps a {@link RevocationList} current from {@code warrant-revocations}: reads every partition from the beginning (no
- * consumer group: each verifier needs all of it) and then follows it, polling every 100 ms, so a revocation takes
- * effect well within a second. A record that does not decode is skipped (audit-service records it): a revocation list
- * must never stop. A raw consumer with manual assignment, not a consumer group or a messaging channel: every verifier
- * reads every partition from the beginning.
+ * Keeps a {@link RevocationList} current from {@code warrant-revocations} (a {@link TopicFollower}: every partition
+ * from the beginning, then as it grows, polling every 100 ms, so a revocation takes effect well within a second). A
+ * verifier must not act before it has read the revocations there are, nor after it stopped reading them: callers make
+ * {@link #caughtUp()} and {@link #healthy()} part of their readiness and refuse to verify otherwise.
  */
 public final class RevocationListener implements AutoCloseable {
 
     private final RevocationList revocations = new RevocationList();
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread thread;
+    private final TopicFollower<WarrantRevoked> follower;
 
     /** Starts following the topic; {@code kafka} holds the client settings (bootstrap servers, security). */
     public RevocationListener(Map<String, Object> kafka) {
-        Properties props = new Properties();
-        props.putAll(kafka);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions =
-                consumer.partitionsFor(Topics.WARRANT_REVOCATIONS.name(), Duration.ofSeconds(30)).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition()))
-                        .toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        this.thread = new Thread(this::follow, "warrant-revocations");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void follow() {
-        var decoder = Topics.WARRANT_REVOCATIONS.valueSerde().deserializer();
-        try (consumer) {
-            while (running.get()) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    try {
-                        WarrantRevoked revoked = decoder.deserialize(record.topic(), record.value());
-                        if (revoked != null) {
-                            apply(revoked, revocations);
-                        }
-                    } catch (RuntimeException e) {
-                        // undecodable: skipped here, chained by audit-service
-                    }
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
-        }
+        this.follower = new TopicFollower<>(
+                kafka,
+                Topics.WARRANT_REVOCATIONS,
+                revoked -> apply(revoked, revocations),
+                Clock.systemUTC(),
+                Duration.ofSeconds(30));
     }
 
     /** Applies one revocation event to {@code list}: a warrant by id, or an agent's kill switch. */
@@ -83,14 +43,23 @@ public final class RevocationListener implements AutoCloseable {
         return revocations;
     }
 
+    /** True once every revocation that existed when following began has been read. */
+    public boolean caughtUp() {
+        return follower.caughtUp();
+    }
+
+    /** True while the follower runs and polls. */
+    public boolean healthy() {
+        return follower.healthy();
+    }
+
+    /** Waits until caught up or {@code timeout} passes; returns whether it caught up. */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return follower.awaitCaughtUp(timeout);
+    }
+
     @Override
     public void close() {
-        running.set(false);
-        consumer.wakeup();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }

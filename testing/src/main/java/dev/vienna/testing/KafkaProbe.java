@@ -4,6 +4,7 @@ import dev.vienna.events.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -13,25 +14,28 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Test helper to write to and read from topics of a running broker: raw bytes in, typed records out. Reads with
+ * Test helper to write to and read from topics of a running broker: raw bytes in, typed records out (a record that does
+ * not decode as the topic's type is passed over by typed reads; {@link #readRawUntil} sees it). Reads with
  * read_committed, as the services do.
  */
 public final class KafkaProbe {
 
-    private final String bootstrapServers;
+    private final Map<String, Object> kafka;
 
-    public KafkaProbe(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+    /** A probe with these client settings (bootstrap servers and credentials; tests use the super user's). */
+    public KafkaProbe(Map<String, Object> kafka) {
+        this.kafka = Map.copyOf(kafka);
     }
 
     /** Writes raw bytes (for example a value no decoder understands) and waits for the broker's ack. */
     public void sendRaw(Topic<?> topic, byte[] key, byte[] value) {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(kafka);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         try (var producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic.name(), key, value)).get();
@@ -55,11 +59,31 @@ public final class KafkaProbe {
     public <V> List<ConsumerRecord<String, V>> readUntil(
             Topic<V> topic, Predicate<ConsumerRecord<String, V>> until, Duration timeout) {
         List<ConsumerRecord<String, V>> seen = new ArrayList<>();
-        try (var consumer = consumer(topic)) {
+        var keys = topic.keySerde().deserializer();
+        var values = topic.valueSerde().deserializer();
+        try (var consumer = rawConsumer()) {
             consumer.subscribe(List.of(topic.name()));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<byte[], byte[]> raw : consumer.poll(Duration.ofMillis(200))) {
+                    V value;
+                    try {
+                        value = values.deserialize(raw.topic(), raw.value());
+                    } catch (RuntimeException e) {
+                        continue; // a record a test wrote as garbage on purpose: not one of the typed records
+                    }
+                    ConsumerRecord<String, V> record = new ConsumerRecord<>(
+                            raw.topic(),
+                            raw.partition(),
+                            raw.offset(),
+                            raw.timestamp(),
+                            raw.timestampType(),
+                            raw.serializedKeySize(),
+                            raw.serializedValueSize(),
+                            keys.deserialize(raw.topic(), raw.key()),
+                            value,
+                            raw.headers(),
+                            raw.leaderEpoch());
                     seen.add(record);
                     if (until.test(record)) {
                         return seen;
@@ -68,6 +92,16 @@ public final class KafkaProbe {
             }
         }
         return seen;
+    }
+
+    private KafkaConsumer<byte[], byte[]> rawConsumer() {
+        Properties props = new Properties();
+        props.putAll(kafka);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** The first record matching {@code match}, failing with what was seen when none arrives in time. */
@@ -81,22 +115,11 @@ public final class KafkaProbe {
                         "no matching record on " + topic + " within " + timeout + "; saw " + seen.size() + " records"));
     }
 
-    private <V> KafkaConsumer<String, V> consumer(Topic<V> topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        return new KafkaConsumer<>(
-                props, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
-    }
-
     /** Raw reader, for topics whose values are bytes (the dead-letter topic). */
     public List<ConsumerRecord<byte[], byte[]>> readRawUntil(
             String topic, Predicate<ConsumerRecord<byte[], byte[]>> until, Duration timeout) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(kafka);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -111,6 +134,30 @@ public final class KafkaProbe {
                         return seen;
                     }
                 }
+            }
+        }
+        return seen;
+    }
+
+    /** Every record of {@code topic} as it is now, from the beginning to the current end of each partition. */
+    public List<ConsumerRecord<byte[], byte[]>> readRawToEnd(String topic, Duration timeout) {
+        Properties props = new Properties();
+        props.putAll(kafka);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + topic + " to its end within " + timeout);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
             }
         }
         return seen;

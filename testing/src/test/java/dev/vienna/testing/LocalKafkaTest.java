@@ -7,10 +7,8 @@ import dev.vienna.kafka.local.LocalKafka;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
@@ -24,9 +22,7 @@ class LocalKafkaTest {
             kafka.createTopics(4);
             kafka.createTopics(4); // idempotent
 
-            Properties props = new Properties();
-            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            try (Admin admin = Admin.create(props)) {
+            try (Admin admin = Admin.create(kafka.adminClientConfig())) {
                 Set<String> names = admin.listTopics().names().get();
                 assertThat(names)
                         .containsAll(Topics.all().stream().map(t -> t.name()).toList());
@@ -42,7 +38,7 @@ class LocalKafkaTest {
                 assertThat(config.get("retention.ms").value()).isEqualTo("-1");
             }
 
-            KafkaProbe probe = new KafkaProbe(kafka.bootstrapServers());
+            KafkaProbe probe = new KafkaProbe(kafka.adminClientConfig());
             probe.sendRaw(Topics.DEAD_LETTER, "k".getBytes(), "v".getBytes());
             var seen = probe.readRawUntil(Topics.DEAD_LETTER.name(), r -> true, Duration.ofSeconds(20));
             assertThat(seen)

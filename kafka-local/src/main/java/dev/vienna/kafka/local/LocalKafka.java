@@ -1,45 +1,104 @@
 package dev.vienna.kafka.local;
 
+import dev.vienna.events.KafkaAccess;
 import dev.vienna.events.Topic;
 import dev.vienna.events.Topics;
 import java.nio.file.Path;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.metadata.UserScramCredentialRecord;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.apache.kafka.common.security.scram.ScramCredential;
+import org.apache.kafka.common.security.scram.internals.ScramFormatter;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.metadata.authorizer.StandardAuthorizer;
+import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
+import org.apache.kafka.server.common.ApiMessageAndVersion;
+import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A real, single-node Apache Kafka broker in KRaft mode (combined broker and controller), started in this JVM from
- * Apache Kafka's own cluster kit. {@link #createTopics} creates every Vienna topic with one partition count and its
- * real configuration (compacted audit, dead letters...).
+ * Apache Kafka's own cluster kit, that trusts nobody: clients authenticate with SASL/SCRAM-SHA-512 and are authorized
+ * by ACLs (StandardAuthorizer; nothing is allowed without an ACL). Its one super user, {@value #ADMIN}, gets a random
+ * password at every start, bootstrapped into the cluster's metadata before it starts; {@link #grant} creates a
+ * principal with a random password and exactly the ACLs of a {@link KafkaAccess}. {@link #createTopics} creates every
+ * Vienna topic with one partition count and its real configuration (compacted audit, dead letters...).
  *
  * <p>Settings are those of a one-node cluster: replication factor 1 everywhere, transactions allowed with one in-sync
- * replica (Kafka Streams runs exactly_once_v2), no auto-created topics.
+ * replica (Kafka Streams runs exactly_once_v2), no auto-created topics. Both listeners are SASL_PLAINTEXT on localhost:
+ * the client listener takes SCRAM-SHA-512, the controller listener (KRaft's own) only the node's own identity, whose
+ * password is made anew at every start and never leaves this JVM.
  */
 public final class LocalKafka implements AutoCloseable {
 
-    private final KafkaClusterTestKit cluster;
+    /** The super user: topic and ACL set-up, and the tests' and launcher's own probes. */
+    public static final String ADMIN = "vienna-admin";
 
-    private LocalKafka(KafkaClusterTestKit cluster) {
+    /** The node's own identity on the controller listener. */
+    private static final String CONTROLLER = "vienna-controller";
+
+    private static final int SCRAM_ITERATIONS = 4096;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final KafkaClusterTestKit cluster;
+    private final KafkaCredentials admin;
+
+    private LocalKafka(KafkaClusterTestKit cluster, KafkaCredentials admin) {
         this.cluster = cluster;
+        this.admin = admin;
     }
 
     /** Formats {@code dataDir} and starts the broker; returns once it accepts clients. */
     public static LocalKafka start(Path dataDir) throws Exception {
-        TestKitNodes nodes = new TestKitNodes.Builder()
+        KafkaCredentials admin = new KafkaCredentials(ADMIN, randomPassword());
+        KafkaCredentials controller = new KafkaCredentials(CONTROLLER, randomPassword());
+        TestKitNodes nodes = new TestKitNodes.Builder(bootstrapMetadata(admin))
                 .setCombined(true)
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
+                .setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
+                .setControllerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
                 .setBaseDirectory(dataDir)
                 .build();
+        String clients = "listener.name." + nodes.brokerListenerName().value().toLowerCase(Locale.ROOT) + ".";
+        String quorum =
+                "listener.name." + nodes.controllerListenerName().value().toLowerCase(Locale.ROOT) + ".";
         KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
+                // clients: SCRAM, with credentials in the cluster's metadata
+                .setConfigProp("sasl.enabled.mechanisms", "SCRAM-SHA-512")
+                .setConfigProp(clients + "sasl.enabled.mechanisms", "SCRAM-SHA-512")
+                .setConfigProp("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512")
+                .setConfigProp(clients + "scram-sha-512.sasl.jaas.config", admin.jaasConfig())
+                // the quorum: PLAIN with one node identity of this start (SCRAM cannot serve the controllers, whose
+                // metadata holds the SCRAM credentials); without it any local process could act as a broker
+                .setConfigProp(quorum + "sasl.enabled.mechanisms", "PLAIN")
+                .setConfigProp("sasl.mechanism.controller.protocol", "PLAIN")
+                .setConfigProp(quorum + "plain.sasl.jaas.config", controller.plainServerJaasConfig())
+                .setConfigProp("authorizer.class.name", StandardAuthorizer.class.getName())
+                .setConfigProp("allow.everyone.if.no.acl.found", "false")
+                .setConfigProp("super.users", "User:" + ADMIN + ";User:" + CONTROLLER)
                 .setConfigProp("auto.create.topics.enable", "false")
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("offsets.topic.num.partitions", "5")
@@ -58,24 +117,111 @@ public final class LocalKafka implements AutoCloseable {
             cluster.close();
             throw e;
         }
-        return new LocalKafka(cluster);
+        return new LocalKafka(cluster, admin);
+    }
+
+    /** The cluster's first metadata: its version and the super user's SCRAM credential, so it can log in at once. */
+    private static BootstrapMetadata bootstrapMetadata(KafkaCredentials admin) throws NoSuchAlgorithmException {
+        BootstrapMetadata defaults = BootstrapMetadata.fromVersion(MetadataVersion.latestProduction(), "vienna-local");
+        ScramCredential credential = new ScramFormatter(
+                        org.apache.kafka.common.security.scram.internals.ScramMechanism.SCRAM_SHA_512)
+                .generateCredential(admin.password(), SCRAM_ITERATIONS);
+        List<ApiMessageAndVersion> records = new ArrayList<>(defaults.records());
+        records.add(new ApiMessageAndVersion(
+                new UserScramCredentialRecord()
+                        .setName(admin.principal())
+                        .setMechanism(ScramMechanism.SCRAM_SHA_512.type())
+                        .setSalt(credential.salt())
+                        .setStoredKey(credential.storedKey())
+                        .setServerKey(credential.serverKey())
+                        .setIterations(credential.iterations()),
+                (short) 0));
+        return BootstrapMetadata.fromRecords(records, "vienna-local");
     }
 
     public String bootstrapServers() {
         return cluster.bootstrapServers();
     }
 
-    /** Creates every topic of {@link Topics#all()} with {@code partitions} partitions; existing ones are kept. */
-    public void createTopics(int partitions) throws InterruptedException, ExecutionException {
-        createTopics(bootstrapServers(), partitions);
+    /** The controller listener (KRaft's own; clients have no business there: tests show it refuses them). */
+    public String bootstrapControllers() {
+        return cluster.bootstrapControllers();
     }
 
-    /** The same against any cluster (replication factor 1: for local and test brokers). */
-    public static void createTopics(String bootstrapServers, int partitions)
+    /** The super user's credentials. */
+    public KafkaCredentials admin() {
+        return admin;
+    }
+
+    /** Client settings (bootstrap servers and SASL) for the super user. */
+    public Map<String, Object> adminClientConfig() {
+        return admin.clientConfig(bootstrapServers());
+    }
+
+    /**
+     * Creates {@code access}'s principal with a new random password (or gives an existing one a new password) and
+     * exactly its ACLs; returns its credentials.
+     */
+    public KafkaCredentials grant(KafkaAccess access) throws InterruptedException, ExecutionException {
+        return grant(adminClientConfig(), access);
+    }
+
+    /** The same on any cluster whose super user (or a principal allowed to alter users and ACLs) {@code admin} is. */
+    public static KafkaCredentials grant(Map<String, Object> admin, KafkaAccess access)
             throws InterruptedException, ExecutionException {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
+        KafkaCredentials credentials = new KafkaCredentials(access.principal(), randomPassword());
+        try (Admin kafka = Admin.create(admin)) {
+            kafka.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+                            credentials.principal(),
+                            new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS),
+                            credentials.password())))
+                    .all()
+                    .get();
+            kafka.createAcls(aclsOf(access)).all().get();
+        }
+        return credentials;
+    }
+
+    /** The ACL bindings {@code access} stands for. */
+    static List<AclBinding> aclsOf(KafkaAccess access) {
+        String user = "User:" + access.principal();
+        List<AclBinding> acls = new ArrayList<>();
+        for (Topic<?> topic : access.writes()) {
+            acls.add(allow(user, ResourceType.TOPIC, topic.name(), PatternType.LITERAL, AclOperation.WRITE));
+            acls.add(allow(user, ResourceType.TOPIC, topic.name(), PatternType.LITERAL, AclOperation.DESCRIBE));
+        }
+        for (Topic<?> topic : access.reads()) {
+            acls.add(allow(user, ResourceType.TOPIC, topic.name(), PatternType.LITERAL, AclOperation.READ));
+            acls.add(allow(user, ResourceType.TOPIC, topic.name(), PatternType.LITERAL, AclOperation.DESCRIBE));
+        }
+        access.group()
+                .ifPresent(group ->
+                        acls.add(allow(user, ResourceType.GROUP, group, PatternType.LITERAL, AclOperation.READ)));
+        access.streamsApplicationId().ifPresent(appId -> {
+            acls.add(allow(user, ResourceType.GROUP, appId, PatternType.LITERAL, AclOperation.READ));
+            acls.add(allow(user, ResourceType.TOPIC, appId + "-", PatternType.PREFIXED, AclOperation.ALL));
+            acls.add(allow(user, ResourceType.TRANSACTIONAL_ID, appId, PatternType.PREFIXED, AclOperation.WRITE));
+            acls.add(allow(user, ResourceType.TRANSACTIONAL_ID, appId, PatternType.PREFIXED, AclOperation.DESCRIBE));
+        });
+        return acls;
+    }
+
+    private static AclBinding allow(
+            String user, ResourceType type, String name, PatternType pattern, AclOperation operation) {
+        return new AclBinding(
+                new ResourcePattern(type, name, pattern),
+                new AccessControlEntry(user, "*", operation, AclPermissionType.ALLOW));
+    }
+
+    /** Creates every topic of {@link Topics#all()} with {@code partitions} partitions; existing ones are kept. */
+    public void createTopics(int partitions) throws InterruptedException, ExecutionException {
+        createTopics(adminClientConfig(), partitions);
+    }
+
+    /** The same against any cluster, as the client {@code kafka} configures (replication factor 1: local brokers). */
+    public static void createTopics(Map<String, Object> kafka, int partitions)
+            throws InterruptedException, ExecutionException {
+        try (Admin admin = Admin.create(kafka)) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = Topics.all().stream()
                     .filter(t -> !existing.contains(t.name()))
@@ -92,7 +238,13 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     private static NewTopic newTopic(Topic<?> topic, int partitions) {
-        return new NewTopic(topic.name(), partitions, (short) 1).configs(Map.copyOf(topic.config()));
+        return new NewTopic(topic.name(), partitions, (short) 1).configs(new HashMap<>(topic.config()));
+    }
+
+    private static String randomPassword() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.vienna.approval;
+package dev.vienna.testing;
 
 import dev.vienna.issuer.LocalOperatorIssuer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -6,18 +6,35 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Quarkus test resource: a local operator-token issuer whose public key the service under test trusts. */
+/**
+ * Quarkus test resource: a local operator-token issuer whose public key the service under test trusts, as a real
+ * deployment trusts its OIDC issuer. One identity provider's own group name ({@code opslead}) is mapped to Vienna's
+ * {@code approver} role, as an organisation would map its groups.
+ */
 public class OperatorTokensResource implements QuarkusTestResourceLifecycleManager {
 
-    static final LocalOperatorIssuer ISSUER = LocalOperatorIssuer.generate();
+    public static final LocalOperatorIssuer ISSUER = LocalOperatorIssuer.generate();
 
-    /** A valid token for {@code operator} with {@code roles}. */
-    static String token(String operator, String... roles) {
+    /** A valid token for {@code operator} with {@code roles}, for every tenant. */
+    public static String token(String operator, String... roles) {
         return ISSUER.token(operator, Duration.ofMinutes(10), List.of(roles));
+    }
+
+    /** A valid token for {@code operator} with {@code roles}, limited to {@code tenants}. */
+    public static String tenantToken(String operator, List<String> tenants, String... roles) {
+        return ISSUER.token(
+                operator,
+                List.of(roles),
+                LocalOperatorIssuer.ISSUER,
+                LocalOperatorIssuer.AUDIENCE,
+                Instant.now(),
+                Duration.ofMinutes(10),
+                tenants);
     }
 
     @Override

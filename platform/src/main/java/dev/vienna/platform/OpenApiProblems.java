@@ -14,14 +14,17 @@ import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
 /**
  * Completes every service's OpenAPI document ({@code /q/openapi}) with what all Vienna APIs share: the RFC 9457
  * {@code Problem} schema as the body of every error response an operation declares (and of a {@code default} response
- * for the unexpected), and the security scheme operators authenticate with ({@value #OPERATOR}: a bearer JWT from the
- * organisation's issuer). Operations name the scheme with {@code @SecurityRequirement(name = OPERATOR)}. Registered as
- * {@code mp.openapi.filter} in platform's configuration defaults.
+ * for the unexpected), and the security schemes: operators' ({@value #OPERATOR}: a bearer JWT from the organisation's
+ * issuer) and agents' ({@value #AGENT}: their API key). Operations name theirs with {@code @SecurityRequirement}.
+ * Registered as {@code mp.openapi.filter} in platform's configuration defaults.
  */
 public class OpenApiProblems implements OASFilter {
 
     /** The security scheme of operators' bearer JWTs. */
     public static final String OPERATOR = "operator";
+
+    /** The security scheme of agents' API keys. */
+    public static final String AGENT = "agentKey";
 
     private static final String PROBLEM = "Problem";
 
@@ -40,6 +43,13 @@ public class OpenApiProblems implements OASFilter {
                                 .bearerFormat("JWT")
                                 .description("An operator's token from the trusted OIDC issuer; roles in its groups"
                                         + " claim (viewer, approver, auditor, security, admin)."));
+        openAPI.getComponents()
+                .addSecurityScheme(
+                        AGENT,
+                        OASFactory.createSecurityScheme()
+                                .type(SecurityScheme.Type.HTTP)
+                                .scheme("bearer")
+                                .description("A registered agent's API key (vak_...), shown once when it is made."));
         if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
             return;
         }

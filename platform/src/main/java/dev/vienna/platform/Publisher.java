@@ -4,6 +4,7 @@ import dev.vienna.events.Topic;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -48,6 +50,11 @@ public class Publisher {
      * @throws NotPublished when the record was refused or not acknowledged in time; nothing may be assumed written
      */
     public <V> void publish(Topic<V> topic, String key, V value, Duration timeout) {
+        publish(topic, key, value, Map.of(), timeout);
+    }
+
+    /** The same with record headers (a dead letter's {@code vienna.dlq.*}). */
+    public <V> void publish(Topic<V> topic, String key, V value, Map<String, String> headers, Duration timeout) {
         byte[] bytes;
         try {
             bytes = serializer(topic).serialize(topic.name(), value);
@@ -60,6 +67,7 @@ public class Publisher {
                         Metadata.of(OutgoingKafkaRecordMetadata.<String>builder()
                                 .withTopic(topic.name())
                                 .withKey(key)
+                                .withHeaders(recordHeaders(headers))
                                 .build()))
                 .withAck(() -> {
                     acknowledged.complete(null);
@@ -85,6 +93,12 @@ public class Publisher {
             // the emitter refuses while its buffer is full or its channel is down
             throw new NotPublished(topic, "the publishing channel refused it: " + e.getMessage(), true, e);
         }
+    }
+
+    private static RecordHeaders recordHeaders(Map<String, String> headers) {
+        RecordHeaders recordHeaders = new RecordHeaders();
+        headers.forEach((name, value) -> recordHeaders.add(name, value.getBytes(StandardCharsets.UTF_8)));
+        return recordHeaders;
     }
 
     @SuppressWarnings("unchecked")

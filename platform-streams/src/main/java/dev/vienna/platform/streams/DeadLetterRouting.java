@@ -4,6 +4,8 @@ import dev.vienna.events.DeadLetterHeaders;
 import dev.vienna.events.Topic;
 import dev.vienna.events.Topics;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -20,7 +22,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * The way every Kafka Streams stage reads a topic: as raw bytes, decoded by the topic's own serde inside the topology.
  * A record that does not decode goes to {@link Topics#DEAD_LETTER} with its original key and value untouched and the
  * reason in headers; the stream goes on. (Kafka Streams' own deserialization handlers can only log-and-skip or stop,
- * which loses the record or the stage.)
+ * which loses the record or the stage.) A record that decodes but then cannot be processed or produced is dead-lettered
+ * by {@link DeadLetterProcessingHandler} and {@link DeadLetterProductionHandler}.
  */
 public final class DeadLetterRouting {
 
@@ -41,8 +44,72 @@ public final class DeadLetterRouting {
                 .mapValues(Decoded::raw, Named.as(prefix + "-raw"))
                 .to(
                         Topics.DEAD_LETTER.name(),
-                        Produced.with(Serdes.String(), Serdes.ByteArray()).withName(prefix + "-dead-letter"));
+                        Produced.with(Serdes.String(), RecordSizeLimit.limit(Serdes.ByteArray()))
+                                .withName(prefix + "-dead-letter"));
         return branches.get(prefix + "-ok").mapValues(Decoded::value, Named.as(prefix + "-value"));
+    }
+
+    /**
+     * The records of {@code stream} that {@code refusal} lets through. A record it refuses (a reason) goes to the
+     * dead-letter topic, its value re-encoded with {@code topic}'s serde and the reason in the {@code vienna.dlq.*}
+     * headers, so a refusal is never silent: the audit log shows it.
+     */
+    public static <V> KStream<String, V> refuseOrPass(
+            KStream<String, V> stream,
+            Topic<V> topic,
+            Function<V, Optional<String>> refusal,
+            String service,
+            String name) {
+        Map<String, KStream<String, Decoded<V>>> branches = stream.processValues(
+                        () -> new Refuse<>(topic, refusal, service), Named.as(name))
+                .split(Named.as(name + "-"))
+                .branch((key, checked) -> checked.value() == null, Branched.as("refused"))
+                .defaultBranch(Branched.as("passed"));
+        branches.get(name + "-refused")
+                .mapValues(Decoded::raw, Named.as(name + "-raw"))
+                .to(
+                        Topics.DEAD_LETTER.name(),
+                        Produced.with(Serdes.String(), RecordSizeLimit.limit(Serdes.ByteArray()))
+                                .withName(name + "-dead-letter"));
+        return branches.get(name + "-passed").mapValues(Decoded::value, Named.as(name + "-value"));
+    }
+
+    private static final class Refuse<V> implements FixedKeyProcessor<String, V, Decoded<V>> {
+        private final Topic<V> topic;
+        private final Function<V, Optional<String>> refusal;
+        private final String service;
+        private FixedKeyProcessorContext<String, Decoded<V>> context;
+
+        Refuse(Topic<V> topic, Function<V, Optional<String>> refusal, String service) {
+            this.topic = topic;
+            this.refusal = refusal;
+            this.service = service;
+        }
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, Decoded<V>> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, V> record) {
+            Optional<String> reason = refusal.apply(record.value());
+            if (reason.isEmpty()) {
+                context.forward(record.withValue(new Decoded<>(record.value(), null)));
+                return;
+            }
+            byte[] raw = topic.valueSerde().serializer().serialize(topic.name(), record.value());
+            var metadata = context.recordMetadata();
+            DeadLetterHeaders.describe(
+                    record.headers(),
+                    reason.get(),
+                    service,
+                    metadata.map(m -> m.topic()).orElse(topic.name()),
+                    metadata.map(m -> m.partition()).orElse(-1),
+                    metadata.map(m -> m.offset()).orElse(-1L),
+                    System.currentTimeMillis());
+            context.forward(record.withValue(new Decoded<>(null, raw)));
+        }
     }
 
     /** A decoded value, or the raw bytes of one that failed (value null). */

@@ -6,6 +6,7 @@ import dev.vienna.events.PolicyActivationOutcome;
 import dev.vienna.policy.engine.PolicyLoader;
 import dev.vienna.policy.engine.PolicyRejected;
 import dev.vienna.policy.engine.PolicySet;
+import dev.vienna.policy.engine.PolicySnapshot;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,8 +27,10 @@ import org.jboss.logging.Logger;
 
 /**
  * The policy set in force on this instance. Loaded from the policy directory at start (an invalid set stops the service
- * from starting: it would have nothing to decide with), then re-checked every {@code reload-interval}: a changed set
- * that is valid replaces the active one atomically; one that is not is refused with every error and the previous set
+ * from starting: it would have nothing to decide with), then re-checked every {@code reload-interval}: each check reads
+ * every file once, and a changed set that is valid replaces the active one atomically, stamped with the hash of exactly
+ * the bytes it was built from; one that is not (an invalid, empty or half-written file, a file that vanished while the
+ * directory was read, a directory that is gone, unreadable or empty) is refused with every error and the previous set
  * stays active. Each activation and each refusal is published to {@code policy-activations}, so the audit log records
  * which rules were in force when.
  */
@@ -89,10 +92,15 @@ public class ActivePolicy implements Supplier<PolicySet> {
         return lastRefusal.get();
     }
 
-    /** Loads the directory if its content changed since the active or the last refused version. */
+    /**
+     * Reads the directory once and, if its content changed since the active or the last refused version, loads exactly
+     * what was read (the version stamped on decisions hashes the bytes that were parsed). A directory that vanished,
+     * became unreadable or empty, or a file that vanished or was cut short, is refused like any invalid edit.
+     */
     void reloadIfChanged() {
         try {
-            String version = PolicyLoader.version(directory());
+            PolicySnapshot snapshot = PolicyLoader.read(directory());
+            String version = snapshot.version();
             Refusal refused = lastRefusal.get();
             if (version.equals(active.get().policy().version())
                     || (refused != null && version.equals(refused.version()))) {
@@ -100,7 +108,7 @@ public class ActivePolicy implements Supplier<PolicySet> {
             }
             String previous = active.get().policy().version();
             try {
-                PolicySet next = PolicyLoader.load(directory());
+                PolicySet next = PolicyLoader.load(snapshot);
                 active.set(new Active(next, clock.instant()));
                 LOG.infof(
                         "policy %s active (was %s): %d rules",
@@ -115,8 +123,12 @@ public class ActivePolicy implements Supplier<PolicySet> {
                         activation(PolicyActivationOutcome.REJECTED, e.version(), previous, null, e.errors()));
             }
         } catch (RuntimeException e) {
-            // a directory briefly missing during a deploy: keep the active set and try again next time
-            LOG.warnf("policy directory %s not readable: %s", directory(), e.getMessage());
+            // never let an unexpected error end the scheduled reloads: keep the active set and try again next time
+            LOG.errorf(
+                    e,
+                    "policy directory %s not reloaded; %s stays active",
+                    directory(),
+                    active.get().policy().version());
         }
     }
 

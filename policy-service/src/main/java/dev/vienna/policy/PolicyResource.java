@@ -1,11 +1,14 @@
 package dev.vienna.policy;
 
+import dev.vienna.platform.OpenApiProblems;
 import dev.vienna.platform.Problem.FieldError;
 import dev.vienna.platform.ProblemException;
+import dev.vienna.platform.security.Roles;
 import dev.vienna.policy.engine.Decision;
 import dev.vienna.policy.engine.PolicySet;
 import dev.vienna.sdk.client.IntentRequest;
 import dev.vienna.sdk.kafka.events.IntentEvents;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -22,17 +25,27 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Operators' view of the policy: {@code GET /v1/policy} shows the active version, its rules and settings, and the
  * newest refused edit with its errors; {@code POST /v1/policy/evaluate[?at=INSTANT]} answers the decision the active
- * set gives an intent body (the same body as {@code POST /v1/intents}), without publishing anything.
+ * set gives an intent body (the same body as {@code POST /v1/intents}), without publishing anything. Both need an
+ * operator's bearer JWT with any of Vienna's operator roles ({@value Roles#VIEWER}, {@value Roles#APPROVER},
+ * {@value Roles#AUDITOR}, {@value Roles#SECURITY}, {@value Roles#ADMIN}): the rules say what each action needs, which
+ * every operator may read; an agent's API key is not a credential here (401).
  */
 @Tag(name = "policy", description = "The rules in force, and dry runs against them")
+@SecurityRequirement(name = OpenApiProblems.OPERATOR)
 @Path("/v1/policy")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.VIEWER, Roles.APPROVER, Roles.AUDITOR, Roles.SECURITY, Roles.ADMIN})
 public class PolicyResource {
+
+    private static final String NO_TOKEN =
+            "No bearer token, or one that does not verify (an agent's API key is not a credential here)";
+    private static final String NO_ROLE = "The token holds none of viewer, approver, auditor, security or admin";
 
     @Inject
     ActivePolicy policy;
@@ -100,6 +113,8 @@ public class PolicyResource {
             description =
                     "Version (content hash), activation time, files, rules with their effects, scoring settings, and the newest refused edit with its errors.")
     @APIResponse(responseCode = "200", description = "The active policy set")
+    @APIResponse(responseCode = "401", description = NO_TOKEN)
+    @APIResponse(responseCode = "403", description = NO_ROLE)
     @GET
     public Map<String, Object> describe() {
         ActivePolicy.Active active = policy.active();
@@ -126,6 +141,8 @@ public class PolicyResource {
                     "The decision the active policy gives an intent body (the body of POST /v1/intents), as of now or of ?at=INSTANT; nothing is published.")
     @APIResponse(responseCode = "200", description = "The decision with its explanation")
     @APIResponse(responseCode = "400", description = "Invalid intent body or time")
+    @APIResponse(responseCode = "401", description = NO_TOKEN)
+    @APIResponse(responseCode = "403", description = NO_ROLE)
     @POST
     @Path("/evaluate")
     @Consumes(MediaType.APPLICATION_JSON)

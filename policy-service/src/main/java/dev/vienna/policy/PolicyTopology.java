@@ -5,6 +5,7 @@ import dev.vienna.events.IntentAccepted;
 import dev.vienna.events.IntentTiered;
 import dev.vienna.events.Topics;
 import dev.vienna.platform.streams.DeadLetterRouting;
+import dev.vienna.platform.streams.RecordSizeLimit;
 import dev.vienna.policy.engine.Decision;
 import dev.vienna.policy.engine.PolicySet;
 import java.time.Clock;
@@ -14,7 +15,6 @@ import java.util.function.Supplier;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
 
 /**
  * Reads {@code intents}, decides each with the active policy set (rules, risk score, shadow rules), writes the decision
@@ -29,10 +29,7 @@ public final class PolicyTopology {
         StreamsBuilder builder = new StreamsBuilder();
         DeadLetterRouting.decodeOrDeadLetter(builder, Topics.INTENTS, SERVICE)
                 .mapValues(accepted -> tier(accepted, policy.get(), clock.instant()), Named.as("decide"))
-                .to(
-                        Topics.TIERED.name(),
-                        Produced.with(Topics.TIERED.keySerde(), Topics.TIERED.valueSerde())
-                                .withName("tiered-sink"));
+                .to(Topics.TIERED.name(), RecordSizeLimit.produced(Topics.TIERED, "tiered-sink"));
         return builder.build();
     }
 

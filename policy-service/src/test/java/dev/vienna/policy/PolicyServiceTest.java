@@ -1,24 +1,31 @@
 package dev.vienna.policy;
 
+import static dev.vienna.testing.OperatorTokensResource.token;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.PolicyActivationOutcome;
 import dev.vienna.events.Tier;
 import dev.vienna.events.Topics;
+import dev.vienna.issuer.LocalOperatorIssuer;
 import dev.vienna.testing.KafkaBrokerResource;
 import dev.vienna.testing.KafkaProbe;
+import dev.vienna.testing.OperatorTokensResource;
+import dev.vienna.testing.TestAgents;
 import dev.vienna.testing.TestEvents;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.hamcrest.Matchers;
@@ -27,14 +34,21 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 @WithTestResource(PolicyDirectoryResource.class)
+@WithTestResource(OperatorTokensResource.class)
 class PolicyServiceTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String NOOP = "{\"agentId\":\"a\",\"action\":\"noop\",\"resource\":\"r\"}";
 
-    private final KafkaProbe kafka = new KafkaProbe(KafkaBrokerResource.broker().bootstrapServers());
+    private final KafkaProbe kafka = KafkaBrokerResource.probe();
+
+    /** A request as an operator who may read the policy. */
+    private static RequestSpecification asViewer() {
+        return given().auth().oauth2(token("vera", "viewer"));
+    }
 
     private static String activeVersion() {
-        return given().get("/v1/policy").then().statusCode(200).extract().path("version");
+        return asViewer().get("/v1/policy").then().statusCode(200).extract().path("version");
     }
 
     @Test
@@ -81,7 +95,8 @@ class PolicyServiceTest {
             // the new set becomes active within seconds, is announced, and decides the next intent
             Awaitility.await()
                     .atMost(Duration.ofSeconds(10))
-                    .untilAsserted(() -> given().get("/v1/policy")
+                    .untilAsserted(() -> asViewer()
+                            .get("/v1/policy")
                             .then()
                             .statusCode(200)
                             .body("version", not(equalTo(before)))
@@ -131,7 +146,8 @@ class PolicyServiceTest {
                     .singleElement()
                     .asString()
                     .startsWith("zz-broken.yaml: rule half-written: when does not compile");
-            given().get("/v1/policy")
+            asViewer()
+                    .get("/v1/policy")
                     .then()
                     .statusCode(200)
                     .body("version", equalTo(before))
@@ -151,7 +167,8 @@ class PolicyServiceTest {
 
     @Test
     void shouldEvaluateAnIntentBodyWithoutPublishingIt() {
-        given().contentType(ContentType.JSON)
+        asViewer()
+                .contentType(ContentType.JSON)
                 .body("""
             {"agentId":"infrastructure-optimizer","action":"scale_kubernetes_deployment","resource":"api-server","params":{"replicas":80}}""")
                 .post("/v1/policy/evaluate")
@@ -165,7 +182,8 @@ class PolicyServiceTest {
                 .body("policyVersion", equalTo(activeVersion()));
 
         // as of another time: the weekend-freeze shadow rule matches on a Sunday only
-        given().contentType(ContentType.JSON)
+        asViewer()
+                .contentType(ContentType.JSON)
                 .queryParam("at", "2026-11-22T10:00:00Z")
                 .body(
                         "{\"agentId\":\"deploy-agent\",\"action\":\"deploy_production\",\"resource\":\"checkout\",\"justification\":\"hotfix\"}")
@@ -174,7 +192,8 @@ class PolicyServiceTest {
                 .statusCode(200)
                 .body("decision", equalTo("ALLOW"))
                 .body("matchedRules.findAll { it.mode == 'SHADOW' }.ruleId", Matchers.contains("weekend-freeze"));
-        given().contentType(ContentType.JSON)
+        asViewer()
+                .contentType(ContentType.JSON)
                 .queryParam("at", "yesterday")
                 .body("{\"agentId\":\"a\",\"action\":\"noop\",\"resource\":\"r\"}")
                 .post("/v1/policy/evaluate")
@@ -183,13 +202,115 @@ class PolicyServiceTest {
                 .contentType("application/problem+json")
                 .body("detail", Matchers.containsString("ISO-8601"));
 
-        given().contentType(ContentType.JSON)
+        asViewer()
+                .contentType(ContentType.JSON)
                 .body("{\"action\":\"noop\",\"params\":[1]}")
                 .post("/v1/policy/evaluate")
                 .then()
                 .statusCode(400)
                 .contentType("application/problem+json")
                 .body("errors.field", Matchers.containsInAnyOrder("agentId", "resource", "params"));
+    }
+
+    @Test
+    void shouldLetEveryOperatorRoleReadAndDryRunThePolicy() {
+        for (String role : List.of("viewer", "approver", "auditor", "security", "admin")) {
+            given().auth()
+                    .oauth2(token("olive", role))
+                    .get("/v1/policy")
+                    .then()
+                    .statusCode(200)
+                    .body("rules.id", hasItem("deploy-production"));
+            given().auth()
+                    .oauth2(token("olive", role))
+                    .contentType(ContentType.JSON)
+                    .body(NOOP)
+                    .post("/v1/policy/evaluate")
+                    .then()
+                    .statusCode(200)
+                    .body("decision", equalTo("ALLOW"));
+        }
+    }
+
+    @Test
+    void shouldAnswer401WithoutATokenAnd403WithoutAnOperatorRole() {
+        // no credential: 401 with the Bearer challenge, as problem JSON
+        given().get("/v1/policy")
+                .then()
+                .statusCode(401)
+                .header("WWW-Authenticate", startsWith("Bearer"))
+                .contentType("application/problem+json")
+                .body("title", equalTo("Unauthorized"))
+                .body("instance", equalTo("/v1/policy"));
+        given().contentType(ContentType.JSON)
+                .body(NOOP)
+                .post("/v1/policy/evaluate")
+                .then()
+                .statusCode(401)
+                .header("WWW-Authenticate", startsWith("Bearer"))
+                .contentType("application/problem+json");
+        // a valid token whose roles are none of the operator roles: 403
+        for (String[] roles : List.of(new String[] {"billing"}, new String[] {"agent"}, new String[0])) {
+            given().auth()
+                    .oauth2(token("otto", roles))
+                    .get("/v1/policy")
+                    .then()
+                    .statusCode(403)
+                    .contentType("application/problem+json")
+                    .body("title", equalTo("Forbidden"));
+            given().auth()
+                    .oauth2(token("otto", roles))
+                    .contentType(ContentType.JSON)
+                    .body(NOOP)
+                    .post("/v1/policy/evaluate")
+                    .then()
+                    .statusCode(403)
+                    .contentType("application/problem+json");
+        }
+    }
+
+    @Test
+    void shouldAnswer401ToATokenSignedByAnotherKeyAndToAnAgentsApiKey() {
+        String forged = LocalOperatorIssuer.generate().token("mallory", Duration.ofMinutes(5), List.of("viewer"));
+        // policy-service does not take agents' API keys: one is just a bearer credential that does not verify
+        String agentKey = TestAgents.get("agent-7").bearer();
+        for (String credential : List.of(forged, agentKey)) {
+            given().auth()
+                    .oauth2(credential)
+                    .get("/v1/policy")
+                    .then()
+                    .statusCode(401)
+                    .header("WWW-Authenticate", startsWith("Bearer"))
+                    .contentType("application/problem+json")
+                    .body("title", equalTo("Unauthorized"));
+            given().auth()
+                    .oauth2(credential)
+                    .contentType(ContentType.JSON)
+                    .body(NOOP)
+                    .post("/v1/policy/evaluate")
+                    .then()
+                    .statusCode(401)
+                    .contentType("application/problem+json");
+        }
+    }
+
+    @Test
+    void shouldDescribeThePolicyApiAsOperatorsOnlyNamingTheRoles() {
+        given().accept("application/json")
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
+                .body("paths.'/v1/policy'.get.security[0]", Matchers.hasKey("operator"))
+                .body("paths.'/v1/policy/evaluate'.post.security[0]", Matchers.hasKey("operator"))
+                .body(
+                        "paths.'/v1/policy'.get.responses.'403'.description",
+                        Matchers.allOf(
+                                Matchers.containsString("viewer"),
+                                Matchers.containsString("approver"),
+                                Matchers.containsString("auditor"),
+                                Matchers.containsString("security"),
+                                Matchers.containsString("admin")))
+                .body("paths.'/v1/policy/evaluate'.post.responses", Matchers.hasKey("401"));
     }
 
     @Test

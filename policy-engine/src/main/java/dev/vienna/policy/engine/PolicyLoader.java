@@ -1,5 +1,6 @@
 package dev.vienna.policy.engine;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,16 +17,15 @@ import dev.vienna.sdk.cel.WarrantConstraints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,10 +36,13 @@ import java.util.stream.Stream;
 
 /**
  * Reads a policy directory: every {@code *.yaml}/{@code *.yml} file directly in it, in name order (subdirectories such
- * as {@code tests/} are not policies). Either the whole set is valid and becomes a {@link PolicySet}, or
- * {@link PolicyRejected} lists every problem with its file and rule: YAML that does not parse, unknown keys, CEL that
- * does not compile or selects an intent field that does not exist, invalid constraints, durations or tiers, duplicate
- * rule ids.
+ * as {@code tests/} are not policies). Each file is read once ({@link #read}): the bytes that are hashed into the
+ * version are the bytes that are parsed, so an edit landing while the directory is read can never give a decision the
+ * version of content it was not made with. Either the whole set is valid and becomes a {@link PolicySet}, or
+ * {@link PolicyRejected} lists every problem with its file and rule: a directory that is missing, unreadable or holds
+ * no policy file; a file that vanished between listing and reading or cannot be read; an empty file or one that defines
+ * nothing (an edit saved only in part); YAML that does not parse (a truncated file); unknown keys; CEL that does not
+ * compile or selects an intent field that does not exist; invalid constraints, durations or tiers; duplicate rule ids.
  */
 public final class PolicyLoader {
 
@@ -64,12 +67,63 @@ public final class PolicyLoader {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-    /** Loads and checks the directory's policies. */
+    /** Loads and checks the directory's policies: {@link #read} them, then {@link #load(PolicySnapshot)}. */
     public static PolicySet load(Path directory) {
-        List<Path> files = policyFiles(directory);
-        String version = version(directory, files);
+        return load(read(directory));
+    }
+
+    /**
+     * The directory's policy files as they are now, each read once; never throws (what cannot be read is recorded and
+     * refused by {@link #load(PolicySnapshot)}).
+     */
+    public static PolicySnapshot read(Path directory) {
+        List<Path> listed = new ArrayList<>();
+        String listingError = null;
+        if (!Files.isDirectory(directory)) {
+            listingError = "not a directory (missing, or not accessible)";
+        } else {
+            try (Stream<Path> entries = Files.list(directory)) {
+                entries.filter(p -> p.getFileName().toString().endsWith(".yaml")
+                                || p.getFileName().toString().endsWith(".yml"))
+                        .filter(p -> !p.getFileName().toString().startsWith("."))
+                        .filter(p -> !Files.isDirectory(p))
+                        .sorted()
+                        .forEach(listed::add);
+            } catch (IOException | UncheckedIOException e) {
+                listingError = "cannot list the directory: " + e.getMessage();
+                listed.clear();
+            }
+        }
+        return read(directory, listed, listingError);
+    }
+
+    /** Reads each listed file once; one that is gone by now is recorded as vanished. */
+    static PolicySnapshot read(Path directory, List<Path> listed, String listingError) {
+        List<PolicySnapshot.File> files = new ArrayList<>();
+        for (Path path : listed) {
+            String name = path.getFileName().toString();
+            try {
+                files.add(new PolicySnapshot.File(name, Files.readAllBytes(path), null));
+            } catch (NoSuchFileException e) {
+                files.add(new PolicySnapshot.File(
+                        name, null, "vanished between listing the directory and reading the file"));
+            } catch (AccessDeniedException e) {
+                files.add(new PolicySnapshot.File(name, null, "cannot read: permission denied"));
+            } catch (IOException e) {
+                files.add(new PolicySnapshot.File(name, null, "cannot read: " + e));
+            }
+        }
+        return PolicySnapshot.of(directory, files, listingError);
+    }
+
+    /** Checks and compiles exactly the bytes of {@code snapshot}; the set's version is the snapshot's. */
+    public static PolicySet load(PolicySnapshot snapshot) {
+        Path directory = snapshot.directory();
+        String version = snapshot.version();
         List<String> errors = new ArrayList<>();
-        if (files.isEmpty()) {
+        if (snapshot.listingError() != null) {
+            errors.add(directory + ": " + snapshot.listingError());
+        } else if (snapshot.files().isEmpty()) {
             errors.add(directory + ": no policy files (*.yaml)");
         }
         RiskScoring scoring = RiskScoring.defaults();
@@ -78,19 +132,32 @@ public final class PolicyLoader {
         String settingsFile = null;
         List<Rule> rules = new ArrayList<>();
         Set<String> ids = new HashSet<>();
-        for (Path path : files) {
-            String file = path.getFileName().toString();
+        for (PolicySnapshot.File source : snapshot.files()) {
+            String file = source.name();
+            byte[] bytes = source.bytes();
+            if (bytes == null) {
+                errors.add(file + ": " + source.readError());
+                continue;
+            }
+            if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
+                errors.add(file + ": empty file (" + bytes.length
+                        + " bytes): a policy file defines rules, or scoring and tiers; delete it to remove it");
+                continue;
+            }
             PolicyFile policy;
-            try {
-                policy = YAML.readValue(path.toFile(), PolicyFile.class);
+            try (JsonParser parser = YAML.createParser(bytes)) {
+                // a document of comments only has no token at all
+                policy = parser.nextToken() == null ? null : YAML.readValue(parser, PolicyFile.class);
             } catch (JsonProcessingException e) {
                 errors.add(file + ": " + describe(e));
                 continue;
             } catch (IOException e) {
-                errors.add(file + ": cannot read: " + e.getMessage());
+                errors.add(file + ": cannot parse: " + e.getMessage());
                 continue;
             }
-            if (policy == null) {
+            if (policy == null || (policy.rules().isEmpty() && policy.scoring() == null && policy.tiers() == null)) {
+                errors.add(file + ": defines no rules, scoring or tiers (an edit saved only in part?); delete the"
+                        + " file to remove it");
                 continue;
             }
             if (policy.scoring() != null || policy.tiers() != null) {
@@ -133,7 +200,7 @@ public final class PolicyLoader {
         return new PolicySet(
                 version,
                 directory.toString(),
-                files.stream().map(p -> p.getFileName().toString()).toList(),
+                snapshot.files().stream().map(PolicySnapshot.File::name).toList(),
                 rules,
                 scoring,
                 tiers,
@@ -141,11 +208,11 @@ public final class PolicyLoader {
     }
 
     /**
-     * The policy files' content hash ({@code sha256:} and 16 hex digits): names and bytes of every file in name order.
-     * Cheap enough to poll: a change of any file changes it.
+     * The policy files' content hash ({@code sha256:} and 16 hex digits): names and bytes of every file in name order
+     * ({@link PolicySnapshot#version}). Cheap enough to poll: a change of any file changes it.
      */
     public static String version(Path directory) {
-        return version(directory, policyFiles(directory));
+        return read(directory).version();
     }
 
     private static Rule compile(String file, PolicyFile.RuleSpec spec, List<String> problems) {
@@ -325,41 +392,6 @@ public final class PolicyLoader {
                     + ")";
         }
         return where + message;
-    }
-
-    private static List<Path> policyFiles(Path directory) {
-        if (!Files.isDirectory(directory)) {
-            throw new PolicyRejected("none", List.of(directory + ": not a directory"));
-        }
-        try (Stream<Path> entries = Files.list(directory)) {
-            return entries.filter(Files::isRegularFile)
-                    .filter(p -> p.getFileName().toString().endsWith(".yaml")
-                            || p.getFileName().toString().endsWith(".yml"))
-                    .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String version(Path directory, List<Path> files) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (Path file : files) {
-                sha.update(file.getFileName().toString().getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-                try {
-                    sha.update(Files.readAllBytes(file));
-                } catch (IOException e) {
-                    sha.update(("unreadable: " + e.getMessage()).getBytes(StandardCharsets.UTF_8));
-                }
-                sha.update((byte) 0);
-            }
-            return "sha256:" + HexFormat.of().formatHex(sha.digest(), 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private PolicyLoader() {}

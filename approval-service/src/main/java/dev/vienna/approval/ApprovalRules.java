@@ -8,6 +8,7 @@ import dev.vienna.events.EventIds;
 import dev.vienna.events.IntentTiered;
 import dev.vienna.events.Tier;
 import dev.vienna.events.VoteDecision;
+import dev.vienna.platform.security.Roles;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -32,9 +33,7 @@ import java.util.function.Function;
 public record ApprovalRules(Function<Tier, Duration> defaultTtl, boolean denyOnFirstDeny) {
 
     /** The role an operator needs to vote. */
-    public static final String APPROVER = "approver";
-    /** The role an operator needs to read approvals (approvers may read too). */
-    public static final String VIEWER = "viewer";
+    public static final String APPROVER = Roles.APPROVER;
 
     public static ApprovalRules of(ApprovalConfig config) {
         return new ApprovalRules(config.ttl()::of, config.denyOnFirstDeny());
@@ -96,7 +95,7 @@ public record ApprovalRules(Function<Tier, Duration> defaultTtl, boolean denyOnF
             return refuse(
                     Kind.UNKNOWN_INTENT,
                     "no approval is held for intent " + vote.getIntentId()
-                            + " (unknown, decided automatically, or decided too long ago)");
+                            + " (unknown, or decided longer ago than decisions are kept)");
         }
         if (state.decided()) {
             return refuse(
@@ -124,7 +123,9 @@ public record ApprovalRules(Function<Tier, Duration> defaultTtl, boolean denyOnF
                             + " does not hold");
         }
         var intent = tiered.getIntent();
-        if (same(operator, intent.getOwner()) || same(operator, intent.getAgentId())) {
+        if (same(operator, intent.getOwner())
+                || same(operator, intent.getAgentId())
+                || intent.getOwners().stream().anyMatch(owner -> same(operator, owner))) {
             return refuse(
                     Kind.SELF_APPROVAL,
                     "operator " + operator
@@ -194,9 +195,13 @@ public record ApprovalRules(Function<Tier, Duration> defaultTtl, boolean denyOnF
                 .build();
     }
 
-    /** The decision for an intent no operator needs to see: what the policy denied, or what needs no approval. */
-    public static ApprovalDecided decideAutomatically(IntentTiered tiered, ApprovalOutcome outcome, Instant at) {
-        return base(tiered, outcome, at)
+    /**
+     * The decision for an intent no operator needs to see: what the policy denied, or what needs no approval. Made at
+     * the policy decision's time ({@code occurredAt} of the tiered event), never the clock's, so deciding the same
+     * tiered event again gives the identical decision (event id and times) and, downstream, the identical warrant.
+     */
+    public static ApprovalDecided decideAutomatically(IntentTiered tiered, ApprovalOutcome outcome) {
+        return base(tiered, outcome, tiered.getOccurredAt())
                 .setAutomatic(true)
                 .setApprovals(List.of())
                 .setDenials(List.of())

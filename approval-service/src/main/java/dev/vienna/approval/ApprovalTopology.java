@@ -8,6 +8,7 @@ import dev.vienna.events.IntentTiered;
 import dev.vienna.events.PolicyDecision;
 import dev.vienna.events.Topics;
 import dev.vienna.platform.streams.DeadLetterRouting;
+import dev.vienna.platform.streams.RecordSizeLimit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,11 +34,12 @@ import org.jboss.logging.Logger;
 
 /**
  * The approval gate, keyed by intentId: an intent the policy denied is DENIED and one that needs no approval is
- * APPROVED at once; any other is held in the {@value #APPROVALS_STORE} store until the operators' votes on
- * {@code approval-votes} (co-partitioned with {@code tiered}, same sub-topology) decide it by the
+ * APPROVED at once (at the policy decision's time); any other is held in the {@value #APPROVALS_STORE} store until the
+ * operators' votes on {@code approval-votes} (co-partitioned with {@code tiered}, same sub-topology) decide it by the
  * {@link ApprovalRules}, or a wall-clock punctuator EXPIRES it at its deadline. A vote that does not count is never
- * dropped silently: it goes to {@code dead-letter} with the reason. Decided intents stay in the store for
- * {@code decidedRetention}, so late votes are refused as such, then the punctuator deletes them. Reads {@code tiered}
+ * dropped silently: it goes to {@code dead-letter} with the reason. Every decision, automatic ones included, stays in
+ * the store for {@code decidedRetention}, so late votes are refused as such and a re-delivered or re-tiered policy
+ * decision for an intent already held or decided changes nothing; then the punctuator deletes it. Reads {@code tiered}
  * and {@code approval-votes}, writes {@code approved} and {@code dead-letter}; exactly-once, so a vote and the decision
  * it completes are committed together.
  */
@@ -45,7 +47,8 @@ public final class ApprovalTopology {
 
     public static final String SERVICE = "approval-service";
     /**
-     * intentId -> {@link ApprovalState} of every intent held for operators (pending, or decided within the retention).
+     * intentId -> {@link ApprovalState} of every intent held for operators (pending, or decided within the retention)
+     * and of every intent decided automatically within the retention.
      */
     public static final String APPROVALS_STORE = "approvals";
     /**
@@ -81,10 +84,7 @@ public final class ApprovalTopology {
                 .defaultBranch(Branched.as("refused"));
         outputs.get("approval-decided")
                 .mapValues(Output::decided, Named.as("decision"))
-                .to(
-                        Topics.APPROVED.name(),
-                        Produced.with(Topics.APPROVED.keySerde(), Topics.APPROVED.valueSerde())
-                                .withName("approved-sink"));
+                .to(Topics.APPROVED.name(), RecordSizeLimit.produced(Topics.APPROVED, "approved-sink"));
         outputs.get("approval-refused")
                 .mapValues(
                         out -> Topics.APPROVAL_VOTES
@@ -94,7 +94,8 @@ public final class ApprovalTopology {
                         Named.as("refused-vote-bytes"))
                 .to(
                         Topics.DEAD_LETTER.name(),
-                        Produced.with(Serdes.String(), Serdes.ByteArray()).withName("refused-vote-dead-letter"));
+                        Produced.with(Serdes.String(), RecordSizeLimit.limit(Serdes.ByteArray()))
+                                .withName("refused-vote-dead-letter"));
         return builder.build();
     }
 
@@ -142,22 +143,45 @@ public final class ApprovalTopology {
             }
         }
 
+        /**
+         * A policy decision for an intent this gate already holds or decided (re-delivered, or tiered again) changes
+         * nothing, whatever it says; checked before anything else, so a later ALLOW with no approvals cannot approve an
+         * intent held for operators, nor a DENY undo an automatic approval.
+         */
         private void hold(String intentId, IntentTiered tiered, Record<String, Input> record) {
-            Instant now = now();
-            if (tiered.getDecision() == PolicyDecision.DENY) {
-                emit(record, ApprovalRules.decideAutomatically(tiered, ApprovalOutcome.DENIED, now));
-            } else if (tiered.getRequiredApprovals() <= 0) {
-                emit(record, ApprovalRules.decideAutomatically(tiered, ApprovalOutcome.APPROVED, now));
-            } else if (approvals.get(intentId) != null) {
+            ApprovalState known = approvals.get(intentId);
+            if (known != null) {
                 LOG.infof(
-                        "intent %s is already held for approval; the re-delivered policy decision changes nothing",
-                        intentId);
+                        "intent %s is already %s; the policy decision %s (%s, %d approval(s), policy %s) changes nothing",
+                        intentId,
+                        known.decided() ? known.decision().getOutcome() : "held for approval",
+                        tiered.getEventId(),
+                        tiered.getDecision(),
+                        tiered.getRequiredApprovals(),
+                        tiered.getPolicyVersion());
+            } else if (tiered.getDecision() == PolicyDecision.DENY) {
+                decideAutomatically(record, tiered, ApprovalOutcome.DENIED);
+            } else if (tiered.getRequiredApprovals() <= 0) {
+                decideAutomatically(record, tiered, ApprovalOutcome.APPROVED);
             } else {
                 ApprovalState state =
                         ApprovalState.pending(tiered, settings.rules().deadlineOf(tiered));
                 approvals.put(intentId, state);
                 due.put(dueKey(state.deadline(), intentId), intentId);
             }
+        }
+
+        /**
+         * Decides at once (at the policy decision's time, so a re-processed intent is decided identically) and keeps
+         * the decision for the retention like any other, so a later policy decision for the intent is ignored.
+         */
+        private void decideAutomatically(Record<String, Input> record, IntentTiered tiered, ApprovalOutcome outcome) {
+            ApprovalDecided decided = ApprovalRules.decideAutomatically(tiered, outcome);
+            ApprovalState done =
+                    ApprovalState.pending(tiered, decided.getOccurredAt()).withDecision(decided);
+            approvals.put(done.intentId(), done);
+            due.put(dueKey(now().plus(settings.decidedRetention()), done.intentId()), done.intentId());
+            emit(record, decided);
         }
 
         private void count(String intentId, ApprovalVoteCast vote, Record<String, Input> record) {

@@ -9,7 +9,8 @@ import dev.vienna.platform.OpenApiProblems;
 import dev.vienna.platform.Problem.FieldError;
 import dev.vienna.platform.ProblemException;
 import dev.vienna.platform.Publisher;
-import io.quarkus.security.identity.SecurityIdentity;
+import dev.vienna.platform.security.OperatorScope;
+import dev.vienna.platform.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -27,18 +28,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * The operators' API. Every call needs a bearer JWT from the trusted issuer: {@value ApprovalRules#VIEWER} or
- * {@value ApprovalRules#APPROVER} to read, {@value ApprovalRules#APPROVER} to vote. A vote is checked here against the
- * intent's current state by the same {@link ApprovalRules} the topology enforces (so the operator hears at once why it
- * would not count), then published to {@code approval-votes}; the topology, which sees every vote in order, has the
- * last word.
+ * The operators' API. Every call needs a bearer JWT from the trusted issuer: {@value Roles#VIEWER} or
+ * {@value Roles#APPROVER} to read, {@value Roles#APPROVER} to vote; a token limited to tenants sees and decides only
+ * their intents. A vote is checked here against the intent's current state by the same {@link ApprovalRules} the
+ * topology enforces (so the operator hears at once why it would not count), then published to {@code approval-votes};
+ * the topology, which sees every vote in order, has the last word.
  */
 @Tag(name = "approvals", description = "Operators decide the intents policy will not let through alone")
 @SecurityRequirement(name = OpenApiProblems.OPERATOR)
@@ -47,6 +47,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ApprovalsResource {
 
     private static final int MAX_REASON = 2000;
+    private static final String NOT_HELD =
+            "Unknown, decided longer ago than decisions are kept, or in a tenant the token does not cover";
 
     @Inject
     ApprovalQueries queries;
@@ -58,10 +60,7 @@ public class ApprovalsResource {
     ApprovalConfig config;
 
     @Inject
-    JsonWebToken operator;
-
-    @Inject
-    SecurityIdentity identity;
+    OperatorScope caller;
 
     /** {@code GET /v1/approvals/pending[?tier=T3]}: intents waiting for operators, oldest first. */
     @Operation(
@@ -70,40 +69,42 @@ public class ApprovalsResource {
     @APIResponse(responseCode = "200", description = "The pending intents with what each still needs")
     @APIResponse(responseCode = "400", description = "Unknown tier")
     @APIResponse(responseCode = "401", description = "No bearer token, or one that does not verify")
-    @APIResponse(responseCode = "403", description = "The token lacks viewer or approver")
+    @APIResponse(responseCode = "403", description = "The token holds neither viewer nor approver")
     @APIResponse(
             responseCode = "503",
             description = "The approvals store is not queryable right now; retry after Retry-After")
     @GET
     @Path("/pending")
-    @RolesAllowed({ApprovalRules.VIEWER, ApprovalRules.APPROVER})
+    @RolesAllowed({Roles.VIEWER, Roles.APPROVER})
     public List<ApprovalView> pending(@QueryParam("tier") String tier) {
         Tier wanted = parseTier(tier);
         return queries.pending().stream()
+                .filter(s -> caller.allows(s.tiered().getTenantId()))
                 .filter(s -> wanted == null || s.tiered().getTier() == wanted)
                 .map(ApprovalView::of)
                 .toList();
     }
 
-    /** {@code GET /v1/approvals/{intentId}}: one intent's approval state, pending or decided. */
+    /**
+     * {@code GET /v1/approvals/{intentId}}: one intent's approval state, pending or decided (by operators, at its
+     * deadline, or automatically: the policy denied it or asked for no approval).
+     */
     @Operation(
             summary = "One intent's approval",
             description =
-                    "Pending or decided: the action and its digest, the policy's explanation, votes so far, what is still needed, the deadline, the decision.")
+                    "Pending or decided (by operators, at the deadline, or automatically when the policy denied it or asked for no approval): the action and its digest, the policy's explanation, votes so far, what is still needed, the deadline, the decision.")
     @APIResponse(responseCode = "200", description = "The approval state")
     @APIResponse(responseCode = "401", description = "No bearer token, or one that does not verify")
-    @APIResponse(responseCode = "403", description = "The token lacks viewer or approver")
-    @APIResponse(
-            responseCode = "404",
-            description = "Not held: unknown, decided automatically, or decided too long ago")
+    @APIResponse(responseCode = "403", description = "The token holds neither viewer nor approver")
+    @APIResponse(responseCode = "404", description = NOT_HELD)
     @APIResponse(
             responseCode = "503",
             description = "The approvals store is not queryable right now; retry after Retry-After")
     @GET
     @Path("/{intentId}")
-    @RolesAllowed({ApprovalRules.VIEWER, ApprovalRules.APPROVER})
+    @RolesAllowed({Roles.VIEWER, Roles.APPROVER})
     public ApprovalView one(@PathParam("intentId") String intentId) {
-        return ApprovalView.of(queries.get(intentId).orElseThrow(() -> unknown(intentId)));
+        return ApprovalView.of(held(intentId));
     }
 
     /** {@code POST /v1/approvals/{intentId}/votes}: 202 once the vote is on {@code approval-votes}. */
@@ -117,11 +118,13 @@ public class ApprovalsResource {
     @APIResponse(
             responseCode = "403",
             description =
-                    "The token lacks approver or the policy's approverRole; or the operator is the agent or its owner")
-    @APIResponse(responseCode = "404", description = "Not held")
+                    "The token lacks approver, or the role the policy names as approverRole; or the operator is the"
+                            + " agent or one of the principals it acts for")
+    @APIResponse(responseCode = "404", description = NOT_HELD)
     @APIResponse(
             responseCode = "409",
-            description = "Already decided, deadline passed, already voted, or the digest names another action")
+            description = "Already decided (by operators, at its deadline, or automatically by the policy), deadline"
+                    + " passed, already voted, or the digest names another action")
     @APIResponse(responseCode = "422", description = "A reason or the agent's justification is required")
     @APIResponse(
             responseCode = "503",
@@ -130,19 +133,15 @@ public class ApprovalsResource {
     @POST
     @Path("/{intentId}/votes")
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed(ApprovalRules.APPROVER)
+    @RolesAllowed(Roles.APPROVER)
     public Response vote(@PathParam("intentId") String intentId, VoteRequest request) {
         List<FieldError> errors = request == null ? List.of(new FieldError("body", "is required")) : request.validate();
         if (!errors.isEmpty()) {
             throw new ProblemException(
                     400, "Invalid vote", "the vote has " + errors.size() + " invalid field(s)", errors);
         }
-        String operatorId = operator.getName();
-        if (operatorId == null || operatorId.isBlank()) {
-            throw new ProblemException(
-                    403, "Forbidden", "the token names no operator (upn, preferred_username or sub)");
-        }
-        ApprovalState state = queries.get(intentId).orElseThrow(() -> unknown(intentId));
+        String operatorId = caller.operatorId();
+        ApprovalState state = held(intentId);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         ApprovalVoteCast vote = ApprovalVoteCast.newBuilder()
                 .setEventId(EventIds.random())
@@ -157,7 +156,7 @@ public class ApprovalsResource {
                                 : request.reason().trim())
                 .setActionDigest(request.actionDigest())
                 // the identity's roles: the token's groups, after any quarkus.http.auth.roles-mapping
-                .setRoles(identity.getRoles().stream().sorted().toList())
+                .setRoles(caller.roles())
                 .build();
         ApprovalRules.of(config).refusal(state, vote, now).ifPresent(refusal -> {
             throw new ProblemException(refusal.kind().status, refusal.kind().title, refusal.detail());
@@ -195,12 +194,21 @@ public class ApprovalsResource {
         }
     }
 
+    /**
+     * The intent's approval state, if held and in one of the caller's tenants (otherwise it does not exist for them).
+     */
+    private ApprovalState held(String intentId) {
+        return queries.get(intentId)
+                .filter(state -> caller.allows(state.tiered().getTenantId()))
+                .orElseThrow(() -> unknown(intentId));
+    }
+
     private static ProblemException unknown(String intentId) {
         return new ProblemException(
                 404,
                 "Unknown intent",
                 "no approval is held for intent " + intentId
-                        + " (unknown, decided automatically, or decided too long ago)");
+                        + " (unknown, decided longer ago than decisions are kept, or outside your tenants)");
     }
 
     private static Tier parseTier(String tier) {

@@ -1,22 +1,26 @@
 package dev.vienna.approval;
 
-import static dev.vienna.approval.OperatorTokensResource.token;
+import static dev.vienna.testing.OperatorTokensResource.tenantToken;
+import static dev.vienna.testing.OperatorTokensResource.token;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 import dev.vienna.events.Approval;
 import dev.vienna.events.ApprovalOutcome;
 import dev.vienna.events.IntentTiered;
+import dev.vienna.events.PolicyDecision;
 import dev.vienna.events.Tier;
 import dev.vienna.events.Topics;
 import dev.vienna.events.VoteDecision;
 import dev.vienna.issuer.LocalOperatorIssuer;
 import dev.vienna.testing.KafkaBrokerResource;
 import dev.vienna.testing.KafkaProbe;
+import dev.vienna.testing.OperatorTokensResource;
 import dev.vienna.testing.TestEvents;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,7 +39,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(OperatorTokensResource.class)
 class ApprovalServiceTest {
 
-    private final KafkaProbe kafka = new KafkaProbe(KafkaBrokerResource.broker().bootstrapServers());
+    private final KafkaProbe kafka = KafkaBrokerResource.probe();
 
     private static RequestSpecification as(String operator, String... roles) {
         return given().auth().oauth2(token(operator, roles));
@@ -100,6 +104,111 @@ class ApprovalServiceTest {
                 .then()
                 .statusCode(200)
                 .body("intentId", not(hasItem(t3.getIntentId())));
+    }
+
+    @Test
+    void shouldShowAnAutomaticDecisionAndRefuseAVoteOnItWith409() {
+        // given a T1 intent the policy lets through alone, and one it denied
+        String t1 = UUID.randomUUID().toString();
+        IntentTiered allowed = TestEvents.tiered(t1, "restart_service", Tier.T1);
+        kafka.send(Topics.TIERED, t1, allowed);
+        String denied = UUID.randomUUID().toString();
+        IntentTiered refused = TestEvents.tiered(denied, "scale_kubernetes_deployment", Tier.T2);
+        refused.setDecision(PolicyDecision.DENY);
+        refused.setReasons(List.of("replicas_cap does not hold"));
+        kafka.send(Topics.TIERED, denied, refused);
+
+        // then both are decided at once, kept as decided, and shown as such
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> as("vera", "viewer")
+                        .get("/v1/approvals/" + t1)
+                        .then()
+                        .statusCode(200)
+                        .body("status", equalTo("APPROVED"))
+                        .body("decision.outcome", equalTo("APPROVED")));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> as("vera", "viewer")
+                        .get("/v1/approvals/" + denied)
+                        .then()
+                        .statusCode(200)
+                        .body("status", equalTo("DENIED")));
+        // and a vote on either is too late: 409, not 404
+        for (IntentTiered decided : List.of(allowed, refused)) {
+            as("alice", "approver")
+                    .contentType("application/json")
+                    .body(vote(VoteDecision.DENY, "too late", TestEvents.digestOf(decided.getIntent())))
+                    .post("/v1/approvals/" + decided.getIntentId() + "/votes")
+                    .then()
+                    .statusCode(409)
+                    .contentType("application/problem+json")
+                    .body("title", equalTo("Intent already decided"));
+        }
+        as("vera", "viewer").get("/v1/approvals/pending").then().statusCode(200).body("intentId", not(hasItem(t1)));
+    }
+
+    @Test
+    void shouldHideAnotherTenantsIntentsFromAnApproverLimitedToItsTenants() {
+        // given an acme intent held for operators
+        IntentTiered t2 = held(Tier.T2, null);
+        String intentId = t2.getIntentId();
+        String globexOnly = tenantToken("gus", List.of("globex"), "approver");
+
+        // then for an approver limited to globex it does not exist: not pending, 404 to read and to vote on
+        given().auth()
+                .oauth2(globexOnly)
+                .get("/v1/approvals/pending")
+                .then()
+                .statusCode(200)
+                .body("intentId", not(hasItem(intentId)));
+        given().auth()
+                .oauth2(globexOnly)
+                .get("/v1/approvals/" + intentId)
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("title", equalTo("Unknown intent"));
+        given().auth()
+                .oauth2(globexOnly)
+                .contentType("application/json")
+                .body(vote(VoteDecision.APPROVE, "looks fine", TestEvents.digestOf(t2.getIntent())))
+                .post("/v1/approvals/" + intentId + "/votes")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("title", equalTo("Unknown intent"));
+
+        // while an approver limited to acme sees and reads it
+        String acmeOnly = tenantToken("ann", List.of("acme"), "approver");
+        given().auth()
+                .oauth2(acmeOnly)
+                .get("/v1/approvals/pending")
+                .then()
+                .statusCode(200)
+                .body("intentId", hasItem(intentId));
+        given().auth()
+                .oauth2(acmeOnly)
+                .get("/v1/approvals/" + intentId)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("PENDING"));
+        // and the globex approver's vote was never published: the only vote on the intent is the one cast now
+        given().auth()
+                .oauth2(acmeOnly)
+                .contentType("application/json")
+                .body(vote(VoteDecision.APPROVE, "reviewed", TestEvents.digestOf(t2.getIntent())))
+                .post("/v1/approvals/" + intentId + "/votes")
+                .then()
+                .statusCode(202);
+        var votes = kafka.readUntil(
+                Topics.APPROVAL_VOTES,
+                r -> r.key().equals(intentId) && r.value().getOperatorId().equals("ann"),
+                Duration.ofSeconds(30));
+        assertThat(votes)
+                .filteredOn(r -> r.key().equals(intentId))
+                .extracting(r -> r.value().getOperatorId())
+                .containsExactly("ann");
     }
 
     @Test
@@ -195,6 +304,12 @@ class ApprovalServiceTest {
                                 + ".schema.'$ref'",
                         equalTo("#/components/schemas/Problem"))
                 .body("paths.'/v1/approvals/pending'.get.responses", Matchers.hasKey("default"))
+                .body(
+                        "paths.'/v1/approvals/pending'.get.responses.'403'.description",
+                        Matchers.allOf(containsString("viewer"), containsString("approver")))
+                .body(
+                        "paths.'/v1/approvals/{intentId}/votes'.post.responses.'403'.description",
+                        containsString("approver"))
                 .body("components.schemas.Problem.required", hasItem("status"));
     }
 
@@ -296,7 +411,7 @@ class ApprovalServiceTest {
                 .then()
                 .statusCode(401)
                 .contentType("application/problem+json")
-                .header("WWW-Authenticate", "Bearer")
+                .header("WWW-Authenticate", startsWith("Bearer"))
                 .body("title", equalTo("Unauthorized"))
                 .body("status", equalTo(401))
                 .body("instance", equalTo("/v1/approvals/pending"));

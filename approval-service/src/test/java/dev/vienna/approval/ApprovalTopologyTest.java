@@ -47,10 +47,10 @@ class ApprovalTopologyTest {
     private void start(boolean denyOnFirstDeny, Duration tick) {
         var rules =
                 new ApprovalRules(tier -> tier == Tier.T3 ? Duration.ofHours(4) : Duration.ofHours(1), denyOnFirstDeny);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "approval-test");
         driver = new TopologyTestDriver(
-                ApprovalTopology.buildTopology(new ApprovalTopology.Settings(rules, tick, RETENTION)), props, T0);
+                ApprovalTopology.buildTopology(new ApprovalTopology.Settings(rules, tick, RETENTION)),
+                props("approval-test"),
+                T0);
         tiered = driver.createInputTopic(
                 Topics.TIERED.name(),
                 Serdes.String().serializer(),
@@ -67,6 +67,12 @@ class ApprovalTopologyTest {
                 Topics.DEAD_LETTER.name(),
                 Serdes.String().deserializer(),
                 Serdes.ByteArray().deserializer());
+    }
+
+    private static Properties props(String applicationId) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        return props;
     }
 
     @AfterEach
@@ -130,7 +136,7 @@ class ApprovalTopologyTest {
         assertThat(state("t2").decided()).isFalse();
         assertThat(state("t2").deadline()).isEqualTo(T0.plus(Duration.ofHours(1)));
         assertThat(state("t3").deadline()).isEqualTo(T0.plus(Duration.ofHours(4)));
-        assertThat(state("t0")).isNull();
+        assertThat(state("t0").decision()).as("kept like any decision").isEqualTo(decided.get("t0"));
     }
 
     @Test
@@ -155,7 +161,109 @@ class ApprovalTopologyTest {
         ApprovalDecided decision = approved.readValue();
         assertThat(decision.getOutcome()).isEqualTo(ApprovalOutcome.DENIED);
         assertThat(decision.getAutomatic()).isTrue();
-        assertThat(state("d")).isNull();
+        assertThat(decision.getOccurredAt()).as("the policy decision's time").isEqualTo(T0);
+        assertThat(state("d").decision()).isEqualTo(decision);
+    }
+
+    @Test
+    void shouldKeepAHeldIntentHeldWhenItIsTieredAgainWithNoApprovalsRequired() {
+        // given a T3 intent held for two approvals, with one counted
+        start(true);
+        IntentTiered t3 = held("retier", Tier.T3);
+        tiered.pipeInput("retier", t3);
+        cast(t3, "alice", VoteDecision.APPROVE, "change reviewed");
+
+        // when a policy decision for the same intent arrives again, now asking for no approval
+        IntentTiered lenient = held("retier", Tier.T0);
+        lenient.setRequiredApprovals(0);
+        tiered.pipeInput("retier", lenient);
+
+        // then nothing is approved: the intent is still held as it was, for T3 and two approvals
+        assertThat(approved.isEmpty()).isTrue();
+        ApprovalState state = state("retier");
+        assertThat(state.decided()).isFalse();
+        assertThat(state.tiered().getEventId()).isEqualTo(t3.getEventId());
+        assertThat(state.tiered().getRequiredApprovals()).isEqualTo(2);
+        assertThat(state.deadline()).isEqualTo(T0.plus(Duration.ofHours(4)));
+        assertThat(state.votes()).extracting(ApprovalVoteCast::getOperatorId).containsExactly("alice");
+
+        // and the operators still decide it
+        cast(t3, "bob", VoteDecision.APPROVE, "rollback plan ok");
+        assertThat(approved.readValue().getApprovals())
+                .extracting(Approval::getOperatorId)
+                .containsExactly("alice", "bob");
+    }
+
+    @Test
+    void shouldChangeNothingWhenAnAutomaticallyApprovedIntentIsDeniedByALaterPolicyDecision() {
+        // given a T0 intent approved automatically
+        start(true);
+        IntentTiered allowed = held("auto", Tier.T0);
+        allowed.setRequiredApprovals(0);
+        tiered.pipeInput("auto", allowed);
+        ApprovalDecided approval = approved.readValue();
+        assertThat(approval.getOutcome()).isEqualTo(ApprovalOutcome.APPROVED);
+
+        // when the policy decides it again, now DENY, and then asks for operators
+        IntentTiered denied = held("auto", Tier.T3);
+        denied.setDecision(PolicyDecision.DENY);
+        tiered.pipeInput("auto", denied);
+        tiered.pipeInput("auto", held("auto", Tier.T3));
+
+        // then the first decision stands: nothing more is published and the store keeps the approval
+        assertThat(approved.isEmpty()).isTrue();
+        assertThat(state("auto").decision()).isEqualTo(approval);
+        assertThat(state("auto").tiered().getEventId()).isEqualTo(allowed.getEventId());
+
+        // and a vote on it is refused as one on a decided intent
+        cast(allowed, "alice", VoteDecision.DENY, "too late");
+        assertThat(refusals())
+                .singleElement()
+                .satisfies(reason -> assertThat(reason).startsWith("vote refused (ALREADY_DECIDED)"));
+    }
+
+    @Test
+    void shouldDecideAReprocessedAutomaticIntentIdenticallyWhateverTheWallClock() {
+        // given a T0 intent approved automatically (its policy decision made at T0)
+        start(true);
+        IntentTiered t0 = held("same", Tier.T0);
+        t0.setRequiredApprovals(0);
+        tiered.pipeInput("same", t0);
+        ApprovalDecided first = approved.readValue();
+        assertThat(first.getOccurredAt()).isEqualTo(T0);
+
+        // when it is processed again hours later: after its decision was forgotten (the retention passed) ...
+        advance(RETENTION.plusHours(3));
+        assertThat(state("same")).isNull();
+        tiered.pipeInput("same", t0);
+        ApprovalDecided again = approved.readValue();
+
+        // ... or by another instance whose store never saw it (an aborted transaction, a restored task)
+        ApprovalDecided elsewhere;
+        try (TopologyTestDriver other = new TopologyTestDriver(
+                ApprovalTopology.buildTopology(new ApprovalTopology.Settings(
+                        new ApprovalRules(tier -> Duration.ofHours(1), true), TICK, RETENTION)),
+                props("approval-test-other-instance"),
+                T0.plus(Duration.ofDays(30)))) {
+            other.createInputTopic(
+                            Topics.TIERED.name(),
+                            Serdes.String().serializer(),
+                            Topics.TIERED.valueSerde().serializer())
+                    .pipeInput("same", t0);
+            elsewhere = other.createOutputTopic(
+                            Topics.APPROVED.name(),
+                            Serdes.String().deserializer(),
+                            Topics.APPROVED.valueSerde().deserializer())
+                    .readValue();
+        }
+
+        // then each time the decision is the identical event: same id, same time, same bytes
+        assertThat(again).isEqualTo(first);
+        assertThat(elsewhere).isEqualTo(first);
+        assertThat(again.getEventId()).isEqualTo(first.getEventId());
+        assertThat(again.getOccurredAt()).isEqualTo(T0);
+        var encode = Topics.APPROVED.valueSerde().serializer();
+        assertThat(encode.serialize("approved", elsewhere)).isEqualTo(encode.serialize("approved", first));
     }
 
     @Test

@@ -8,9 +8,13 @@ import java.time.Duration;
 @ConfigMapping(prefix = "vienna.intake")
 public interface IntakeConfig {
 
-    /** Tenant of intents whose body names none. */
-    @WithDefault("default")
-    String defaultTenant();
+    /** The largest intent body accepted, in bytes (larger: 413). Intents' own limits: sdk IntentRequest. */
+    @WithDefault("65536")
+    int maxBodyBytes();
+
+    /** How far a signed Kafka submission's {@code submittedAt} may be from this service's clock (either way). */
+    @WithDefault("5m")
+    Duration submissionWindow();
 
     /** How long a request waits for the broker to acknowledge the intent before answering 503. */
     @WithDefault("10s")

@@ -2,69 +2,166 @@ package dev.vienna.intake;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 import dev.vienna.events.IntentAccepted;
 import dev.vienna.events.Topics;
 import dev.vienna.testing.KafkaBrokerResource;
 import dev.vienna.testing.KafkaProbe;
+import dev.vienna.testing.OperatorTokensResource;
+import dev.vienna.testing.TestAgents;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
-import org.hamcrest.Matchers;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+/** The agents' door: every submission authenticated by a registered agent's API key, its identity from the registry. */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(OperatorTokensResource.class)
 class IntentsResourceTest {
 
-    private final KafkaProbe kafka = new KafkaProbe(KafkaBrokerResource.broker().bootstrapServers());
+    private final KafkaProbe kafka = KafkaBrokerResource.probe();
+
+    private static RequestSpecification as(String agentId) {
+        return given().contentType("application/json")
+                .header("Authorization", "Bearer " + TestAgents.get(agentId).bearer());
+    }
+
+    private IntentAccepted published(String intentId) {
+        return kafka.await(Topics.INTENTS, r -> r.key().equals(intentId), Duration.ofSeconds(20))
+                .value();
+    }
 
     @Test
-    void shouldPublishAnAcceptedIntentKeyedByItsIdBeforeAnswering202() {
-        // when an agent submits a complete intent
-        String intentId = given().contentType("application/json")
+    void shouldPublishAnAuthenticatedIntentWithTheRegistrysIdentityBeforeAnswering202() {
+        // when agent-7 submits a complete intent that names neither itself nor a tenant
+        String intentId = as("agent-7")
                 .body("""
-                {"agentId":"infra-optimizer","action":"scale_kubernetes_deployment","resource":"api-server",
+                {"action":"scale_kubernetes_deployment","resource":"api-server",
                  "params":{"replicas":25,"namespace":"prod"},"justification":"traffic spike",
                  "costImpact":1200.5,"reversible":true,"blastRadius":3,"urgency":7,"labels":{"env":"prod"},
-                 "owner":"carol@example.com"}""")
-                .when()
+                 "owner":"carol"}""")
                 .post("/v1/intents")
                 .then()
                 .statusCode(202)
                 .body("status", equalTo("ACCEPTED"))
-                .body("tenantId", equalTo("default"))
+                .body("tenantId", equalTo("acme"))
                 .extract()
                 .path("intentId");
 
-        // then the event is on the intents topic, keyed by the intentId, with every field carried over
-        var record = kafka.await(Topics.INTENTS, r -> r.key().equals(intentId), Duration.ofSeconds(20));
-        IntentAccepted event = record.value();
-        assertThat(event.getIntentId()).isEqualTo(intentId);
-        assertThat(event.getIntent().getAgentId()).isEqualTo("infra-optimizer");
+        // then the event is on intents, keyed by the intentId, with who and for whom from the registry
+        IntentAccepted event = published(intentId);
+        assertThat(event.getTenantId()).isEqualTo("acme");
+        assertThat(event.getIntent().getAgentId()).isEqualTo("agent-7");
+        assertThat(event.getIntent().getOwners()).containsExactly("carol");
+        assertThat(event.getIntent().getOwner()).isEqualTo("carol");
         assertThat(event.getIntent().getAction()).isEqualTo("scale_kubernetes_deployment");
         assertThat(event.getIntent().getParamsJson()).isEqualTo("{\"namespace\":\"prod\",\"replicas\":25}");
         assertThat(event.getIntent().getCostImpact()).isEqualTo(1200.5);
-        assertThat(event.getIntent().getUrgency()).isEqualTo(7);
         assertThat(event.getIntent().getLabels()).containsEntry("env", "prod");
-        assertThat(event.getIntent().getOwner()).isEqualTo("carol@example.com");
         assertThat(event.getIntent().getJustification()).isEqualTo("traffic spike");
-        assertThat(event.getOccurredAt()).isNotNull();
+    }
+
+    @Test
+    void shouldAnswer401WithoutAKeyOrWithOneNoAgentHas() {
+        given().contentType("application/json")
+                .body("{\"action\":\"noop\",\"resource\":\"x\"}")
+                .post("/v1/intents")
+                .then()
+                .statusCode(401)
+                .header("WWW-Authenticate", startsWith("Bearer"))
+                .contentType("application/problem+json");
+        given().contentType("application/json")
+                .header("Authorization", "Bearer vak_aaaaaaaaaaaa_" + "A".repeat(43))
+                .body("{\"action\":\"noop\",\"resource\":\"x\"}")
+                .post("/v1/intents")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json");
+        // the real key's id with another secret
+        String real = TestAgents.get("agent-7").bearer();
+        given().contentType("application/json")
+                .header("Authorization", "Bearer " + real.substring(0, 17) + "B".repeat(43))
+                .body("{\"action\":\"noop\",\"resource\":\"x\"}")
+                .post("/v1/intents")
+                .then()
+                .statusCode(401);
+    }
+
+    @Test
+    void shouldAnswer403ToAnOperatorsToken() {
+        given().contentType("application/json")
+                .header("Authorization", "Bearer " + OperatorTokensResource.token("alice", "admin", "approver"))
+                .body("{\"agentId\":\"agent-7\",\"action\":\"noop\",\"resource\":\"x\"}")
+                .post("/v1/intents")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void shouldRefuseABodySpeakingForAnotherAgentTenantOrPrincipal() {
+        as("agent-7")
+                .body("{\"agentId\":\"rogue-agent\",\"action\":\"noop\",\"resource\":\"x\"}")
+                .post("/v1/intents")
+                .then()
+                .statusCode(403)
+                .body("title", equalTo("Not your agent"));
+        as("agent-7")
+                .body("{\"tenantId\":\"globex\",\"action\":\"noop\",\"resource\":\"x\"}")
+                .post("/v1/intents")
+                .then()
+                .statusCode(403)
+                .body("title", equalTo("Not your tenant"));
+        as("agent-7")
+                .body("{\"action\":\"noop\",\"resource\":\"x\",\"owner\":\"mallory\"}")
+                .post("/v1/intents")
+                .then()
+                .statusCode(403)
+                .body("detail", containsString("acts for [carol], not mallory"));
+        // naming itself and its own tenant is fine
+        as("agent-7")
+                .body("{\"agentId\":\"agent-7\",\"tenantId\":\"acme\",\"action\":\"noop\",\"resource\":\"x\"}")
+                .post("/v1/intents")
+                .then()
+                .statusCode(202);
+    }
+
+    @Test
+    void shouldRefuseASuspendedAgentWithTheReason() {
+        kafka.send(
+                Topics.AGENTS,
+                "rogue-agent",
+                TestAgents.get("rogue-agent").suspended("exfiltrating data", Instant.now()));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> as("rogue-agent")
+                        .body("{\"action\":\"noop\",\"resource\":\"x\"}")
+                        .post("/v1/intents")
+                        .then()
+                        .statusCode(403)
+                        .body("title", equalTo("Agent suspended"))
+                        .body("detail", equalTo("agent rogue-agent is suspended: exfiltrating data")));
     }
 
     @Test
     void shouldAnswerTheSameIntentForARetriedIdempotencyKey() {
         String body = """
-        {"agentId":"retry-agent","action":"noop","resource":"x","idempotencyKey":"attempt-42"}""";
-        String first = given().contentType("application/json")
+        {"action":"noop","resource":"x","idempotencyKey":"attempt-42"}""";
+        String first = as("agent-7")
                 .body(body)
                 .post("/v1/intents")
                 .then()
@@ -72,29 +169,35 @@ class IntentsResourceTest {
                 .body("replayed", equalTo(false))
                 .extract()
                 .path("intentId");
-        given().contentType("application/json")
+        as("agent-7")
                 .body(body)
                 .post("/v1/intents")
                 .then()
                 .statusCode(202)
                 .body("intentId", equalTo(first))
                 .body("replayed", equalTo(true));
+        // another agent's same key is its own intent
+        as("infra-optimizer")
+                .body(body)
+                .post("/v1/intents")
+                .then()
+                .statusCode(202)
+                .body("replayed", equalTo(false));
     }
 
     @Test
     void shouldPublishOnceWhenRetriesWithOneKeyRace() throws Exception {
         String body = """
-        {"agentId":"racing-agent","action":"noop","resource":"x","idempotencyKey":"race-1"}""";
+        {"action":"noop","resource":"x","idempotencyKey":"race-1"}""";
         var pool = Executors.newFixedThreadPool(8);
         try {
-            var answers = pool.invokeAll(
-                    Collections.nCopies(8, (Callable<String>) () -> given().contentType("application/json")
-                            .body(body)
-                            .post("/v1/intents")
-                            .then()
-                            .statusCode(202)
-                            .extract()
-                            .path("intentId")));
+            var answers = pool.invokeAll(Collections.nCopies(8, (Callable<String>) () -> as("agent-7")
+                    .body(body)
+                    .post("/v1/intents")
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .path("intentId")));
             Set<String> ids = new HashSet<>();
             for (var answer : answers) {
                 ids.add(answer.get());
@@ -111,9 +214,8 @@ class IntentsResourceTest {
 
     @Test
     void shouldRejectAnInvalidIntentWithProblemJsonNamingEachField() {
-        given().contentType("application/json")
+        as("agent-7")
                 .body("{\"action\":\"Restart Service\",\"resource\":\"\",\"urgency\":11,\"params\":[1]}")
-                .when()
                 .post("/v1/intents")
                 .then()
                 .statusCode(400)
@@ -121,7 +223,6 @@ class IntentsResourceTest {
                 .body("title", equalTo("Invalid intent"))
                 .body("status", equalTo(400))
                 .body("instance", equalTo("/v1/intents"))
-                .body("errors.field", hasItem("agentId"))
                 .body("errors.field", hasItem("action"))
                 .body("errors.field", hasItem("resource"))
                 .body("errors.field", hasItem("urgency"))
@@ -129,96 +230,90 @@ class IntentsResourceTest {
     }
 
     @Test
-    void shouldLeaveTheOwnerEmptyWhenTheAgentNamesNoneAndRejectAMalformedOne() {
-        String intentId = given().contentType("application/json")
-                .body("{\"agentId\":\"ownerless-agent\",\"action\":\"noop\",\"resource\":\"x\"}")
+    void shouldRefuseInvisibleAndDirectionalCharactersInWhatOperatorsRead() {
+        as("agent-7")
+                .body("{\"action\":\"noop\",\"resource\":\"api\\u202Egateway\"}")
                 .post("/v1/intents")
                 .then()
-                .statusCode(202)
-                .extract()
-                .path("intentId");
-        assertThat(kafka.await(Topics.INTENTS, r -> r.key().equals(intentId), Duration.ofSeconds(20))
-                        .value()
-                        .getIntent()
-                        .getOwner())
-                .isNull();
+                .statusCode(400)
+                .body("errors.field", hasItem("resource"))
+                .body("errors.message", hasItem(containsString("U+202E")));
+        as("agent-7")
+                .body("{\"action\":\"noop\",\"resource\":\"api\\u200Bgateway\"}")
+                .post("/v1/intents")
+                .then()
+                .statusCode(400)
+                .body("errors.field", hasItem("resource"));
+    }
 
-        given().contentType("application/json")
-                .body("{\"agentId\":\"a\",\"action\":\"noop\",\"resource\":\"x\",\"owner\":\"carol smith\"}")
+    @Test
+    void shouldRefuseWhatIsNotIJson() {
+        // a repeated member name: which value counts would depend on the parser
+        as("agent-7")
+                .body("{\"action\":\"noop\",\"resource\":\"x\",\"resource\":\"y\"}")
                 .post("/v1/intents")
                 .then()
                 .statusCode(400)
                 .contentType("application/problem+json")
-                .body("errors.field", hasItem("owner"));
+                .body("detail", containsString("resource"));
+        as("agent-7")
+                .body("{\"action\":\"noop\",\"resource\":\"x\",\"params\":{\"n\":9007199254740993}}")
+                .post("/v1/intents")
+                .then()
+                .statusCode(400)
+                .body("errors.field", hasItem(startsWith("params")));
     }
 
     @Test
-    void shouldRejectMalformedJson() {
-        given().contentType("application/json")
-                .body("{\"agentId\": ")
-                .when()
+    void shouldAnswer413ForABodyOverTheLimit() {
+        String huge = "x".repeat(70_000);
+        as("agent-7")
+                .body("{\"action\":\"noop\",\"resource\":\"x\",\"justification\":\"" + huge + "\"}")
+                .post("/v1/intents")
+                .then()
+                .statusCode(413)
+                .contentType("application/problem+json")
+                .body("detail", containsString("at most 65536"));
+        String enormous = "x".repeat(1_100_000);
+        as("agent-7")
+                .body("{\"action\":\"noop\",\"resource\":\"x\",\"justification\":\"" + enormous + "\"}")
+                .post("/v1/intents")
+                .then()
+                .statusCode(413)
+                .contentType("application/problem+json")
+                .body("title", equalTo("Request too large"));
+    }
+
+    @Test
+    void shouldRejectMalformedJsonAnUnknownFieldAndAWrongType() {
+        as("agent-7")
+                .body("{\"action\": ")
                 .post("/v1/intents")
                 .then()
                 .statusCode(400)
                 .contentType("application/problem+json")
                 .body("title", equalTo("Malformed request body"));
-    }
-
-    @Test
-    void shouldRejectAnUnknownFieldByName() {
-        given().contentType("application/json")
-                .body("{\"agentId\":\"a\",\"action\":\"noop\",\"target\":\"api\"}")
-                .when()
+        as("agent-7")
+                .body("{\"action\":\"noop\",\"target\":\"api\"}")
                 .post("/v1/intents")
                 .then()
                 .statusCode(400)
-                .contentType("application/problem+json")
-                .body("detail", Matchers.containsString("unknown field 'target'"));
-    }
-
-    @Test
-    void shouldRejectAFieldOfTheWrongType() {
-        given().contentType("application/json")
-                .body("{\"agentId\":\"a\",\"action\":\"noop\",\"resource\":\"r\",\"urgency\":\"high\"}")
-                .when()
+                .body("detail", containsString("target"));
+        as("agent-7")
+                .body("{\"action\":\"noop\",\"resource\":\"r\",\"urgency\":\"high\"}")
                 .post("/v1/intents")
                 .then()
                 .statusCode(400)
-                .contentType("application/problem+json")
-                .body("detail", Matchers.containsString("field 'urgency'"));
+                .body("detail", containsString("urgency"));
     }
 
     @Test
-    void shouldAnswer413ForAnIntentTheBrokerCanNeverTakeAndKeepAccepting() {
-        // given an intent larger than the broker takes in one record (the producer's 1 MB max.request.size)
-        String huge = "x".repeat(1_200_000);
-        // when it is submitted, it is refused as one that can never succeed (not 503: a retry cannot help)
-        given().contentType("application/json")
-                .body("{\"agentId\":\"big-agent\",\"action\":\"noop\",\"resource\":\"x\",\"params\":{\"blob\":\"" + huge
-                        + "\"}}")
-                .post("/v1/intents")
+    void shouldBeReadyWithABrokerCheckAndTheRegistryAndExposeMetrics() {
+        given().get("/q/health/ready")
                 .then()
-                .statusCode(413)
-                .contentType("application/problem+json")
-                .body("title", equalTo("Not recorded"))
-                .body("detail", Matchers.containsString("RecordTooLargeException"));
-        // then the publishing channel goes on: the next intent is accepted and published
-        String intentId = given().contentType("application/json")
-                .body("{\"agentId\":\"big-agent\",\"action\":\"noop\",\"resource\":\"x\"}")
-                .post("/v1/intents")
-                .then()
-                .statusCode(202)
-                .extract()
-                .path("intentId");
-        assertThat(kafka.await(Topics.INTENTS, r -> r.key().equals(intentId), Duration.ofSeconds(20))
-                        .value()
-                        .getIntentId())
-                .isEqualTo(intentId);
-    }
-
-    @Test
-    void shouldBeReadyWithABrokerCheckAndExposeMetrics() {
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        given().when().get("/q/metrics").then().statusCode(200).body(notNullValue());
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem("agent registry followed"));
+        given().get("/q/metrics").then().statusCode(200).body(notNullValue());
     }
 }

@@ -5,16 +5,23 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.vienna.testing.KafkaBrokerResource;
+import dev.vienna.testing.OperatorTokensResource;
+import dev.vienna.testing.TestAgents;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.specification.RequestSpecification;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** An intent the broker does not acknowledge in time is answered 503 with Retry-After: nothing was recorded. */
+/**
+ * The one error policy of publishing: not acknowledged in time is 503 with Retry-After (nothing recorded, repeat the
+ * request); a record the broker can never take is 413, and the publishing channel goes on.
+ */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(OperatorTokensResource.class)
 @TestProfile(PublishTimeoutTest.NoTimeToWait.class)
 class PublishTimeoutTest {
 
@@ -26,10 +33,15 @@ class PublishTimeoutTest {
         }
     }
 
+    private static RequestSpecification asAgent() {
+        return given().contentType("application/json")
+                .header("Authorization", "Bearer " + TestAgents.get("agent-7").bearer());
+    }
+
     @Test
     void shouldAnswer503WithRetryAfterWhenTheBrokerDoesNotAcknowledgeInTime() {
-        given().contentType("application/json")
-                .body("{\"agentId\":\"impatient-agent\",\"action\":\"noop\",\"resource\":\"x\"}")
+        asAgent()
+                .body("{\"action\":\"noop\",\"resource\":\"x\"}")
                 .post("/v1/intents")
                 .then()
                 .statusCode(503)

@@ -1,0 +1,127 @@
+package dev.vienna.intake;
+
+import dev.vienna.events.DeadLetterHeaders;
+import dev.vienna.events.IntentSubmitted;
+import dev.vienna.events.Topics;
+import dev.vienna.platform.Publisher;
+import dev.vienna.platform.security.Agents;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes {@code intent-submissions} (SmallRye Reactive Messaging, channel {@value #CHANNEL}, consumer group
+ * {@code vienna-intake}): each signed submission is checked ({@link SignedSubmissions}) and either published to
+ * {@code intents} or written to {@code dead-letter} byte for byte with the reason, and only then acknowledged (its
+ * offset committed): at least once, with the intentId derived from the agent and nonce so a re-delivery is the same
+ * intent. A record that does not decode is a dead letter too. While the broker does not acknowledge, the same record is
+ * retried (the stage cannot go on without recording it); nothing here throws, so the channel never stops.
+ */
+@ApplicationScoped
+public class SubmissionConsumer {
+
+    /** The incoming channel (application.properties names its topic through {@code vienna.topics.*}). */
+    public static final String CHANNEL = "submissions";
+
+    private static final Logger LOG = Logger.getLogger(SubmissionConsumer.class);
+    private static final String SERVICE = "intake-service";
+
+    @Inject
+    Agents agents;
+
+    @Inject
+    Publisher publisher;
+
+    @Inject
+    IntakeConfig config;
+
+    private SignedSubmissions submissions;
+
+    @PostConstruct
+    void init() {
+        submissions = new SignedSubmissions(agents.registry(), Clock.systemUTC(), config.submissionWindow(), 100_000);
+    }
+
+    @Incoming(CHANNEL)
+    @Blocking
+    public void receive(ConsumerRecord<String, byte[]> record) {
+        String refusal;
+        try {
+            awaitRegistry();
+            IntentSubmitted submission =
+                    Topics.INTENT_SUBMISSIONS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+            if (submission == null) {
+                refusal = "null value (tombstone) where a signed submission was expected";
+            } else {
+                SignedSubmissions.Outcome outcome = submissions.check(submission);
+                if (outcome.accepted() != null) {
+                    publishUntilAcknowledged(() -> publisher.publish(
+                            Topics.INTENTS,
+                            outcome.accepted().getIntentId(),
+                            outcome.accepted(),
+                            config.publishTimeout()));
+                    return;
+                }
+                refusal = outcome.refusal();
+            }
+        } catch (Publisher.NotPublished e) {
+            refusal = "the accepted intent could never be recorded: " + e.getMessage();
+        } catch (RuntimeException e) {
+            refusal = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+        }
+        String reason = refusal;
+        LOG.warnf(
+                "signed submission at %s-%d/%d refused: %s",
+                record.topic(), record.partition(), record.offset(), reason);
+        publishUntilAcknowledged(() -> publisher.publish(
+                Topics.DEAD_LETTER,
+                record.key(),
+                record.value(),
+                DeadLetterHeaders.of(
+                        reason,
+                        SERVICE,
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        System.currentTimeMillis()),
+                config.publishTimeout()));
+    }
+
+    /** A submission is not judged by a registry that may be behind. */
+    private void awaitRegistry() {
+        try {
+            while (!agents.registry().awaitCaughtUp(Duration.ofSeconds(10))) {
+                LOG.warn("waiting for the agent registry before judging signed submissions");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Publishes, retrying while the broker does not acknowledge; a record that can never be written throws. */
+    private static void publishUntilAcknowledged(Runnable publish) {
+        while (true) {
+            try {
+                publish.run();
+                return;
+            } catch (Publisher.NotPublished e) {
+                if (!e.retriable()) {
+                    throw e;
+                }
+                LOG.warnf("not acknowledged, retrying: %s", e.getMessage());
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -29,7 +29,7 @@ public class ExecutorHealth {
     @Produces
     @Readiness
     HealthCheck consumerAssigned() {
-        return () -> HealthCheckResponse.named("warrant consumer holds partitions")
+        return () -> HealthCheckResponse.named("warrant consumer holds partitions and follows the revocations")
                 .status(consumer.ready())
                 .build();
     }

@@ -6,6 +6,7 @@ import dev.vienna.events.ExecutionReported;
 import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.platform.ReliableProducers;
+import dev.vienna.platform.security.Agents;
 import dev.vienna.sdk.kafka.revocation.RevocationListener;
 import dev.vienna.sdk.warrant.JwksKeyResolver;
 import dev.vienna.sdk.warrant.RevocationList;
@@ -47,9 +48,11 @@ import org.jboss.logging.Logger;
  * {@code dead-letter} with the reason. Offsets are committed only after every result of a batch was acknowledged, so no
  * result is lost on a crash; a warrant id is durably claimed on {@code warrant-claims} before it runs, so a replay is
  * refused, across restarts too (at most once: a crash between claim and report leaves the warrant unrun, never run
- * twice); revocations on {@code warrant-revocations} are followed and refused within a second. A raw Kafka consumer and
- * producer rather than SmallRye messaging: each poll batch is claimed, its claims awaited, its actions run and their
- * results awaited before its offsets are committed, an ordering across records the channel model does not express.
+ * twice); revocations on {@code warrant-revocations} are followed and refused within a second, and a suspended agent's
+ * warrants are refused from the registry. No warrant is consumed before both were read to their end. A raw Kafka
+ * consumer and producer rather than SmallRye messaging: each poll batch is claimed, its claims awaited, its actions run
+ * and their results awaited before its offsets are committed, an ordering across records the channel model does not
+ * express.
  */
 @ApplicationScoped
 public class WarrantConsumer {
@@ -67,6 +70,9 @@ public class WarrantConsumer {
     @Identifier("default-kafka-broker")
     Map<String, Object> kafka;
 
+    @Inject
+    Agents agents;
+
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean assigned;
     private volatile KafkaConsumer<String, byte[]> consumer;
@@ -80,8 +86,8 @@ public class WarrantConsumer {
         ledger = WarrantClaimLedger.load(kafka, config.id(), clock);
         WarrantVerifier verifier = new WarrantVerifier(
                 verificationKeys(clock), clock, config.clockSkew(), revocationListener.revocations(), ledger);
-        WarrantExecution execution =
-                new WarrantExecution(verifier, config.audience(), handlersByAction(), config.id(), clock);
+        WarrantExecution execution = new WarrantExecution(
+                verifier, config.audience(), handlersByAction(), config.id(), clock, agents.registry()::whyNotActive);
         consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 ReliableProducers.config(kafka, config.id() + "-producer"),
@@ -129,6 +135,12 @@ public class WarrantConsumer {
         var executions = Topics.EXECUTIONS.valueSerde();
         try (consumer;
                 producer) {
+            // no warrant is judged before the revocations and the registry there are have been read
+            while (running.get()
+                    && !(revocationListener.awaitCaughtUp(Duration.ofSeconds(5))
+                            && agents.registry().awaitCaughtUp(Duration.ofSeconds(5)))) {
+                LOG.warn("waiting for warrant-revocations and agents to be read before consuming warrants");
+            }
             consumer.subscribe(List.of(Topics.WARRANTS.name()));
             while (running.get()) {
                 var records = consumer.poll(Duration.ofMillis(500));
@@ -162,6 +174,8 @@ public class WarrantConsumer {
                 awaitAcknowledged(sent);
                 consumer.commitSync();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (WakeupException e) {
             if (running.get()) {
                 LOG.error("executor consumer woken up unexpectedly", e);
@@ -208,9 +222,16 @@ public class WarrantConsumer {
         return running.get();
     }
 
-    /** True while the loop runs and holds partitions. */
+    /**
+     * True while the loop runs and holds partitions, and the revocations are read to their end and still followed: a
+     * verifier that may be behind on revocations is not ready.
+     */
     public boolean ready() {
-        return running.get() && assigned;
+        return running.get()
+                && assigned
+                && revocationListener != null
+                && revocationListener.caughtUp()
+                && revocationListener.healthy();
     }
 
     /** The revocations this executor follows on {@code warrant-revocations}. */

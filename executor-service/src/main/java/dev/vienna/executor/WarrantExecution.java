@@ -6,31 +6,47 @@ import dev.vienna.events.ExecutionStatus;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.sdk.canonical.ActionRequest;
 import dev.vienna.sdk.warrant.WarrantVerifier;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * The rule of this stage: a warrant's action runs only if its token verifies for this executor's audience and for the
- * action exactly as it will run (the event's agent, action, resource and params against the token's digest), and a
- * built-in handler is configured for the action; otherwise it is REJECTED with the reason and nothing runs. A handler
- * that throws makes the execution FAILED.
+ * The rule of this stage: a warrant's action runs only if its agent is registered and active, its token verifies for
+ * this executor's audience and for the action exactly as it will run (the event's agent, action, resource and params
+ * against the token's digest), and a built-in handler is configured for the action; otherwise it is REJECTED with the
+ * reason and nothing runs (a suspended agent's warrant is refused here even before its kill switch reaches the
+ * revocations). A handler that throws makes the execution FAILED.
  */
 public final class WarrantExecution {
+
+    /** The longest handler output a report carries whole. */
+    static final int MAX_OUTPUT_CHARS = 64 * 1024;
+    /** The longest error a report carries; longer ones are cut. */
+    static final int MAX_ERROR_CHARS = 4 * 1024;
 
     private final WarrantVerifier verifier;
     private final String audience;
     private final Map<String, Handler> handlerByAction;
     private final String executorId;
     private final Clock clock;
+    private final Function<String, Optional<String>> agentRefusal;
 
+    /** @param agentRefusal why an agent may not act now (suspended, not registered); empty when it may */
     public WarrantExecution(
             WarrantVerifier verifier,
             String audience,
             Map<String, Handler> handlerByAction,
             String executorId,
-            Clock clock) {
+            Clock clock,
+            Function<String, Optional<String>> agentRefusal) {
+        this.agentRefusal = agentRefusal;
         this.verifier = verifier;
         this.audience = audience;
         this.handlerByAction = Map.copyOf(handlerByAction);
@@ -50,6 +66,12 @@ public final class WarrantExecution {
      */
     public Admitted admit(WarrantIssued warrant) {
         Instant started = now();
+        Optional<String> refusal = agentRefusal.apply(warrant.getAgentId());
+        if (refusal.isPresent()) {
+            ExecutionReported rejected = report(
+                    warrant, ExecutionStatus.REJECTED, "none", started, null, "AGENT_INACTIVE: " + refusal.get());
+            return () -> rejected;
+        }
         var action = new ActionRequest(
                 warrant.getAgentId(), warrant.getAction(), warrant.getResource(), warrant.getParamsJson());
         var verification = verifier.verify(warrant.getToken(), audience, action);
@@ -115,9 +137,31 @@ public final class WarrantExecution {
                 .setHandler(handler)
                 .setStartedAt(started)
                 .setFinishedAt(now())
-                .setOutputJson(output)
-                .setError(error)
+                .setOutputJson(bounded(output))
+                .setError(
+                        error == null || error.length() <= MAX_ERROR_CHARS
+                                ? error
+                                : error.substring(0, MAX_ERROR_CHARS))
                 .build();
+    }
+
+    /**
+     * A handler's output as reported: whole up to {@value #MAX_OUTPUT_CHARS} characters, else its size and SHA-256
+     * (JSON) in its place, so a report always fits in a record and a large output never stops the loop that publishes
+     * it.
+     */
+    static String bounded(String output) {
+        if (output == null || output.length() <= MAX_OUTPUT_CHARS) {
+            return output;
+        }
+        byte[] bytes = output.getBytes(StandardCharsets.UTF_8);
+        try {
+            String sha256 = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return "{\"truncated\":true,\"bytes\":" + bytes.length + ",\"sha256\":\"" + sha256 + "\"}";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private Instant now() {

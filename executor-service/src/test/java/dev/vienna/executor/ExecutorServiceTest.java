@@ -37,7 +37,7 @@ class ExecutorServiceTest {
     private static final WarrantKey SIGNER =
             WarrantKey.ed25519FromPrivate("vienna-test-1", "vI1C1IlrklsUTNYbmndUOeh1QWVg63gKy27qWefafsg");
 
-    private final KafkaProbe kafka = new KafkaProbe(KafkaBrokerResource.broker().bootstrapServers());
+    private final KafkaProbe kafka = KafkaBrokerResource.probe();
 
     private static WarrantIssued warrant(String intentId, ExecutionMode mode, WarrantKey key) {
         return TestEvents.warrant(intentId, mode, key);

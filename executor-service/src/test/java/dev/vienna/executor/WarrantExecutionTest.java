@@ -3,19 +3,24 @@ package dev.vienna.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vienna.events.ExecutionStatus;
+import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.sdk.canonical.ActionRequest;
 import dev.vienna.sdk.kafka.events.WarrantEvents;
 import dev.vienna.sdk.warrant.WarrantClaims;
 import dev.vienna.sdk.warrant.WarrantKey;
 import dev.vienna.sdk.warrant.WarrantVerifier;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -58,7 +63,15 @@ class WarrantExecutionTest {
                 Duration.ofSeconds(30),
                 WarrantVerifier.Revocations.NONE,
                 c -> claimed.add(c.warrantId()));
-        return new WarrantExecution(verifier, "vienna-executor", handlers, "exec-1", clock);
+        return new WarrantExecution(
+                verifier,
+                "vienna-executor",
+                handlers,
+                "exec-1",
+                clock,
+                agentId -> agentId.equals("suspended-agent")
+                        ? Optional.of("agent suspended-agent is suspended: test")
+                        : Optional.empty());
     }
 
     @Test
@@ -133,5 +146,66 @@ class WarrantExecutionTest {
         var result = executionAt(NOW, Map.of("restart_service", failing)).execute(warrant("restart_service", NOW));
         assertThat(result.getStatus()).isEqualTo(ExecutionStatus.FAILED);
         assertThat(result.getError()).contains("service not found");
+    }
+
+    @Test
+    void shouldReportAnOutputTooLargeForARecordByItsSizeAndDigest() throws Exception {
+        String huge = "x".repeat(2 * 1024 * 1024);
+        Handler verbose = new Handler() {
+            public String name() {
+                return "verbose";
+            }
+
+            public String run(WarrantIssued w) {
+                return huge;
+            }
+        };
+        var result = executionAt(NOW, Map.of("restart_service", verbose)).execute(warrant("restart_service", NOW));
+        assertThat(result.getStatus()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        String sha256 = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(huge.getBytes(StandardCharsets.UTF_8)));
+        assertThat(result.getOutputJson())
+                .isEqualTo("{\"truncated\":true,\"bytes\":2097152,\"sha256\":\"" + sha256 + "\"}");
+        byte[] record = Topics.EXECUTIONS.valueSerde().serializer().serialize(Topics.EXECUTIONS.name(), result);
+        assertThat(record.length).isLessThan(4096);
+    }
+
+    @Test
+    void shouldCutAnOverlongHandlerError() {
+        Handler failing = new Handler() {
+            public String name() {
+                return "failing";
+            }
+
+            public String run(WarrantIssued w) {
+                throw new IllegalStateException("e".repeat(100_000));
+            }
+        };
+        var result = executionAt(NOW, Map.of("restart_service", failing)).execute(warrant("restart_service", NOW));
+        assertThat(result.getStatus()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(result.getError())
+                .hasSize(WarrantExecution.MAX_ERROR_CHARS)
+                .startsWith("IllegalStateException: eee");
+    }
+
+    @Test
+    void shouldRejectASuspendedAgentsWarrantWithoutRunningAnything() {
+        AtomicInteger runs = new AtomicInteger();
+        Handler counting = new Handler() {
+            public String name() {
+                return "counting";
+            }
+
+            public String run(WarrantIssued w) {
+                runs.incrementAndGet();
+                return "{}";
+            }
+        };
+        WarrantIssued warrant = warrant("restart_service", NOW);
+        warrant.setAgentId("suspended-agent");
+        var result = executionAt(NOW, Map.of("restart_service", counting)).execute(warrant);
+        assertThat(result.getStatus()).isEqualTo(ExecutionStatus.REJECTED);
+        assertThat(result.getError()).isEqualTo("AGENT_INACTIVE: agent suspended-agent is suspended: test");
+        assertThat(runs).hasValue(0);
     }
 }

@@ -1,16 +1,30 @@
 package dev.vienna.warrant;
 
+import dev.vienna.platform.security.Agents;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import java.time.Duration;
 import org.apache.kafka.streams.Topology;
 
-/** Hands the warrant topology, with the configured signing key, to Quarkus, which runs it. */
+/**
+ * Hands the warrant topology, with the configured signing key and the agent registry, to Quarkus, which runs it. The
+ * topology starts only once the registry has been read to its end: no warrant is signed from a registry that may not
+ * yet know a suspension.
+ */
 @ApplicationScoped
 public class TopologyProducer {
 
     @Produces
-    public Topology topology(WarrantConfig config, WarrantKeys keys) {
+    public Topology topology(WarrantConfig config, WarrantKeys keys, Agents agents) throws InterruptedException {
+        if (!agents.registry().awaitCaughtUp(Duration.ofSeconds(60))) {
+            throw new IllegalStateException(
+                    "the agent registry (agents) could not be read within 60 s: no warrant is" + " signed without it");
+        }
         return WarrantTopology.buildTopology(new WarrantTopology.Issuer(
-                keys::signingKeyFor, config.issuer(), config.executorAudience(), config.lifetime()::of));
+                keys::signingKeyFor,
+                config.issuer(),
+                config.executorAudience(),
+                config.lifetime()::of,
+                agents.registry()::whyNotActive));
     }
 }

@@ -8,6 +8,7 @@ import dev.vienna.events.Tier;
 import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.platform.streams.DeadLetterRouting;
+import dev.vienna.platform.streams.RecordSizeLimit;
 import dev.vienna.sdk.canonical.ActionRequest;
 import dev.vienna.sdk.kafka.events.WarrantEvents;
 import dev.vienna.sdk.warrant.WarrantClaims;
@@ -17,17 +18,19 @@ import dev.vienna.sdk.warrant.WarrantTokens;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
 
 /**
- * Issues exactly one warrant per APPROVED intent (DENIED and EXPIRED get none): a compact JWS for the intent's agent,
- * action, resource and params (bound by their digest), tier, mode, constraints and approvers. Deterministic: its id and
- * times derive from the approval, so a re-delivered approval yields the identical warrant. Reads {@code approved},
- * writes {@code warrants}.
+ * Issues exactly one warrant per APPROVED intent (DENIED and EXPIRED get none, nor does an agent that is suspended or
+ * not registered: its approval is dead-lettered with the reason): a compact JWS for the intent's agent, action,
+ * resource and params (bound by their digest), tier, mode, constraints and approvers. Deterministic: its id and times
+ * derive from the approval (never the clock), and both signature algorithms are deterministic, so a re-delivered or
+ * re-processed approval yields the byte-identical warrant. Reads {@code approved}, writes {@code warrants}.
  */
 public final class WarrantTopology {
 
@@ -36,24 +39,36 @@ public final class WarrantTopology {
     /** A policy constraint that shortens the warrant's lifetime (ISO-8601 duration, e.g. PT2M). */
     public static final String LIFETIME_CONSTRAINT = WarrantLifetime.CONSTRAINT;
 
-    /** What a warrant is issued with: the signing key per mode, issuer, executor audience and lifetime caps. */
+    /**
+     * What a warrant is issued with: the signing key per mode, issuer, executor audience, lifetime caps, and why an
+     * agent may get no warrant (suspended, unregistered: the reason, or empty when it may).
+     */
     public record Issuer(
             Function<ExecutionMode, WarrantKey> keyFor,
             String issuer,
             String executorAudience,
-            Function<Tier, Duration> maxLifetime) {}
+            Function<Tier, Duration> maxLifetime,
+            Function<String, Optional<String>> agentRefusal) {}
 
     public static Topology buildTopology(Issuer issuer) {
         StreamsBuilder builder = new StreamsBuilder();
-        DeadLetterRouting.decodeOrDeadLetter(builder, Topics.APPROVED, SERVICE)
+        KStream<String, ApprovalDecided> approved = DeadLetterRouting.decodeOrDeadLetter(
+                        builder, Topics.APPROVED, SERVICE)
                 .filter(
                         (intentId, decided) -> decided.getOutcome() == ApprovalOutcome.APPROVED,
-                        Named.as("approved-only"))
+                        Named.as("approved-only"));
+        // a suspended (or unknown) agent gets no warrant, held approvals included: the approval is dead-lettered
+        // with the reason, so the audit log shows why no warrant followed it
+        DeadLetterRouting.refuseOrPass(
+                        approved,
+                        Topics.APPROVED,
+                        decided -> issuer.agentRefusal()
+                                .apply(decided.getIntent().getAgentId())
+                                .map(why -> "no warrant: " + why),
+                        SERVICE,
+                        "agent-allowed")
                 .mapValues(decided -> issue(decided, issuer), Named.as("issue-warrant"))
-                .to(
-                        Topics.WARRANTS.name(),
-                        Produced.with(Topics.WARRANTS.keySerde(), Topics.WARRANTS.valueSerde())
-                                .withName("warrants-sink"));
+                .to(Topics.WARRANTS.name(), RecordSizeLimit.produced(Topics.WARRANTS, "warrants-sink"));
         return builder.build();
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vienna.events.Approval;
 import dev.vienna.events.ApprovalDecided;
 import dev.vienna.events.ApprovalOutcome;
+import dev.vienna.events.DeadLetterHeaders;
 import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.Tier;
 import dev.vienna.events.Topics;
@@ -22,7 +23,9 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -43,9 +46,14 @@ class WarrantTopologyTest {
                         mode -> key,
                         "vienna",
                         "vienna-executor",
-                        tier -> tier == Tier.T3 ? Duration.ofMinutes(5) : Duration.ofMinutes(15))),
+                        tier -> tier == Tier.T3 ? Duration.ofMinutes(5) : Duration.ofMinutes(15),
+                        SUSPENDED)),
                 props);
     }
+
+    /** The registry of these tests: agent "rogue" is suspended, every other agent active. */
+    private static final Function<String, Optional<String>> SUSPENDED = agentId ->
+            agentId.equals("rogue") ? Optional.of("agent rogue is suspended: leaked credentials") : Optional.empty();
 
     private static ApprovalDecided approved(String intentId, Tier tier, ExecutionMode mode) {
         ApprovalDecided decided = TestEvents.approved(intentId, "restart_service", tier, mode);
@@ -115,6 +123,53 @@ class WarrantTopologyTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(SignatureAlgorithm.class)
+    void shouldIssueAByteIdenticalTokenEachTimeTheSameDecisionIsProcessed(SignatureAlgorithm algorithm) {
+        // given one approval decision, as its bytes on the approved topic
+        WarrantKey key = algorithm == SignatureAlgorithm.ED25519
+                ? WarrantKey.generateEd25519("k1")
+                : WarrantKey.generateHmac("k1");
+        ApprovalDecided decided = approved("same", Tier.T2, ExecutionMode.PASSBACK);
+        decided.setApprovals(List.of(new Approval("alice", "ok", APPROVED_AT.minusSeconds(30))));
+        byte[] onTheTopic = Topics.APPROVED.valueSerde().serializer().serialize("approved", decided);
+
+        // when it is processed twice, by two stage instances whose clocks are a day apart
+        byte[] first = issuedBytes(key, onTheTopic, APPROVED_AT.plusSeconds(2));
+        byte[] second = issuedBytes(key, onTheTopic, APPROVED_AT.plus(Duration.ofDays(1)));
+
+        // then both issue the same warrant, byte for byte: same token, id, times and event
+        WarrantIssued one = Topics.WARRANTS.valueSerde().deserializer().deserialize("warrants", first);
+        WarrantIssued two = Topics.WARRANTS.valueSerde().deserializer().deserialize("warrants", second);
+        assertThat(two.getToken()).isEqualTo(one.getToken());
+        assertThat(second).isEqualTo(first);
+        assertThat(one.getIssuedAt()).isEqualTo(ISSUED_AT);
+        assertThat(one.getExpiresAt()).isEqualTo(ISSUED_AT.plus(Duration.ofMinutes(15)));
+        assertThat(one.getEventId()).isEqualTo(two.getEventId());
+    }
+
+    /** The bytes the warrants topic gets when a fresh stage, its wall clock at {@code now}, reads {@code approval}. */
+    private static byte[] issuedBytes(WarrantKey key, byte[] approval, Instant now) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "warrant-test-" + now.toEpochMilli());
+        try (TopologyTestDriver driver = new TopologyTestDriver(
+                WarrantTopology.buildTopology(new WarrantTopology.Issuer(
+                        mode -> key, "vienna", "vienna-executor", tier -> Duration.ofMinutes(15), SUSPENDED)),
+                props,
+                now)) {
+            driver.createInputTopic(
+                            Topics.APPROVED.name(),
+                            Serdes.String().serializer(),
+                            Serdes.ByteArray().serializer())
+                    .pipeInput("same", approval, now);
+            return driver.createOutputTopic(
+                            Topics.WARRANTS.name(),
+                            Serdes.String().deserializer(),
+                            Serdes.ByteArray().deserializer())
+                    .readValue();
+        }
+    }
+
     @Test
     void shouldAddressPassbackWarrantsToTheAgentAndCarryTheApprovers() {
         WarrantKey key = WarrantKey.generateEd25519("k1");
@@ -159,7 +214,8 @@ class WarrantTopologyTest {
                 mode -> mode == ExecutionMode.DIRECT ? hmac : ed,
                 "vienna",
                 "vienna-executor",
-                tier -> Duration.ofMinutes(5));
+                tier -> Duration.ofMinutes(5),
+                SUSPENDED);
         assertThat(WarrantTopology.issue(approved("a", Tier.T1, ExecutionMode.DIRECT), issuer)
                         .getAlgorithm())
                 .isEqualTo(dev.vienna.events.SignatureAlgorithm.HMAC_SHA256);
@@ -187,6 +243,37 @@ class WarrantTopologyTest {
             notApproved.setApprovals(List.of(new Approval("alice", "ok", APPROVED_AT)));
             in.pipeInput("d", notApproved);
             assertThat(out.isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldSignNothingForASuspendedAgentAndDeadLetterTheApprovalWithTheReason() {
+        try (TopologyTestDriver driver = driver(WarrantKey.generateEd25519("k1"))) {
+            var in = driver.createInputTopic(
+                    Topics.APPROVED.name(),
+                    Serdes.String().serializer(),
+                    Topics.APPROVED.valueSerde().serializer());
+            var warrants = driver.createOutputTopic(
+                    Topics.WARRANTS.name(),
+                    Serdes.String().deserializer(),
+                    Topics.WARRANTS.valueSerde().deserializer());
+            var deadLetters = driver.createOutputTopic(
+                    Topics.DEAD_LETTER.name(),
+                    Serdes.String().deserializer(),
+                    Serdes.ByteArray().deserializer());
+            // given an approval (held or automatic) for a suspended agent, then one for an active agent
+            ApprovalDecided rogue = approved("r", Tier.T3, ExecutionMode.PASSBACK);
+            rogue.getIntent().setAgentId("rogue");
+            in.pipeInput("r", rogue);
+            in.pipeInput("a", approved("a", Tier.T1, ExecutionMode.DIRECT));
+            // then only the active agent gets a warrant, and the refusal is a dead letter naming why
+            assertThat(warrants.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("a");
+            var dead = deadLetters.readRecord();
+            assertThat(dead.key()).isEqualTo("r");
+            assertThat(DeadLetterHeaders.read(dead.headers(), DeadLetterHeaders.REASON))
+                    .isEqualTo("no warrant: agent rogue is suspended: leaked credentials");
+            assertThat(Topics.APPROVED.valueSerde().deserializer().deserialize("approved", dead.value()))
+                    .isEqualTo(rogue);
         }
     }
 

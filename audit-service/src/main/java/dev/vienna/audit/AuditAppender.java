@@ -5,9 +5,12 @@ import dev.vienna.events.IntentLifecycle;
 import dev.vienna.sdk.kafka.audit.AuditChain;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -18,8 +21,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Appends one audit record per consumed record to the chain of its partition (the chain head, sequence and hash, lives
  * in a store), and advances the intent's lifecycle. Runs under exactly_once_v2, so the chain head, the lifecycle and
  * the audit record commit together.
+ *
+ * <p>An audit record must fit in one Kafka record (1 MiB), and audit-service cannot dead-letter what does not (it
+ * audits {@code dead-letter} itself; a record the producer refuses would abort the transaction and stop the stage). So
+ * a payload larger than {@value #MAX_PAYLOAD_BYTES} bytes is not kept: the record is chained with an empty payload and
+ * a summary that gives the payload's size and SHA-256, which the record's hash covers; and a summary is cut to
+ * {@value #MAX_SUMMARY_CHARS} characters.
  */
 final class AuditAppender implements Processor<byte[], byte[], String, AuditRecord> {
+
+    /** The largest source payload an audit record keeps byte for byte (half the 1 MiB record limit). */
+    static final int MAX_PAYLOAD_BYTES = 512 * 1024;
+
+    /** The longest summary an audit record keeps (at most 48 KiB as UTF-8). */
+    static final int MAX_SUMMARY_CHARS = 16 * 1024;
 
     private final Clock clock;
     private final EventInterpreter interpreter = new EventInterpreter();
@@ -41,9 +56,14 @@ final class AuditAppender implements Processor<byte[], byte[], String, AuditReco
     @Override
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata source = context.recordMetadata().orElseThrow();
-        Observation observation = interpreter.interpret(
-                source.topic(), record.value(), record.headers(), Instant.ofEpochMilli(record.timestamp()));
-        AuditRecord audit = append(source, observation, record.value());
+        byte[] payload = record.value() == null ? new byte[0] : record.value();
+        boolean kept = payload.length <= MAX_PAYLOAD_BYTES;
+        Observation observation = summarized(
+                interpreter.interpret(
+                        source.topic(), record.value(), record.headers(), Instant.ofEpochMilli(record.timestamp())),
+                payload,
+                kept);
+        AuditRecord audit = append(source, observation, kept ? payload : new byte[0]);
         // only a record keyed by its intent is on the intent's partition: others (revocations, keyed by
         // what they revoke) are chained but must not start a second lifecycle in a foreign partition
         if (observation.intentId() != null && observation.intentId().equals(text(record.key()))) {
@@ -52,6 +72,30 @@ final class AuditAppender implements Processor<byte[], byte[], String, AuditReco
                     Lifecycles.advance(lifecycles.get(observation.intentId()), observation, audit.getRecordId()));
         }
         context.forward(new Record<>(audit.getRecordId(), audit, record.timestamp()));
+    }
+
+    /** The observation's summary cut to its limit, and saying so when the payload is not kept. */
+    private static Observation summarized(Observation observation, byte[] payload, boolean kept) {
+        String summary = observation.summary();
+        if (summary.length() > MAX_SUMMARY_CHARS) {
+            int cut = Character.isHighSurrogate(summary.charAt(MAX_SUMMARY_CHARS - 1))
+                    ? MAX_SUMMARY_CHARS - 1
+                    : MAX_SUMMARY_CHARS;
+            summary = summary.substring(0, cut) + "... (" + (summary.length() - cut) + " more characters not kept)";
+        }
+        if (!kept) {
+            summary += "; payload of " + payload.length
+                    + " bytes not kept: larger than the audit record limit; its SHA-256 is " + sha256(payload);
+        }
+        return summary.equals(observation.summary()) ? observation : observation.withSummary(summary);
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
     }
 
     private static String text(byte[] key) {
@@ -76,7 +120,7 @@ final class AuditAppender implements Processor<byte[], byte[], String, AuditReco
                 .setSourceOffset(source.offset())
                 .setOccurredAt(o.occurredAt())
                 .setRecordedAt(clock.instant().truncatedTo(ChronoUnit.MILLIS))
-                .setPayload(ByteBuffer.wrap(payload == null ? new byte[0] : payload))
+                .setPayload(ByteBuffer.wrap(payload))
                 .setSummary(o.summary())
                 .setPreviousHash(previousHash)
                 .setHash("")

@@ -1,5 +1,6 @@
 package dev.vienna.audit;
 
+import dev.vienna.events.AgentChanged;
 import dev.vienna.events.ApprovalDecided;
 import dev.vienna.events.ApprovalOutcome;
 import dev.vienna.events.ApprovalVoteCast;
@@ -31,17 +32,23 @@ import org.apache.kafka.common.header.Headers;
  */
 final class EventInterpreter {
 
-    private final Map<String, Function<byte[], Observation>> byTopic = Map.of(
-            Topics.INTENT_SUBMISSIONS.name(), decoding(Topics.INTENT_SUBMISSIONS, EventInterpreter::submitted),
-            Topics.INTENTS.name(), decoding(Topics.INTENTS, EventInterpreter::accepted),
-            Topics.TIERED.name(), decoding(Topics.TIERED, EventInterpreter::tiered),
-            Topics.POLICY_ACTIVATIONS.name(), decoding(Topics.POLICY_ACTIVATIONS, EventInterpreter::policyActivation),
-            Topics.APPROVAL_VOTES.name(), decoding(Topics.APPROVAL_VOTES, EventInterpreter::vote),
-            Topics.APPROVED.name(), decoding(Topics.APPROVED, EventInterpreter::decided),
-            Topics.WARRANTS.name(), decoding(Topics.WARRANTS, EventInterpreter::warrant),
-            Topics.WARRANT_REVOCATIONS.name(), decoding(Topics.WARRANT_REVOCATIONS, EventInterpreter::revocation),
-            Topics.WARRANT_CLAIMS.name(), decoding(Topics.WARRANT_CLAIMS, EventInterpreter::claim),
-            Topics.EXECUTIONS.name(), decoding(Topics.EXECUTIONS, EventInterpreter::execution));
+    private final Map<String, Function<byte[], Observation>> byTopic = Map.ofEntries(
+            Map.entry(
+                    Topics.INTENT_SUBMISSIONS.name(), decoding(Topics.INTENT_SUBMISSIONS, EventInterpreter::submitted)),
+            Map.entry(Topics.INTENTS.name(), decoding(Topics.INTENTS, EventInterpreter::accepted)),
+            Map.entry(Topics.TIERED.name(), decoding(Topics.TIERED, EventInterpreter::tiered)),
+            Map.entry(
+                    Topics.POLICY_ACTIVATIONS.name(),
+                    decoding(Topics.POLICY_ACTIVATIONS, EventInterpreter::policyActivation)),
+            Map.entry(Topics.APPROVAL_VOTES.name(), decoding(Topics.APPROVAL_VOTES, EventInterpreter::vote)),
+            Map.entry(Topics.APPROVED.name(), decoding(Topics.APPROVED, EventInterpreter::decided)),
+            Map.entry(Topics.WARRANTS.name(), decoding(Topics.WARRANTS, EventInterpreter::warrant)),
+            Map.entry(
+                    Topics.WARRANT_REVOCATIONS.name(),
+                    decoding(Topics.WARRANT_REVOCATIONS, EventInterpreter::revocation)),
+            Map.entry(Topics.WARRANT_CLAIMS.name(), decoding(Topics.WARRANT_CLAIMS, EventInterpreter::claim)),
+            Map.entry(Topics.EXECUTIONS.name(), decoding(Topics.EXECUTIONS, EventInterpreter::execution)),
+            Map.entry(Topics.AGENTS.name(), decoding(Topics.AGENTS, EventInterpreter::agentChanged)));
 
     Observation interpret(String topic, byte[] value, Headers headers, Instant recordTime) {
         if (topic.equals(Topics.DEAD_LETTER.name())) {
@@ -190,6 +197,19 @@ final class EventInterpreter {
                 "WarrantRevoked",
                 e.getOccurredAt(),
                 what + " by " + e.getRevokedBy() + ": " + e.getReason(),
+                null);
+    }
+
+    /** A registry change: who changed which agent how, and why; no intent's state changes with it. */
+    private static Observation agentChanged(AgentChanged e) {
+        return Observation.of(
+                null,
+                e.getTenantId(),
+                e.getEventId(),
+                "AgentChanged",
+                e.getOccurredAt(),
+                "agent " + e.getAgentId() + " " + e.getChange() + " by " + e.getChangedBy() + " (now " + e.getStatus()
+                        + ", acts for " + e.getOwners() + ")" + (e.getReason() == null ? "" : ": " + e.getReason()),
                 null);
     }
 

@@ -1,11 +1,19 @@
 package dev.vienna.audit;
 
+import dev.vienna.events.AgentChanged;
 import dev.vienna.events.IntentLifecycle;
 import dev.vienna.events.IntentState;
+import dev.vienna.platform.OpenApiProblems;
 import dev.vienna.platform.ProblemException;
+import dev.vienna.platform.security.AgentApiKeyAuthentication;
+import dev.vienna.platform.security.OperatorScope;
+import dev.vienna.platform.security.Roles;
 import dev.vienna.platform.streams.StateStores;
+import dev.vienna.sdk.kafka.agents.AgentRegistry;
 import dev.vienna.sdk.warrant.WarrantClaims;
 import dev.vienna.sdk.warrant.WarrantTokens;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -18,10 +26,18 @@ import java.util.List;
 import org.apache.kafka.streams.KafkaStreams;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** {@code GET /v1/intents/{intentId}}: an intent's current state and its ordered events. */
+/**
+ * {@code GET /v1/intents/{intentId}}: an intent's current state and its ordered events. An operator with the
+ * {@value Roles#AUDITOR} role reads any intent in their tenants; a registered agent, with its API key, reads its own
+ * intents only (the agent and tenant the lifecycle recorded from the intent must be the key's). Outside that an intent
+ * does not exist for the caller (404, as if unknown), so its id reveals nothing. A suspended agent is refused (403).
+ */
 @Tag(name = "timelines", description = "Each intent's audited lifecycle")
+@SecurityRequirement(name = OpenApiProblems.OPERATOR)
+@SecurityRequirement(name = OpenApiProblems.AGENT)
 @Path("/v1/intents")
 @Produces(MediaType.APPLICATION_JSON)
 public class IntentLifecycleResource {
@@ -29,25 +45,80 @@ public class IntentLifecycleResource {
     @Inject
     KafkaStreams streams;
 
+    @Inject
+    SecurityIdentity identity;
+
+    @Inject
+    OperatorScope caller;
+
     @Operation(
             summary = "An intent's lifecycle",
             description =
                     "Its current state, tier, mode, warrant (token and decoded claims) and every audited event in order, each with the id of its audit record.")
     @APIResponse(responseCode = "200", description = "The lifecycle")
-    @APIResponse(responseCode = "404", description = "No event of this intent has been audited")
+    @APIResponse(
+            responseCode = "401",
+            description = "No credential, or one that does not verify: neither an operator's JWT nor a registered"
+                    + " agent's unrevoked API key")
+    @APIResponse(
+            responseCode = "403",
+            description = "The credential holds neither auditor (an operator's token) nor agent (a registered agent's"
+                    + " API key; an operator's token that names the agent role does not count); or it is the key of a"
+                    + " suspended agent")
+    @APIResponse(
+            responseCode = "404",
+            description = "No event of this intent has been audited, or it is outside the caller's reach: another"
+                    + " tenant than an auditor's token covers, or another agent's intent")
     @APIResponse(
             responseCode = "503",
             description = "The lifecycle store is not queryable right now; retry after Retry-After")
     @GET
     @Path("/{intentId}")
+    @RolesAllowed({Roles.AUDITOR, Roles.AGENT})
     public Lifecycle get(@PathParam("intentId") String intentId) {
+        AgentChanged agent = callingAgent();
         IntentLifecycle lifecycle = StateStores.<String, IntentLifecycle>keyValue(
                         streams, AuditTopology.LIFECYCLES_STORE)
                 .get(intentId);
-        if (lifecycle == null) {
+        if (lifecycle == null || !visible(lifecycle, agent)) {
             throw new ProblemException(404, "Unknown intent", "no event of intent " + intentId + " has been audited");
         }
         return Lifecycle.of(lifecycle);
+    }
+
+    /**
+     * The agent calling with its API key, or null for an auditor. A token that holds the agent role without being an
+     * agent's key (an operator's JWT whose groups say "agent") and no auditor role is refused, as is a suspended agent.
+     */
+    private AgentChanged callingAgent() {
+        AgentChanged agent = identity.getAttribute(AgentApiKeyAuthentication.AGENT_ATTRIBUTE);
+        if (agent == null) {
+            if (!identity.hasRole(Roles.AUDITOR)) {
+                throw new ProblemException(
+                        403,
+                        "Forbidden",
+                        "an operator reads intents' lifecycles with the auditor role; an agent with its API key");
+            }
+            return null;
+        }
+        if (!AgentRegistry.active(agent)) {
+            throw new ProblemException(
+                    403,
+                    "Agent suspended",
+                    "agent " + agent.getAgentId() + " is suspended"
+                            + (agent.getReason() == null ? "" : ": " + agent.getReason()));
+        }
+        return agent;
+    }
+
+    /** An auditor sees the intents of their tenants; an agent its own intents, in its own tenant. */
+    private boolean visible(IntentLifecycle lifecycle, AgentChanged agent) {
+        if (!caller.allows(lifecycle.getTenantId())) {
+            return false;
+        }
+        return agent == null
+                || (agent.getAgentId().equals(lifecycle.getAgentId())
+                        && agent.getTenantId().equals(lifecycle.getTenantId()));
     }
 
     /** The JSON shape of a lifecycle. */

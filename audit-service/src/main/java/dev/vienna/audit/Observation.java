@@ -103,4 +103,22 @@ record Observation(
                 action,
                 resource);
     }
+
+    Observation withSummary(String summary) {
+        return new Observation(
+                intentId,
+                tenantId,
+                eventId,
+                eventType,
+                occurredAt,
+                summary,
+                state,
+                tier,
+                mode,
+                warrantId,
+                warrantToken,
+                agentId,
+                action,
+                resource);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.vienna.audit;
 
+import static dev.vienna.testing.OperatorTokensResource.token;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -11,19 +12,30 @@ import dev.vienna.sdk.kafka.audit.AuditChain;
 import dev.vienna.sdk.kafka.audit.AuditLogReader;
 import dev.vienna.testing.KafkaBrokerResource;
 import dev.vienna.testing.KafkaProbe;
+import dev.vienna.testing.OperatorTokensResource;
 import dev.vienna.testing.TestEvents;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
+@WithTestResource(OperatorTokensResource.class)
 class AuditServiceTest {
 
-    private final KafkaProbe kafka = new KafkaProbe(KafkaBrokerResource.broker().bootstrapServers());
+    private final KafkaProbe kafka = KafkaBrokerResource.probe();
+
+    private static RequestSpecification asAuditor() {
+        return given().auth().oauth2(token("ada", "auditor"));
+    }
 
     @Test
     void shouldServeTheLifecycleAndWriteAVerifiableChain() {
@@ -33,7 +45,8 @@ class AuditServiceTest {
 
         Awaitility.await()
                 .atMost(Duration.ofSeconds(60))
-                .untilAsserted(() -> given().get("/v1/intents/" + intentId)
+                .untilAsserted(() -> asAuditor()
+                        .get("/v1/intents/" + intentId)
                         .then()
                         .statusCode(200)
                         .body("state", equalTo("PENDING_APPROVAL"))
@@ -47,17 +60,52 @@ class AuditServiceTest {
                         && r.value().getEventType().equals("IntentTiered"),
                 Duration.ofSeconds(30));
         assertThat(audit.partition()).isEqualTo(audit.value().getChain());
-        var report = AuditChain.verify(
-                AuditLogReader.readAll(KafkaBrokerResource.broker().bootstrapServers(), Duration.ofSeconds(30)));
+        var report = AuditChain.verify(AuditLogReader.readAll(
+                KafkaBrokerResource.credentials("vienna-auditor")
+                        .clientConfig(KafkaBrokerResource.broker().bootstrapServers()),
+                Duration.ofSeconds(30)));
         assertThat(report.breaks()).isEmpty();
         assertThat(report.records()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void shouldChainARecordTooLargeToWrapByItsDigestAndGoOn() throws Exception {
+        // given a value as large as the broker takes on one record: wrapped whole, its audit record would be larger
+        byte[] largest = new byte[1024 * 1024 - 200];
+        Arrays.fill(largest, (byte) 'x');
+        String sha256 =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(largest));
+        String key = UUID.randomUUID().toString();
+        kafka.sendRaw(Topics.INTENTS, key.getBytes(StandardCharsets.UTF_8), largest);
+        String after = UUID.randomUUID().toString();
+        kafka.send(Topics.INTENTS, after, TestEvents.accepted(after, "noop"));
+
+        // then it is chained without its bytes, by its size and digest
+        var chained = kafka.await(
+                        Topics.AUDIT,
+                        r -> r.value().getSummary().contains("payload of " + largest.length + " bytes not kept"),
+                        Duration.ofSeconds(60))
+                .value();
+        assertThat(chained.getEventType()).isEqualTo("Undecodable");
+        assertThat(chained.getPayload().remaining()).isZero();
+        assertThat(chained.getSummary())
+                .endsWith("bytes not kept: larger than the audit record limit; its SHA-256 is " + sha256);
+        // and the stage goes on
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> asAuditor()
+                        .get("/v1/intents/" + after)
+                        .then()
+                        .statusCode(200)
+                        .body("state", equalTo("SUBMITTED")));
     }
 
     @Test
     void shouldAnswer404ProblemForAnUnknownIntent() {
         Awaitility.await()
                 .atMost(Duration.ofSeconds(60))
-                .untilAsserted(() -> given().get("/v1/intents/no-such-intent")
+                .untilAsserted(() -> asAuditor()
+                        .get("/v1/intents/no-such-intent")
                         .then()
                         .statusCode(404)
                         .contentType("application/problem+json")

@@ -2,6 +2,9 @@ package dev.vienna.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vienna.events.AgentChange;
+import dev.vienna.events.AgentChanged;
+import dev.vienna.events.AgentStatus;
 import dev.vienna.events.ApprovalOutcome;
 import dev.vienna.events.AuditRecord;
 import dev.vienna.events.DeadLetterHeaders;
@@ -19,12 +22,16 @@ import dev.vienna.events.Topics;
 import dev.vienna.events.VoteDecision;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.events.WarrantRevoked;
+import dev.vienna.platform.streams.RecordSizeLimit;
 import dev.vienna.sdk.kafka.audit.AuditChain;
 import dev.vienna.sdk.warrant.WarrantKey;
 import dev.vienna.testing.TestEvents;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -233,6 +240,40 @@ class AuditTopologyTest {
     }
 
     @Test
+    void shouldRecordWhoChangedTheAgentRegistryAndWhy() {
+        try (TopologyTestDriver driver = driver()) {
+            var audit = driver.createOutputTopic(
+                    Topics.AUDIT.name(),
+                    Serdes.String().deserializer(),
+                    Topics.AUDIT.valueSerde().deserializer());
+            var suspended = AgentChanged.newBuilder()
+                    .setEventId("ag-1")
+                    .setTenantId("acme")
+                    .setOccurredAt(TestEvents.now())
+                    .setAgentId("agent-7")
+                    .setChange(AgentChange.SUSPENDED)
+                    .setStatus(AgentStatus.SUSPENDED)
+                    .setOwners(List.of("carol"))
+                    .setChangedBy("sam")
+                    .setReason("leaked key")
+                    .setSuspendedAt(TestEvents.now())
+                    .build();
+            pipe(driver, Topics.AGENTS, "agent-7", suspended);
+
+            AuditRecord record = audit.readValue();
+            assertThat(record.getEventType()).isEqualTo("AgentChanged");
+            assertThat(record.getTenantId()).isEqualTo("acme");
+            assertThat(record.getSummary())
+                    .isEqualTo("agent agent-7 SUSPENDED by sam (now SUSPENDED, acts for [carol]): leaked key");
+            assertThat(record.getIntentId()).isNull();
+            // the registry entry byte for byte, as it was published
+            assertThat(record.getPayload())
+                    .isEqualTo(ByteBuffer.wrap(
+                            Topics.AGENTS.valueSerde().serializer().serialize(Topics.AGENTS.name(), suspended)));
+        }
+    }
+
+    @Test
     void shouldRecordPolicyActivationsAndRefusalsWithoutStartingALifecycle() {
         try (TopologyTestDriver driver = driver()) {
             var audit = driver.createOutputTopic(
@@ -275,6 +316,113 @@ class AuditTopologyTest {
                     .contains("broken.yaml: rule x: when does not compile");
             assertThat(records).allSatisfy(r -> assertThat(r.getIntentId()).isNull());
             assertThat(AuditChain.verify(records).intact()).isTrue();
+        }
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    private static void pipeRaw(TopologyTestDriver driver, Topic<?> topic, String key, byte[] value) {
+        driver.createInputTopic(
+                        topic.name(),
+                        Serdes.String().serializer(),
+                        Serdes.ByteArray().serializer())
+                .pipeInput(key, value);
+    }
+
+    @Test
+    void shouldChainAnOversizedPayloadByItsSizeAndDigestAndGoOn() throws Exception {
+        try (TopologyTestDriver driver = driver()) {
+            var audit = driver.createOutputTopic(
+                    Topics.AUDIT.name(),
+                    Serdes.String().deserializer(),
+                    Topics.AUDIT.valueSerde().deserializer());
+            // given an intent whose params make its record almost as large as a Kafka record may be
+            var huge = TestEvents.accepted("i-big", "noop");
+            huge.getIntent().setParamsJson("{\"blob\":\"" + "x".repeat(1024 * 1024 - 2048) + "\"}");
+            byte[] bytes = Topics.INTENTS.valueSerde().serializer().serialize(Topics.INTENTS.name(), huge);
+            assertThat(bytes.length).isGreaterThan(AuditAppender.MAX_PAYLOAD_BYTES);
+
+            pipeRaw(driver, Topics.INTENTS, "i-big", bytes);
+            pipe(driver, Topics.TIERED, "i-big", TestEvents.tiered("i-big", "noop", Tier.T0));
+
+            // then it is chained with no payload, its size and digest in the (hashed) summary, and the next follows
+            List<AuditRecord> records = audit.readValuesToList();
+            assertThat(records).extracting(AuditRecord::getEventType).containsExactly("IntentAccepted", "IntentTiered");
+            AuditRecord oversized = records.get(0);
+            assertThat(oversized.getPayload().remaining()).isZero();
+            assertThat(oversized.getIntentId()).isEqualTo("i-big");
+            assertThat(oversized.getSummary())
+                    .startsWith("accepted over HTTP: agent-7 asks noop on api-server")
+                    .endsWith("; payload of " + bytes.length
+                            + " bytes not kept: larger than the audit record limit; its SHA-256 is " + sha256(bytes));
+            assertThat(Topics.AUDIT.valueSerde().serializer().serialize(Topics.AUDIT.name(), oversized).length)
+                    .isLessThan(RecordSizeLimit.MAX_RECORD_BYTES / 2);
+            assertThat(records.get(1).getPayload().remaining()).isPositive();
+            assertThat(AuditChain.verify(records).intact()).isTrue();
+            // the summary is covered by the hash: a different digest would not verify
+            oversized.setSummary(oversized.getSummary().replace(sha256(bytes), "0".repeat(64)));
+            assertThat(AuditChain.verify(records).intact()).isFalse();
+
+            IntentLifecycle lifecycle = driver.<String, IntentLifecycle>getKeyValueStore(AuditTopology.LIFECYCLES_STORE)
+                    .get("i-big");
+            assertThat(lifecycle.getState()).isEqualTo(IntentState.TIERED);
+            assertThat(lifecycle.getAgentId()).isEqualTo("agent-7");
+            assertThat(lifecycle.getSteps().get(0).getSummary()).contains("bytes not kept");
+        }
+    }
+
+    @Test
+    void shouldKeepAPayloadOfExactlyTheLimitAndNotOneByteMore() throws Exception {
+        try (TopologyTestDriver driver = driver()) {
+            var audit = driver.createOutputTopic(
+                    Topics.AUDIT.name(),
+                    Serdes.String().deserializer(),
+                    Topics.AUDIT.valueSerde().deserializer());
+            byte[] atLimit = new byte[AuditAppender.MAX_PAYLOAD_BYTES];
+            byte[] overLimit = new byte[AuditAppender.MAX_PAYLOAD_BYTES + 1];
+            Arrays.fill(atLimit, (byte) 'a');
+            Arrays.fill(overLimit, (byte) 'b');
+            pipeRaw(driver, Topics.EXECUTIONS, "junk-1", atLimit);
+            pipeRaw(driver, Topics.EXECUTIONS, "junk-2", overLimit);
+
+            List<AuditRecord> records = audit.readValuesToList();
+            assertThat(records).extracting(AuditRecord::getEventType).containsExactly("Undecodable", "Undecodable");
+            assertThat(records.get(0).getPayload()).isEqualTo(ByteBuffer.wrap(atLimit));
+            assertThat(records.get(0).getSummary()).doesNotContain("not kept");
+            assertThat(records.get(1).getPayload().remaining()).isZero();
+            assertThat(records.get(1).getSummary())
+                    .startsWith("undecodable record on executions")
+                    .endsWith("payload of " + overLimit.length
+                            + " bytes not kept: larger than the audit record limit; its SHA-256 is "
+                            + sha256(overLimit));
+            assertThat(AuditChain.verify(records).intact()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldCutAnOverlongSummary() {
+        try (TopologyTestDriver driver = driver()) {
+            var audit = driver.createOutputTopic(
+                    Topics.AUDIT.name(),
+                    Serdes.String().deserializer(),
+                    Topics.AUDIT.valueSerde().deserializer());
+            String reason = "r".repeat(100_000);
+            var headers =
+                    DeadLetterHeaders.describe(new RecordHeaders(), reason, "policy-service", "intents", 0, 7, 1L);
+            driver.createInputTopic(
+                            Topics.DEAD_LETTER.name(),
+                            Serdes.String().serializer(),
+                            Serdes.ByteArray().serializer())
+                    .pipeInput(new TestRecord<>("junk", "junk".getBytes(), headers));
+
+            AuditRecord record = audit.readValue();
+            assertThat(record.getSummary())
+                    .hasSizeLessThan(AuditAppender.MAX_SUMMARY_CHARS + 100)
+                    .startsWith("dead-lettered by policy-service from intents@0/7: rrr")
+                    .endsWith(" more characters not kept)");
+            assertThat(record.getPayload()).isEqualTo(ByteBuffer.wrap("junk".getBytes()));
         }
     }
 }

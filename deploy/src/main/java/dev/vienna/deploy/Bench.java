@@ -63,10 +63,11 @@ final class Bench {
         Map<String, Long> executedAt = new ConcurrentHashMap<>();
         AtomicInteger notSucceeded = new AtomicInteger();
         AtomicBoolean reading = new AtomicBoolean(true);
-        Thread reader = startReader(stack.bootstrapServers(), executedAt, notSucceeded, reading);
+        Thread reader = startReader(stack.adminClientConfig(), executedAt, notSucceeded, reading);
         try {
             HttpClient http = HttpClient.newBuilder().build();
             URI uri = stack.uriOf("intake-service").resolve("/v1/intents");
+            String authorization = "Bearer " + stack.apiKey("bench-agent");
             byte[] body = JSON.writeValueAsBytes(
                     Map.of("agentId", "bench-agent", "action", "noop", "resource", "bench", "params", Map.of("n", 1)));
             Semaphore inFlight = new Semaphore(concurrency);
@@ -77,6 +78,7 @@ final class Bench {
                 long sent = System.nanoTime();
                 HttpRequest request = HttpRequest.newBuilder(uri)
                         .header("Content-Type", "application/json")
+                        .header("Authorization", authorization)
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                         .build();
                 all[i] = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
@@ -138,10 +140,10 @@ final class Bench {
 
     /** Reads executions from the current end of the topic, stamping each with its arrival time. */
     private static Thread startReader(
-            String bootstrap, Map<String, Long> executedAt, AtomicInteger notSucceeded, AtomicBoolean reading)
+            Map<String, Object> kafka, Map<String, Long> executedAt, AtomicInteger notSucceeded, AtomicBoolean reading)
             throws InterruptedException {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.putAll(kafka);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         KafkaConsumer<String, ExecutionReported> consumer = new KafkaConsumer<>(
                 props,

@@ -13,16 +13,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Submits one intent per tier to a running stack, prints each intent's lifecycle as the pipeline moves it, has
- * operators decide the ones waiting for them (with tokens of the stack's local issuer, as {@code ./vienna token} prints
- * them), and checks the outcome: T0/T1 end EXECUTED, the T2 intent DENIED by one operator, the T3 intent WARRANTED
- * after two distinct approvals (carol, on whose behalf the agent acts, is refused), and the audit chain of the run
- * verifies.
+ * Submits one intent per tier to a running stack, each as its agent (with the API key the stack registered it with),
+ * prints each intent's lifecycle as the pipeline moves it, has operators decide the ones waiting for them (with tokens
+ * of the stack's local issuer, as {@code ./vienna token} prints them), and checks the outcome: T0/T1 end EXECUTED, the
+ * T2 intent DENIED by one operator, the T3 intent WARRANTED after two distinct approvals (carol, on whose behalf the
+ * agent acts, is refused), and the audit chain of the run verifies.
  */
 final class Demo {
 
     /** One demo intent, the operators' votes once it waits for them, and the state it must reach. */
-    record Case(String label, Map<String, Object> body, List<Vote> votes, String expectedState) {}
+    record Case(String label, Map<String, Object> body, List<Vote> votes, String expectedState) {
+        String agentId() {
+            return (String) body.get("agentId");
+        }
+    }
 
     /** An operator's vote; {@code expectedStatus} is what approval-service must answer. */
     record Vote(String operator, String decision, String reason, int expectedStatus) {}
@@ -96,9 +100,11 @@ final class Demo {
 
     /** Runs the demo; returns true when every intent reached its expected state and the audit chain verified. */
     static boolean run(ViennaStack stack, PrintStream out, Duration timeout) throws InterruptedException {
-        ViennaClient client = stack.client();
         Map<String, Case> byIntent = new LinkedHashMap<>();
+        Map<String, ViennaClient> clients = new HashMap<>();
         for (Case c : cases()) {
+            // each agent submits with its own API key; the body's agentId must be the key's
+            ViennaClient client = clients.computeIfAbsent(c.agentId(), stack::client);
             String intentId = client.submit(c.body());
             byIntent.put(intentId, c);
             out.printf("demo: submitted %-32s -> intent %s%n", c.label(), intentId);
@@ -110,10 +116,12 @@ final class Demo {
         boolean votesAsExpected = true;
         while (System.nanoTime() < deadline && !allReached(byIntent, states)) {
             for (var entry : byIntent.entrySet()) {
-                client.lifecycle(entry.getKey()).ifPresent(lifecycle -> {
-                    states.put(entry.getKey(), lifecycle.get("state").asText());
-                    printNewEvents(out, entry.getValue().label(), lifecycle, printed, entry.getKey());
-                });
+                clients.get(entry.getValue().agentId())
+                        .lifecycle(entry.getKey())
+                        .ifPresent(lifecycle -> {
+                            states.put(entry.getKey(), lifecycle.get("state").asText());
+                            printNewEvents(out, entry.getValue().label(), lifecycle, printed, entry.getKey());
+                        });
                 if ("PENDING_APPROVAL".equals(states.get(entry.getKey())) && !voted.containsKey(entry.getKey())) {
                     Boolean cast = castVotes(stack, entry.getKey(), entry.getValue(), out);
                     if (cast != null) {
@@ -137,7 +145,7 @@ final class Demo {
                     reached ? "as expected" : "EXPECTED " + entry.getValue().expectedState());
         }
         AuditChain.Report report =
-                AuditChain.verify(AuditLogReader.readAll(stack.bootstrapServers(), Duration.ofSeconds(30)));
+                AuditChain.verify(AuditLogReader.readAll(stack.auditorClientConfig(), Duration.ofSeconds(30)));
         out.printf(
                 "demo: audit chain: %d records in %d chains, %s%n",
                 report.records(), report.chains(), report.intact() ? "intact" : "BROKEN " + report.breaks());

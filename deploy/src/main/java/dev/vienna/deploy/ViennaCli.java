@@ -1,16 +1,24 @@
 package dev.vienna.deploy;
 
+import dev.vienna.events.KafkaAccess;
+import dev.vienna.issuer.LocalOperatorIssuer;
 import dev.vienna.sdk.kafka.audit.AuditChain;
 import dev.vienna.sdk.kafka.audit.AuditLogReader;
 import dev.vienna.sdk.warrant.SignatureAlgorithm;
 import dev.vienna.sdk.warrant.WarrantKey;
 import dev.vienna.sdk.warrant.WarrantKeyRing;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -19,19 +27,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * per tier and stops, {@code bench} measures it, {@code audit verify} replays and verifies an audit log, {@code audit
  * timeline} prints one intent's records from it, {@code keys generate} adds a warrant key to a key directory.
  * {@code policy test} loads a policy directory and runs its test cases. {@code token} prints an operator's bearer token
- * from the local issuer that the stack's approval-service trusts.
+ * from the local issuer that the stack's services trust. {@code agent} registers, lists, suspends and resumes agents at
+ * a running stack's intake-service with such a token.
  */
 public final class ViennaCli {
 
     private static final String USAGE = """
-      usage: ./vienna up [--algorithm ED25519|HMAC_SHA256]
+      usage: ./vienna up [--algorithm ED25519|HMAC_SHA256] [--listen 127.0.0.1]
              ./vienna demo [--algorithm ED25519|HMAC_SHA256]
              ./vienna bench [--intents N] [--concurrency C] [--algorithm ED25519|HMAC_SHA256]
-             ./vienna audit verify --bootstrap HOST:PORT
-             ./vienna audit timeline INTENT_ID --bootstrap HOST:PORT
+             ./vienna audit verify --bootstrap HOST:PORT --config CLIENT.properties
+             ./vienna audit timeline INTENT_ID --bootstrap HOST:PORT --config CLIENT.properties
              ./vienna keys generate DIR KEY_ID [--algorithm ED25519|HMAC_SHA256]
              ./vienna policy test [DIR]              (DIR defaults to policies)
-             ./vienna token NAME --role approver|viewer[,ROLE...] [--ttl 1h]
+             ./vienna token NAME --role ROLE[,ROLE...] [--tenants T[,T...]] [--ttl 1h]
+                 roles: viewer, approver, auditor, security, admin; without --tenants, for every tenant
+             ./vienna agent register AGENT_ID --owner PRINCIPAL[,PRINCIPAL...] [--tenant T]
+                 [--kafka-config ADMIN.properties] [--intake URL]   (prints the API key alone)
+             ./vienna agent list|suspend|resume [AGENT_ID] [--reason TEXT] [--intake URL]
+      every command: --data DIR   keys, agents' secrets and run data (default .vienna)
       """;
 
     public static void main(String[] args) throws Exception {
@@ -46,7 +60,12 @@ public final class ViennaCli {
         Arguments a = new Arguments(args.subList(1, args.size()));
         ViennaStack.Options options = ViennaStack.Options.defaults(
                         Path.of(System.getProperty("vienna.root", ".")).toAbsolutePath(), out)
-                .withAlgorithm(SignatureAlgorithm.valueOf(a.value("--algorithm", "ED25519")));
+                .withAlgorithm(SignatureAlgorithm.valueOf(a.value("--algorithm", "ED25519")))
+                .withListenHost(a.value("--listen", "127.0.0.1"));
+        String dataDir = a.value("--data", null);
+        if (dataDir != null) {
+            options = options.withDataDir(Path.of(dataDir));
+        }
         switch (args.get(0)) {
             case "up" -> {
                 return up(options, out);
@@ -75,15 +94,14 @@ public final class ViennaCli {
             }
             case "audit" -> {
                 if (args.size() >= 3 && args.get(1).equals("timeline")) {
-                    return timeline(
-                            args.get(2), new Arguments(args.subList(3, args.size())).required("--bootstrap"), out);
+                    return timeline(args.get(2), new Arguments(args.subList(3, args.size())).kafka(), out);
                 }
                 if (args.size() < 2 || !args.get(1).equals("verify")) {
                     out.print(USAGE);
                     return 2;
                 }
                 AuditChain.Report report = AuditChain.verify(AuditLogReader.readAll(
-                        new Arguments(args.subList(2, args.size())).required("--bootstrap"), Duration.ofSeconds(60)));
+                        new Arguments(args.subList(2, args.size())).kafka(), Duration.ofSeconds(60)));
                 out.printf("audit: %d records in %d chains%n", report.records(), report.chains());
                 report.breaks()
                         .forEach(b -> out.printf(
@@ -108,8 +126,20 @@ public final class ViennaCli {
                     return 2;
                 }
                 List<String> roles = List.of(a.value("--role", "").split(","));
-                out.println(ViennaStack.operatorIssuer(options).token(args.get(1), ttl(a.value("--ttl", "1h")), roles));
+                String tenants = a.value("--tenants", null);
+                out.println(ViennaStack.operatorIssuer(options)
+                        .token(
+                                args.get(1),
+                                roles,
+                                LocalOperatorIssuer.ISSUER,
+                                LocalOperatorIssuer.AUDIENCE,
+                                Instant.now(),
+                                ttl(a.value("--ttl", "1h")),
+                                tenants == null ? null : List.of(tenants.split(","))));
                 return 0;
+            }
+            case "agent" -> {
+                return agent(args.subList(1, args.size()), options, out);
             }
             case "keys" -> {
                 if (args.size() < 4 || !args.get(1).equals("generate")) {
@@ -134,6 +164,70 @@ public final class ViennaCli {
         }
     }
 
+    /**
+     * {@code agent register|list|suspend|resume}: the registry API of the stack's intake-service ({@code --intake},
+     * default the local stack's), with a short-lived token of the local issuer (admin to register, security to suspend
+     * or resume, viewer to list). A refusal prints its problem and exits 1.
+     */
+    private static int agent(List<String> args, ViennaStack.Options options, PrintStream out) throws Exception {
+        Arguments a = new Arguments(args);
+        String command = args.isEmpty() ? "" : args.get(0);
+        boolean needsId = !command.equals("list");
+        if (!List.of("register", "list", "suspend", "resume").contains(command)
+                || (needsId && (args.size() < 2 || args.get(1).startsWith("--")))) {
+            out.print(USAGE);
+            return 2;
+        }
+        URI intake = URI.create(a.value("--intake", "http://localhost:" + options.basePort()));
+        LocalAgents agents = new LocalAgents(
+                intake, ViennaStack.operatorIssuer(options), options.dataDir().toAbsolutePath());
+        try {
+            switch (command) {
+                case "register" -> {
+                    String owners = a.value("--owner", null);
+                    if (owners == null) {
+                        out.print(USAGE);
+                        return 2;
+                    }
+                    String kafkaConfig = a.value("--kafka-config", null);
+                    LocalAgents.Agent agent = agents.register(
+                            args.get(1),
+                            a.value("--tenant", ViennaStack.LOCAL_TENANT),
+                            List.of(owners.split(",")),
+                            kafkaConfig == null ? null : properties(Path.of(kafkaConfig)));
+                    // the key alone on stdout, so KEY=$(./vienna agent register ...) works; it is kept too
+                    out.println(agent.apiKey());
+                    System.err.println("agent: registered " + agent.agentId() + " in tenant " + agent.tenantId()
+                            + "; API key and signing key kept in "
+                            + agents.apiKeyFile(agent.agentId()).getParent());
+                }
+                case "list" -> out.println(agents.list().toPrettyString());
+                case "suspend" ->
+                    out.println(
+                            agents.suspend(args.get(1), a.required("--reason")).toPrettyString());
+                case "resume" ->
+                    out.println(agents.resume(args.get(1), a.value("--reason", "resumed"))
+                            .toPrettyString());
+                default -> throw new IllegalStateException(command);
+            }
+            return 0;
+        } catch (LocalAgents.Refused e) {
+            out.println("agent: refused: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** A Kafka client properties file as client settings. */
+    private static Map<String, Object> properties(Path file) throws IOException {
+        Properties properties = new Properties();
+        try (var in = Files.newInputStream(file)) {
+            properties.load(in);
+        }
+        Map<String, Object> config = new HashMap<>();
+        properties.forEach((key, value) -> config.put(key.toString(), value));
+        return config;
+    }
+
     /** A token lifetime: {@code 90s}, {@code 30m}, {@code 1h}, {@code 2d}, or ISO-8601 ({@code PT1H}). */
     static Duration ttl(String text) {
         if (text.startsWith("P") || text.startsWith("p")) {
@@ -150,8 +244,8 @@ public final class ViennaCli {
     }
 
     /** Every audit record of one intent, in chain order: what an auditor sees, straight from the log. */
-    private static int timeline(String intentId, String bootstrap, PrintStream out) {
-        var records = AuditLogReader.readAll(bootstrap, Duration.ofSeconds(60)).stream()
+    private static int timeline(String intentId, Map<String, Object> kafka, PrintStream out) {
+        var records = AuditLogReader.readAll(kafka, Duration.ofSeconds(60)).stream()
                 .filter(r -> intentId.equals(r.getIntentId()))
                 .toList();
         if (records.isEmpty()) {
@@ -180,17 +274,21 @@ public final class ViennaCli {
         out.printf(
                 """
         vienna: the pipeline is up (Ctrl-C stops it)
-          submit:    curl -s -XPOST %s/v1/intents -H 'Content-Type: application/json' \\
-                       -d '{"agentId":"me","action":"restart_service","resource":"api-gateway"}'
-          lifecycle: curl -s %s/v1/intents/<intentId>
+          agent key: KEY=$(cat %s)
+                     (or your own: KEY=$(./vienna agent register my-agent --owner me))
+          submit:    curl -s -XPOST %s/v1/intents -H "Authorization: Bearer $KEY" \\
+                       -H 'Content-Type: application/json' -d '{"action":"restart_service","resource":"api-gateway"}'
+          lifecycle: curl -s -H "Authorization: Bearer $KEY" %s/v1/intents/<intentId>
           operator:  TOKEN=$(./vienna token alice --role approver)
           pending:   curl -s -H "Authorization: Bearer $TOKEN" %s/v1/approvals/pending
-          audit:     ./vienna audit verify --bootstrap %s
+          audit:     ./vienna audit verify --bootstrap %s --config %s
         """,
+                stack.apiKeyFile("demo-agent"),
                 stack.uriOf("intake-service"),
                 stack.uriOf("audit-service"),
                 stack.uriOf("approval-service"),
-                stack.bootstrapServers());
+                stack.bootstrapServers(),
+                stack.credentialsFile(KafkaAccess.AUDITOR.principal()));
         while (stopped.getCount() > 0) {
             List<String> dead = stack.deadServices();
             if (!dead.isEmpty() && !stopping.get()) {
@@ -215,6 +313,18 @@ public final class ViennaCli {
                 throw new IllegalArgumentException(name + " is required");
             }
             return value;
+        }
+
+        /**
+         * Kafka client settings: {@code --bootstrap HOST:PORT} and {@code --config FILE}, a Kafka client properties
+         * file with the principal's credentials (the local stack writes one per principal under its run's
+         * {@code credentials/}).
+         */
+        Map<String, Object> kafka() throws IOException {
+            String file = value("--config", null);
+            Map<String, Object> config = file == null ? new HashMap<>() : properties(Path.of(file));
+            config.put("bootstrap.servers", required("--bootstrap"));
+            return config;
         }
     }
 

@@ -1,8 +1,11 @@
 package dev.vienna.deploy;
 
+import dev.vienna.events.KafkaAccess;
 import dev.vienna.issuer.LocalOperatorIssuer;
+import dev.vienna.kafka.local.KafkaCredentials;
 import dev.vienna.kafka.local.LocalKafka;
 import dev.vienna.sdk.client.ViennaClient;
+import dev.vienna.sdk.secret.SecretFiles;
 import dev.vienna.sdk.warrant.SignatureAlgorithm;
 import dev.vienna.sdk.warrant.WarrantKeyRing;
 import java.io.IOException;
@@ -17,12 +20,16 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The whole pipeline on one machine: a real KRaft broker in this JVM with every topic created, and the six packaged
- * services as child JVMs on consecutive ports (intake first), all ready before {@link #start} returns. The warrant key
- * is generated on first start into the data directory's {@code keys/} and kept; executor-service verifies from
- * warrant-service's JWKS.
+ * The whole pipeline on one machine: a real KRaft broker in this JVM with every topic created, authentication and ACLs
+ * on (each service its own principal with only its own ACLs, its password in its environment), and the six packaged
+ * services as child JVMs on consecutive ports (intake first), listening on loopback unless told otherwise, all ready
+ * before {@link #start} returns, with the {@link #LOCAL_AGENTS} registered. The warrant key and the local operator
+ * issuer's key are generated on first start into the data directory's {@code keys/} and kept; every service trusts that
+ * issuer's tokens (unless {@code MP_JWT_VERIFY_PUBLICKEY_LOCATION} names another), and executor-service verifies
+ * warrants from warrant-service's JWKS.
  */
 public final class ViennaStack implements AutoCloseable {
 
@@ -35,14 +42,38 @@ public final class ViennaStack implements AutoCloseable {
             "executor-service",
             "audit-service");
 
+    /** The tenant of the agents a local stack registers. */
+    public static final String LOCAL_TENANT = "local";
+
+    /**
+     * The agents every local stack registers in {@link #LOCAL_TENANT}, each with the principals it acts for: the
+     * demo's, the benchmark's and the end-to-end tests'. Their owners never vote on their intents in the demo
+     * (separation of duties would refuse them): carol's refusal on deploy-agent's release is the demo's point.
+     */
+    public static final List<LocalAgent> LOCAL_AGENTS = List.of(
+            new LocalAgent("demo-agent", List.of("olivia")),
+            new LocalAgent("infrastructure-optimizer", List.of("ivan")),
+            new LocalAgent("deploy-agent", List.of("carol")),
+            new LocalAgent("bench-agent", List.of("bench-owner")),
+            new LocalAgent("e2e-agent", List.of("erin")));
+
+    /** An agent a local stack registers, and the principals it acts for. */
+    public record LocalAgent(String agentId, List<String> owners) {}
+
     private final LocalKafka kafka;
     private final List<ServiceProcess> services;
     private final Path runDir;
+    private final KafkaCredentials auditor;
+    private final LocalAgents agents;
+    private final Map<String, String> apiKeys = new ConcurrentHashMap<>();
 
-    private ViennaStack(LocalKafka kafka, List<ServiceProcess> services, Path runDir) {
+    private ViennaStack(
+            LocalKafka kafka, List<ServiceProcess> services, Path runDir, KafkaCredentials auditor, Options options) {
         this.kafka = kafka;
         this.services = services;
         this.runDir = runDir;
+        this.auditor = auditor;
+        this.agents = new LocalAgents(uriOf("intake-service"), operatorIssuer(options), options.dataDir());
     }
 
     /** How to start the stack. */
@@ -53,6 +84,7 @@ public final class ViennaStack implements AutoCloseable {
             int partitions,
             SignatureAlgorithm algorithm,
             String jvmOptions,
+            String listenHost,
             PrintStream log) {
         /**
          * Seven JVMs share the machine, so the children run C1 only with a serial collector: on 2 cores C2's compiler
@@ -63,19 +95,31 @@ public final class ViennaStack implements AutoCloseable {
             String jvm = System.getenv()
                     .getOrDefault("VIENNA_SERVICE_JVM_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
             return new Options(
-                    projectRoot, projectRoot.resolve(".vienna"), 8081, 3, SignatureAlgorithm.ED25519, jvm, log);
+                    projectRoot,
+                    projectRoot.resolve(".vienna"),
+                    8081,
+                    3,
+                    SignatureAlgorithm.ED25519,
+                    jvm,
+                    "127.0.0.1",
+                    log);
         }
 
         public Options withBasePort(int port) {
-            return new Options(projectRoot, dataDir, port, partitions, algorithm, jvmOptions, log);
+            return new Options(projectRoot, dataDir, port, partitions, algorithm, jvmOptions, listenHost, log);
         }
 
         public Options withDataDir(Path dir) {
-            return new Options(projectRoot, dir, basePort, partitions, algorithm, jvmOptions, log);
+            return new Options(projectRoot, dir, basePort, partitions, algorithm, jvmOptions, listenHost, log);
         }
 
         public Options withAlgorithm(SignatureAlgorithm a) {
-            return new Options(projectRoot, dataDir, basePort, partitions, a, jvmOptions, log);
+            return new Options(projectRoot, dataDir, basePort, partitions, a, jvmOptions, listenHost, log);
+        }
+
+        /** The interface the services' HTTP listen on: loopback unless asked ({@code ./vienna up --listen}). */
+        public Options withListenHost(String host) {
+            return new Options(projectRoot, dataDir, basePort, partitions, algorithm, jvmOptions, host, log);
         }
     }
 
@@ -85,9 +129,20 @@ public final class ViennaStack implements AutoCloseable {
         List<ServiceProcess> started = new ArrayList<>();
         try {
             kafka.createTopics(options.partitions());
+            Map<String, KafkaCredentials> principals = new HashMap<>();
+            for (KafkaAccess access : KafkaAccess.services()) {
+                principals.put(access.principal(), kafka.grant(access));
+            }
+            Path credentials = SecretFiles.directory(runDir.resolve("credentials"));
+            SecretFiles.write(
+                    credentials.resolve("vienna-admin.properties"),
+                    kafka.admin().clientProperties(kafka.bootstrapServers()));
+            SecretFiles.write(
+                    credentials.resolve("vienna-auditor.properties"),
+                    principals.get(KafkaAccess.AUDITOR.principal()).clientProperties(kafka.bootstrapServers()));
             options.log()
-                    .println("vienna: Kafka (KRaft) listening on " + kafka.bootstrapServers() + ", "
-                            + options.partitions() + " partitions per topic");
+                    .println("vienna: Kafka (KRaft) listening on " + kafka.bootstrapServers() + " (SASL/SCRAM, ACLs), "
+                            + options.partitions() + " partitions per topic; client settings in " + credentials);
             Map<String, String> keyEnvironment =
                     keyEnvironment(options, options.basePort() + SERVICES.indexOf("warrant-service"));
             // policy-service reads (and hot-reloads) the repository's policies/ unless VIENNA_POLICY_DIR names another
@@ -106,20 +161,31 @@ public final class ViennaStack implements AutoCloseable {
                         new ArrayList<>(List.of(options.jvmOptions().trim().split("\\s+")));
                 jvm.removeIf(String::isEmpty);
                 jvm.add("-Dquarkus.http.port=" + port);
+                jvm.add("-Dquarkus.http.host=" + options.listenHost());
                 jvm.add("-Dkafka.bootstrap.servers=" + kafka.bootstrapServers());
                 jvm.add("-Dkafka-streams.state.dir=" + Files.createDirectories(runDir.resolve(name)));
-                if (name.equals("approval-service")) {
-                    operatorTrust.forEach((key, value) -> jvm.add("-D" + key + "=" + value));
-                }
-                started.add(
-                        ServiceProcess.start(options.projectRoot(), name, port, jvm, keyEnvironment, options.log()));
+                operatorTrust.forEach((key, value) -> jvm.add("-D" + key + "=" + value));
+                Map<String, String> environment = new HashMap<>(keyEnvironment);
+                // the service's Kafka password: in its environment, never on its command line
+                environment.put("VIENNA_KAFKA_PASSWORD", principals.get(name).password());
+                started.add(ServiceProcess.start(options.projectRoot(), name, port, jvm, environment, options.log()));
             }
             HttpClient http = HttpClient.newHttpClient();
             for (ServiceProcess service : started) {
                 service.awaitReady(http, Duration.ofSeconds(120));
                 options.log().println("vienna: " + service.name() + " ready on " + service.uri());
             }
-            return new ViennaStack(kafka, started, runDir);
+            ViennaStack stack =
+                    new ViennaStack(kafka, started, runDir, principals.get(KafkaAccess.AUDITOR.principal()), options);
+            for (LocalAgent agent : LOCAL_AGENTS) {
+                stack.registerAgent(agent.agentId(), LOCAL_TENANT, agent.owners());
+            }
+            options.log()
+                    .println("vienna: registered agents "
+                            + LOCAL_AGENTS.stream().map(LocalAgent::agentId).toList() + " in tenant " + LOCAL_TENANT
+                            + "; their API keys in "
+                            + options.dataDir().toAbsolutePath().resolve("agents"));
+            return stack;
         } catch (Exception e) {
             stopAll(started);
             kafka.close();
@@ -156,13 +222,13 @@ public final class ViennaStack implements AutoCloseable {
     }
 
     /**
-     * approval-service trusts the local issuer's tokens, unless the environment points it at another issuer
-     * ({@code MP_JWT_VERIFY_PUBLICKEY_LOCATION}, README "Approvals and operators").
+     * Every service trusts the local issuer's tokens, unless the environment points them at another issuer
+     * ({@code MP_JWT_VERIFY_PUBLICKEY_LOCATION}, README "Security").
      */
     private static Map<String, String> operatorTrust(Options options) {
         if (System.getenv("MP_JWT_VERIFY_PUBLICKEY_LOCATION") != null) {
             options.log()
-                    .println("vienna: approval-service trusts operator tokens from "
+                    .println("vienna: the services trust operator tokens from "
                             + System.getenv("MP_JWT_VERIFY_PUBLICKEY_LOCATION"));
             return Map.of();
         }
@@ -184,6 +250,21 @@ public final class ViennaStack implements AutoCloseable {
         return kafka.bootstrapServers();
     }
 
+    /** Client settings of the broker's super user: for the demo's and tests' own reads and writes. */
+    public Map<String, Object> adminClientConfig() {
+        return kafka.adminClientConfig();
+    }
+
+    /** The Kafka client properties file of a principal of this run ({@code vienna-admin}, {@code vienna-auditor}). */
+    public Path credentialsFile(String principal) {
+        return runDir.resolve("credentials").resolve(principal + ".properties");
+    }
+
+    /** Client settings of the {@code vienna-auditor} principal, which may only read the audit log. */
+    public Map<String, Object> auditorClientConfig() {
+        return auditor.clientConfig(kafka.bootstrapServers());
+    }
+
     public URI uriOf(String service) {
         return services.stream()
                 .filter(s -> s.name().equals(service))
@@ -192,8 +273,44 @@ public final class ViennaStack implements AutoCloseable {
                 .uri();
     }
 
-    public ViennaClient client() {
-        return new ViennaClient(uriOf("intake-service"), uriOf("audit-service"));
+    /** A client speaking as {@code agentId}, one of the agents this stack registered. */
+    public ViennaClient client(String agentId) {
+        return new ViennaClient(uriOf("intake-service"), uriOf("audit-service"), apiKey(agentId));
+    }
+
+    /** The API key of an agent this stack registered. */
+    public String apiKey(String agentId) {
+        String key = apiKeys.get(agentId);
+        if (key == null) {
+            throw new IllegalArgumentException("agent " + agentId + " was not registered by this stack");
+        }
+        return key;
+    }
+
+    /**
+     * Registers an agent through intake-service's registry API (as an admin of the local issuer would) and creates its
+     * Kafka principal, which may only write signed intents to {@code intent-submissions}; its API key, signing key and
+     * Kafka client settings are kept under {@code <data>/agents/<agentId>/}. Returns the agent's API key.
+     */
+    public String registerAgent(String agentId, String tenantId, List<String> owners) throws Exception {
+        LocalAgents.Agent agent = agents.register(agentId, tenantId, owners, kafka.adminClientConfig());
+        apiKeys.put(agentId, agent.apiKey());
+        return agent.apiKey();
+    }
+
+    /** Where this stack keeps its keys, its agents' secrets and its runs. */
+    public Path dataDir() {
+        return runDir.getParent();
+    }
+
+    /** Where the API key of an agent this stack registered is kept ({@code KEY=$(cat ...)}). */
+    public Path apiKeyFile(String agentId) {
+        return agents.apiKeyFile(agentId);
+    }
+
+    /** Suspends a registered agent as a security operator would: its warrants are revoked, its submissions refused. */
+    public void suspendAgent(String agentId, String reason) {
+        agents.suspend(agentId, reason);
     }
 
     /**

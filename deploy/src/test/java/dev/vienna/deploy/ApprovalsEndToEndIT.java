@@ -39,13 +39,15 @@ class ApprovalsEndToEndIT {
 
     private static ViennaStack stack;
     private static ViennaClient client;
+    private static ViennaClient optimizer;
     private static KafkaProbe kafka;
 
     @BeforeAll
     static void startStack() throws Exception {
         stack = TestStacks.start("e2e-approvals");
-        client = stack.client();
-        kafka = new KafkaProbe(stack.bootstrapServers());
+        client = stack.client("deploy-agent");
+        optimizer = stack.client("infrastructure-optimizer");
+        kafka = new KafkaProbe(stack.adminClientConfig());
     }
 
     @AfterAll
@@ -154,7 +156,7 @@ class ApprovalsEndToEndIT {
     @Test
     @Order(2)
     void shouldDenyAT2IntentOnOneApproversDeny() {
-        String intentId = client.submit(Map.of(
+        String intentId = optimizer.submit(Map.of(
                 "agentId",
                 "infrastructure-optimizer",
                 "action",
@@ -165,7 +167,7 @@ class ApprovalsEndToEndIT {
                 Map.of("replicas", 25),
                 "costImpact",
                 1200));
-        awaitState(intentId, "PENDING_APPROVAL");
+        optimizer.awaitState(intentId, Set.of("PENDING_APPROVAL"), Duration.ofSeconds(90));
         var dave = operator("dave", "approver");
         var answer = Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
@@ -174,9 +176,9 @@ class ApprovalsEndToEndIT {
                         a -> a.status() != 404);
         assertThat(answer.status()).as(answer.body().toString()).isEqualTo(202);
 
-        awaitState(intentId, "DENIED");
+        optimizer.awaitState(intentId, Set.of("DENIED"), Duration.ofSeconds(90));
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode lifecycle = client.lifecycle(intentId).orElseThrow();
+            JsonNode lifecycle = optimizer.lifecycle(intentId).orElseThrow();
             assertThat(summariesOf(lifecycle, "ApprovalVoteCast"))
                     .containsExactly("DENY by dave: no capacity budget this month");
             assertThat(summariesOf(lifecycle, "ApprovalDecided"))

@@ -1,6 +1,7 @@
 package dev.vienna.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vienna.events.DeadLetterHeaders;
@@ -20,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,8 +35,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The six packaged services as separate processes on one real broker, driven as an agent and an auditor would: over
- * HTTP and by reading topics. Service logs: target/e2e/stack.log.
+ * The six packaged services as separate processes on one real broker (SASL/SCRAM, ACLs), driven as an agent, an
+ * operator and an auditor would: over HTTP with their credentials, and by reading topics. Service logs:
+ * target/e2e/stack.log.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineEndToEndIT {
@@ -46,8 +49,8 @@ class PipelineEndToEndIT {
     @BeforeAll
     static void startStack() throws Exception {
         stack = TestStacks.start("e2e");
-        client = stack.client();
-        kafka = new KafkaProbe(stack.bootstrapServers());
+        client = stack.client("e2e-agent");
+        kafka = new KafkaProbe(stack.adminClientConfig());
     }
 
     @AfterAll
@@ -105,7 +108,14 @@ class PipelineEndToEndIT {
         // and an auditor replaying the audit log sees the same timeline
         var printed = new ByteArrayOutputStream();
         int exit = ViennaCli.run(
-                List.of("audit", "timeline", intentId, "--bootstrap", stack.bootstrapServers()),
+                List.of(
+                        "audit",
+                        "timeline",
+                        intentId,
+                        "--bootstrap",
+                        stack.bootstrapServers(),
+                        "--config",
+                        stack.credentialsFile("vienna-auditor").toString()),
                 new PrintStream(printed, true));
         assertThat(exit).isZero();
         assertThat(printed.toString())
@@ -177,6 +187,7 @@ class PipelineEndToEndIT {
                 .send(
                         HttpRequest.newBuilder(stack.uriOf("intake-service").resolve("/v1/intents"))
                                 .header("Content-Type", "application/json")
+                                .header("Authorization", "Bearer " + stack.apiKey("e2e-agent"))
                                 .POST(HttpRequest.BodyPublishers.ofString("{\"agentId\":"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
@@ -192,13 +203,159 @@ class PipelineEndToEndIT {
         Awaitility.await()
                 .atMost(Duration.ofSeconds(60))
                 .untilAsserted(
-                        () -> assertThat(AuditLogReader.readAll(stack.bootstrapServers(), Duration.ofSeconds(30)))
+                        () -> assertThat(AuditLogReader.readAll(stack.auditorClientConfig(), Duration.ofSeconds(30)))
                                 .extracting(r -> r.getEventType())
                                 .contains("DeadLettered", "Undecodable", "ExecutionReported"));
-        var report = AuditChain.verify(AuditLogReader.readAll(stack.bootstrapServers(), Duration.ofSeconds(30)));
+        var report = AuditChain.verify(AuditLogReader.readAll(stack.auditorClientConfig(), Duration.ofSeconds(30)));
         assertThat(report.breaks()).isEmpty();
         assertThat(report.records()).isGreaterThanOrEqualTo(13);
         assertThat(stack.deadServices()).isEmpty();
+    }
+
+    @Test
+    @Order(6)
+    void shouldRefuseEveryApiWithoutACredential() throws Exception {
+        Map<String, String> endpoints = Map.of(
+                "intake-service", "/v1/intents",
+                "policy-service", "/v1/policy",
+                "approval-service", "/v1/approvals/pending",
+                "warrant-service", "/v1/warrants/verify",
+                "audit-service", "/v1/intents/some-intent");
+        HttpClient http = HttpClient.newHttpClient();
+        for (var endpoint : endpoints.entrySet()) {
+            boolean post = endpoint.getValue().equals("/v1/intents")
+                    || endpoint.getValue().endsWith("/verify");
+            HttpRequest.Builder request = HttpRequest.newBuilder(
+                            stack.uriOf(endpoint.getKey()).resolve(endpoint.getValue()))
+                    .header("Content-Type", "application/json");
+            request = post ? request.POST(HttpRequest.BodyPublishers.ofString("{}")) : request.GET();
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(endpoint.toString()).isEqualTo(401);
+            assertThat(response.headers().firstValue("WWW-Authenticate"))
+                    .as(endpoint.toString())
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+            assertThat(response.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        }
+        // and the agents' registry, where API keys are issued, asks for an admin
+        HttpResponse<String> register = http.send(
+                HttpRequest.newBuilder(stack.uriOf("intake-service").resolve("/v1/agents"))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + stack.apiKey("e2e-agent"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(register.statusCode()).as(register.body()).isEqualTo(403);
+    }
+
+    @Test
+    @Order(7)
+    void shouldStopASuspendedAgentAtEveryStage() throws Exception {
+        // given an agent with an intent held for approval
+        stack.registerAgent("e2e-rogue", ViennaStack.LOCAL_TENANT, List.of("erin"));
+        ViennaClient rogue = stack.client("e2e-rogue");
+        String held = rogue.submit(Map.of(
+                "agentId",
+                "e2e-rogue",
+                "action",
+                "scale_kubernetes_deployment",
+                "resource",
+                "api-server",
+                "params",
+                Map.of("replicas", 30)));
+        rogue.awaitState(held, Set.of("PENDING_APPROVAL"), Duration.ofSeconds(60));
+
+        // when a security operator suspends it
+        stack.suspendAgent("e2e-rogue", "credentials leaked in a CI log");
+
+        // then warrant-service revokes every warrant it holds (the kill switch), in the operator's name
+        var revocation = kafka.await(
+                        Topics.WARRANT_REVOCATIONS, r -> r.key().equals("agent:e2e-rogue"), Duration.ofSeconds(30))
+                .value();
+        assertThat(revocation.getAgentId()).isEqualTo("e2e-rogue");
+        assertThat(revocation.getReason()).isEqualTo("agent suspended: credentials leaked in a CI log");
+        assertThat(revocation.getRevokedBy()).isEqualTo("vienna-cli");
+
+        // and intake refuses what it submits next, with the reason
+        HttpResponse<String> refused = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(stack.uriOf("intake-service").resolve("/v1/intents"))
+                                .header("Content-Type", "application/json")
+                                .header("Authorization", "Bearer " + stack.apiKey("e2e-rogue"))
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"noop\",\"resource\":\"e2e\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("credentials leaked in a CI log");
+
+        // and an approval that arrives after the suspension gets no warrant: the approval is dead-lettered
+        var alice = new OperatorClient(
+                stack.uriOf("approval-service"),
+                stack.operatorIssuer().token("alice", Duration.ofMinutes(5), List.of("approver")));
+        assertThat(alice.voteOnWhatIsPending(held, "APPROVE", "looks fine").status())
+                .isEqualTo(202);
+        var dead = kafka.readRawUntil(
+                Topics.DEAD_LETTER.name(),
+                r -> r.key() != null && new String(r.key()).equals(held),
+                Duration.ofSeconds(60));
+        assertThat(dead)
+                .filteredOn(r -> r.key() != null && new String(r.key()).equals(held))
+                .singleElement()
+                .satisfies(r -> assertThat(DeadLetterHeaders.read(r.headers(), DeadLetterHeaders.REASON))
+                        .isEqualTo("no warrant: agent e2e-rogue is suspended: credentials leaked in a CI log"));
+        assertThat(kafka.readUntil(Topics.WARRANTS, r -> r.key().equals(held), Duration.ofSeconds(3)))
+                .noneMatch(r -> r.key().equals(held));
+    }
+
+    @Test
+    @Order(8)
+    void shouldRegisterAndSuspendAnAgentFromTheCommandLine() throws Exception {
+        // when an operator registers an agent with ./vienna agent register
+        var printed = new ByteArrayOutputStream();
+        List<String> where = List.of(
+                "--intake",
+                stack.uriOf("intake-service").toString(),
+                "--data",
+                stack.dataDir().toString());
+        int exit = ViennaCli.run(
+                concat(List.of("agent", "register", "cli-agent", "--owner", "erin", "--tenant", "local"), where),
+                new PrintStream(printed, true));
+        assertThat(exit).as(printed.toString()).isZero();
+
+        // then the API key alone is printed, and it is the agent's: its intents are accepted
+        String apiKey = printed.toString().strip();
+        assertThat(apiKey).startsWith("vak_").doesNotContainAnyWhitespaces();
+        ViennaClient agent = client.as(apiKey);
+        String intentId = agent.submit(Map.of("action", "noop", "resource", "cli", "params", Map.of("from", "cli")));
+        assertThat(agent.awaitState(intentId, Set.of("EXECUTED"), Duration.ofSeconds(60))
+                        .at("/tier")
+                        .asText())
+                .isEqualTo("T0");
+
+        // when it is suspended from the command line, its next intent is refused with the reason
+        printed.reset();
+        assertThat(ViennaCli.run(
+                        concat(List.of("agent", "suspend", "cli-agent", "--reason", "rotating owners"), where),
+                        new PrintStream(printed, true)))
+                .isZero();
+        assertThat(printed.toString()).contains("\"status\" : \"SUSPENDED\"");
+        assertThatThrownBy(() -> agent.submit(Map.of("action", "noop", "resource", "cli")))
+                .hasMessageContaining("403")
+                .hasMessageContaining("rotating owners");
+
+        // and registering it again is refused with the registry's reason
+        printed.reset();
+        assertThat(ViennaCli.run(
+                        concat(List.of("agent", "register", "cli-agent", "--owner", "erin"), where),
+                        new PrintStream(printed, true)))
+                .isEqualTo(1);
+        assertThat(printed.toString()).contains("409").contains("registered");
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static JsonNode awaitState(String intentId, String state) {

@@ -142,7 +142,23 @@ public class WarrantConsumer {
                 LOG.warn("waiting for warrant-revocations and agents to be read before consuming warrants");
             }
             consumer.subscribe(List.of(Topics.WARRANTS.name()));
+            boolean paused = false;
             while (running.get()) {
+                // a verifier whose revocations or registry may be behind judges nothing: it holds its partitions
+                // (polling keeps it in the group) but takes no warrant until both are followed again
+                boolean followed = followed();
+                if (followed == paused) {
+                    if (followed) {
+                        consumer.resume(consumer.paused());
+                        LOG.info("warrant-revocations and agents are followed again: consuming warrants");
+                    } else {
+                        LOG.error("warrant-revocations or agents are no longer followed: warrants wait");
+                    }
+                    paused = !followed;
+                }
+                if (paused) {
+                    consumer.pause(consumer.assignment());
+                }
                 var records = consumer.poll(Duration.ofMillis(500));
                 assigned = !consumer.assignment().isEmpty();
                 if (records.isEmpty()) {
@@ -224,7 +240,7 @@ public class WarrantConsumer {
 
     /**
      * True while the loop runs and holds partitions, and the revocations are read to their end and still followed: a
-     * verifier that may be behind on revocations is not ready.
+     * verifier that may be behind on revocations is not ready (and its loop takes no warrant meanwhile).
      */
     public boolean ready() {
         return running.get()
@@ -232,6 +248,14 @@ public class WarrantConsumer {
                 && revocationListener != null
                 && revocationListener.caughtUp()
                 && revocationListener.healthy();
+    }
+
+    /** Whether the revocations and the agent registry are both read to their end and still followed. */
+    private boolean followed() {
+        return revocationListener.caughtUp()
+                && revocationListener.healthy()
+                && agents.registry().caughtUp()
+                && agents.registry().healthy();
     }
 
     /** The revocations this executor follows on {@code warrant-revocations}. */

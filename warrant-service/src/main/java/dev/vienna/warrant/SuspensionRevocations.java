@@ -16,8 +16,9 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,15 +46,15 @@ public class SuspensionRevocations {
     @Inject
     WarrantConfig config;
 
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "suspensions"));
+    private final ScheduledExecutorService worker =
+            Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "suspensions"));
 
     void start(@Observes StartupEvent event) {
         worker.execute(() -> {
             try {
-                if (!agents.registry().awaitCaughtUp(Duration.ofMinutes(5))
-                        || !checks.awaitCurrent(Duration.ofMinutes(5))) {
-                    LOG.error("registry or revocations not read within 5 minutes: suspensions are not enforced");
-                    return;
+                while (!agents.registry().awaitCaughtUp(Duration.ofMinutes(1))
+                        || !checks.awaitCurrent(Duration.ofMinutes(1))) {
+                    LOG.error("registry or revocations not read yet: suspensions wait to be enforced");
                 }
                 agents.registry().onChange(change -> worker.execute(() -> revokeIfSuspended(change)));
                 List<AgentChanged> all = agents.registry().all();
@@ -85,20 +86,17 @@ public class SuspensionRevocations {
                 .build();
         try {
             publisher.publish(
-                    Topics.WARRANT_REVOCATIONS, "agent:" + agent.getAgentId(), revoked, config.publishTimeout());
+                    Topics.WARRANT_REVOCATIONS, WarrantsResource.keyOf(revoked), revoked, config.publishTimeout());
             checks.revocations().revokeAgentUpTo(agent.getAgentId(), upTo);
             LOG.infof("agent %s suspended: its warrants issued up to %s are revoked", agent.getAgentId(), upTo);
         } catch (Publisher.NotPublished e) {
             LOG.errorf(e, "the revocation of suspended agent %s was not recorded; retrying", agent.getAgentId());
-            worker.execute(() -> {
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                revokeIfSuspended(agents.registry().agent(agent.getAgentId()).orElse(agent));
-            });
+            // later, without holding up other suspensions meanwhile
+            worker.schedule(
+                    () -> revokeIfSuspended(
+                            agents.registry().agent(agent.getAgentId()).orElse(agent)),
+                    1,
+                    TimeUnit.SECONDS);
         }
     }
 

@@ -9,7 +9,7 @@ import org.apache.kafka.streams.Topology;
 /**
  * Hands the warrant topology, with the configured signing key and the agent registry, to Quarkus, which runs it. The
  * topology starts only once the registry has been read to its end: no warrant is signed from a registry that may not
- * yet know a suspension.
+ * yet know a suspension ({@link RegistryGate} pauses it whenever the registry is no longer followed).
  */
 @ApplicationScoped
 public class TopologyProducer {

@@ -228,12 +228,15 @@ public class WarrantsResource {
         return request;
     }
 
-    /** Keyed by what is revoked ({@code warrant:<id>}, {@code agent:<id>}): the compacted topic keeps the newest. */
     private void publish(WarrantRevoked revoked) {
-        String key = revoked.getScope() == RevocationScope.WARRANT
+        publisher.publish(Topics.WARRANT_REVOCATIONS, keyOf(revoked), revoked, config.publishTimeout());
+    }
+
+    /** What a revocation is keyed by on the compacted topic, which keeps the newest per key: what it revokes. */
+    static String keyOf(WarrantRevoked revoked) {
+        return revoked.getScope() == RevocationScope.WARRANT
                 ? "warrant:" + revoked.getWarrantId()
                 : "agent:" + revoked.getAgentId();
-        publisher.publish(Topics.WARRANT_REVOCATIONS, key, revoked, config.publishTimeout());
     }
 
     private WarrantRevoked revocation(

@@ -2,7 +2,6 @@ package dev.vienna.intake;
 
 import dev.vienna.events.AgentChanged;
 import dev.vienna.events.AgentSigningKey;
-import dev.vienna.events.AvroSerde;
 import dev.vienna.events.Intent;
 import dev.vienna.events.IntentAccepted;
 import dev.vienna.events.IntentSubmitted;
@@ -15,59 +14,63 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The rule for a signed submission on {@code intent-submissions}: it is accepted only from a registered, active agent,
  * signed with one of its unrevoked keys over exactly what it says ({@link IntentSignatures}), submitted within
- * {@code window} of this service's clock, with a nonce not seen before, for the agent's own tenant and an owner it acts
- * for, and a valid intent body; anything else is refused with the reason (the caller dead-letters it). The intentId
- * derives from the agent and the nonce, so a submission delivered twice, or replayed after this instance forgot its
- * nonce (a restart, another instance), is the same intent, which the stages downstream treat as a re-delivery. Not
- * thread-safe: one consumer thread calls it.
+ * {@code window} of this service's clock, with a nonce this instance has not accepted before (a copy is refused as a
+ * replay), for the agent's own tenant and an owner it acts for, and a valid intent body; anything else is refused with
+ * the reason (the caller dead-letters it). The intentId derives from the agent and the nonce, so a submission this
+ * instance no longer remembers (after a restart, or on another instance) is still the same intent, which the stages
+ * downstream treat as a re-delivery. Not thread-safe: one consumer thread calls it.
  */
 final class SignedSubmissions {
 
     /** Accepted (the intent to publish) or refused (why). */
     record Outcome(IntentAccepted accepted, String refusal) {}
 
-    private static final AvroSerde<IntentSubmitted> INTENTS = new AvroSerde<>(IntentSubmitted.class);
-
     private final AgentRegistry registry;
     private final Clock clock;
     private final Duration window;
-    private final Map<String, Instant> nonces;
+    /** The newest {@code nonceCapacity} accepted nonces, as agentId NUL nonce. */
+    private final Set<String> nonces;
 
     SignedSubmissions(AgentRegistry registry, Clock clock, Duration window, int nonceCapacity) {
         this.registry = registry;
         this.clock = clock;
         this.window = window;
-        this.nonces = new LinkedHashMap<>(1024, 0.75f, false) {
+        this.nonces = Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, false) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
                 return size() > nonceCapacity;
             }
-        };
+        });
     }
 
     Outcome check(IntentSubmitted submission) {
-        Optional<String> refusal = refusal(submission);
+        Intent intent = submission.getIntent();
+        String agentId = intent.getAgentId();
+        Optional<String> refusal = registry.whyNotActive(agentId)
+                .or(() -> refusal(submission, registry.agent(agentId).orElseThrow()));
         if (refusal.isPresent()) {
             return new Outcome(null, refusal.get());
         }
-        Intent intent = submission.getIntent();
-        AgentChanged agent = registry.agent(intent.getAgentId()).orElseThrow();
-        nonces.put(intent.getAgentId() + "\u0000" + submission.getNonce(), submission.getSubmittedAt());
+        AgentChanged agent = registry.agent(agentId).orElseThrow();
+        nonces.add(nonceKey(submission));
         Intent accepted = Intent.newBuilder(intent)
                 .setOwners(List.copyOf(agent.getOwners()))
                 .build();
+        String intentId = IntentSignatures.intentIdOf(agentId, submission.getNonce());
         return new Outcome(
                 IntentAccepted.newBuilder()
-                        .setEventId(IntentSignatures.intentIdOf(intent.getAgentId(), submission.getNonce()))
-                        .setIntentId(IntentSignatures.intentIdOf(intent.getAgentId(), submission.getNonce()))
+                        .setEventId(intentId)
+                        .setIntentId(intentId)
                         .setTenantId(agent.getTenantId())
                         .setOccurredAt(clock.instant().truncatedTo(ChronoUnit.MILLIS))
                         .setIntent(accepted)
@@ -76,14 +79,10 @@ final class SignedSubmissions {
                 null);
     }
 
-    private Optional<String> refusal(IntentSubmitted submission) {
+    /** Why an active agent's submission is refused; empty when it is accepted. */
+    private Optional<String> refusal(IntentSubmitted submission, AgentChanged agent) {
         Intent intent = submission.getIntent();
         String agentId = intent.getAgentId();
-        Optional<String> inactive = registry.whyNotActive(agentId);
-        if (inactive.isPresent()) {
-            return inactive;
-        }
-        AgentChanged agent = registry.agent(agentId).orElseThrow();
         Optional<AgentSigningKey> key = registry.signingKey(agentId, submission.getKeyId());
         if (key.isEmpty()) {
             return Optional.of("agent " + agentId + " has no unrevoked signing key " + submission.getKeyId());
@@ -103,7 +102,7 @@ final class SignedSubmissions {
         if (nonce == null || nonce.length() < IntentSignatures.MIN_NONCE_LENGTH || nonce.length() > 128) {
             return Optional.of("the nonce must be 16 to 128 characters");
         }
-        if (nonces.containsKey(agentId + "\u0000" + nonce)) {
+        if (nonces.contains(nonceKey(submission))) {
             return Optional.of("nonce " + nonce + " was used before: refused as a replay");
         }
         if (!agent.getTenantId().equals(submission.getTenantId())) {
@@ -119,6 +118,10 @@ final class SignedSubmissions {
             return Optional.of("invalid intent: " + errors);
         }
         return Optional.empty();
+    }
+
+    private static String nonceKey(IntentSubmitted submission) {
+        return submission.getIntent().getAgentId() + "\u0000" + submission.getNonce();
     }
 
     /** The submission's intent as an intent body, to be checked by the same rules as an HTTP submission. */

@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -21,7 +22,8 @@ import org.jboss.logging.Logger;
  * {@code intents} or written to {@code dead-letter} byte for byte with the reason, and only then acknowledged (its
  * offset committed): at least once, with the intentId derived from the agent and nonce so a re-delivery is the same
  * intent. A record that does not decode is a dead letter too. While the broker does not acknowledge, the same record is
- * retried (the stage cannot go on without recording it); nothing here throws, so the channel never stops.
+ * retried (the stage cannot go on without recording it). A dead letter the broker can never take is logged with the
+ * record's position and the stage goes on; only an interrupt (shutdown) ends a record unacknowledged, to be read again.
  */
 @ApplicationScoped
 public class SubmissionConsumer {
@@ -42,20 +44,21 @@ public class SubmissionConsumer {
     IntakeConfig config;
 
     private SignedSubmissions submissions;
+    private Deserializer<IntentSubmitted> decoder;
 
     @PostConstruct
     void init() {
         submissions = new SignedSubmissions(agents.registry(), Clock.systemUTC(), config.submissionWindow(), 100_000);
+        decoder = Topics.INTENT_SUBMISSIONS.valueSerde().deserializer();
     }
 
     @Incoming(CHANNEL)
     @Blocking
-    public void receive(ConsumerRecord<String, byte[]> record) {
+    public void receive(ConsumerRecord<String, byte[]> record) throws InterruptedException {
         String refusal;
         try {
             awaitRegistry();
-            IntentSubmitted submission =
-                    Topics.INTENT_SUBMISSIONS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+            IntentSubmitted submission = decoder.deserialize(record.topic(), record.value());
             if (submission == null) {
                 refusal = "null value (tombstone) where a signed submission was expected";
             } else {
@@ -79,33 +82,38 @@ public class SubmissionConsumer {
         LOG.warnf(
                 "signed submission at %s-%d/%d refused: %s",
                 record.topic(), record.partition(), record.offset(), reason);
-        publishUntilAcknowledged(() -> publisher.publish(
-                Topics.DEAD_LETTER,
-                record.key(),
-                record.value(),
-                DeadLetterHeaders.of(
-                        reason,
-                        SERVICE,
-                        record.topic(),
-                        record.partition(),
-                        record.offset(),
-                        System.currentTimeMillis()),
-                config.publishTimeout()));
-    }
-
-    /** A submission is not judged by a registry that may be behind. */
-    private void awaitRegistry() {
         try {
-            while (!agents.registry().awaitCaughtUp(Duration.ofSeconds(10))) {
-                LOG.warn("waiting for the agent registry before judging signed submissions");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            publishUntilAcknowledged(() -> publisher.publish(
+                    Topics.DEAD_LETTER,
+                    record.key(),
+                    record.value(),
+                    DeadLetterHeaders.of(
+                            reason,
+                            SERVICE,
+                            record.topic(),
+                            record.partition(),
+                            record.offset(),
+                            System.currentTimeMillis()),
+                    config.publishTimeout()));
+        } catch (Publisher.NotPublished e) {
+            LOG.errorf(
+                    "the dead letter of %s-%d/%d can never be written (%s); refused because: %s",
+                    record.topic(), record.partition(), record.offset(), e.getMessage(), reason);
         }
     }
 
-    /** Publishes, retrying while the broker does not acknowledge; a record that can never be written throws. */
-    private static void publishUntilAcknowledged(Runnable publish) {
+    /** A submission is not judged by a registry that may be behind. */
+    private void awaitRegistry() throws InterruptedException {
+        while (!agents.registry().awaitCaughtUp(Duration.ofSeconds(10))) {
+            LOG.warn("waiting for the agent registry before judging signed submissions");
+        }
+    }
+
+    /**
+     * Publishes, retrying while the broker does not acknowledge; a record that can never be written throws
+     * {@link Publisher.NotPublished}, an interrupt {@link InterruptedException}.
+     */
+    private static void publishUntilAcknowledged(Runnable publish) throws InterruptedException {
         while (true) {
             try {
                 publish.run();
@@ -115,12 +123,7 @@ public class SubmissionConsumer {
                     throw e;
                 }
                 LOG.warnf("not acknowledged, retrying: %s", e.getMessage());
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+                Thread.sleep(1000);
             }
         }
     }

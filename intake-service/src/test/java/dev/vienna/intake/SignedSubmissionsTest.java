@@ -112,7 +112,7 @@ class SignedSubmissionsTest {
         try (var stale = submitterOf("agent-7", Clock.offset(Clock.systemUTC(), Duration.ofHours(-1)))) {
             String staleId = stale.submit(noop("stale"), Duration.ofSeconds(10));
             assertThat(deadLetterReason(staleId.getBytes(StandardCharsets.UTF_8)))
-                    .contains("replay");
+                    .contains("not within");
         }
     }
 

@@ -23,7 +23,6 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -85,17 +84,14 @@ public final class ApprovalTopology {
         outputs.get("approval-decided")
                 .mapValues(Output::decided, Named.as("decision"))
                 .to(Topics.APPROVED.name(), RecordSizeLimit.produced(Topics.APPROVED, "approved-sink"));
+        var voteBytes = Topics.APPROVAL_VOTES.valueSerde().serializer();
         outputs.get("approval-refused")
                 .mapValues(
-                        out -> Topics.APPROVAL_VOTES
-                                .valueSerde()
-                                .serializer()
-                                .serialize(Topics.APPROVAL_VOTES.name(), out.refused()),
+                        out -> voteBytes.serialize(Topics.APPROVAL_VOTES.name(), out.refused()),
                         Named.as("refused-vote-bytes"))
                 .to(
                         Topics.DEAD_LETTER.name(),
-                        Produced.with(Serdes.String(), RecordSizeLimit.limit(Serdes.ByteArray()))
-                                .withName("refused-vote-dead-letter"));
+                        RecordSizeLimit.produced(Topics.DEAD_LETTER, "refused-vote-dead-letter"));
         return builder.build();
     }
 

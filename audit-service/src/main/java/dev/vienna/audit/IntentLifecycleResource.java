@@ -101,13 +101,9 @@ public class IntentLifecycleResource {
             }
             return null;
         }
-        if (!AgentRegistry.active(agent)) {
-            throw new ProblemException(
-                    403,
-                    "Agent suspended",
-                    "agent " + agent.getAgentId() + " is suspended"
-                            + (agent.getReason() == null ? "" : ": " + agent.getReason()));
-        }
+        AgentRegistry.whyNotActive(agent).ifPresent(why -> {
+            throw new ProblemException(403, "Agent suspended", why);
+        });
         return agent;
     }
 
@@ -116,9 +112,8 @@ public class IntentLifecycleResource {
         if (!caller.allows(lifecycle.getTenantId())) {
             return false;
         }
-        return agent == null
-                || (agent.getAgentId().equals(lifecycle.getAgentId())
-                        && agent.getTenantId().equals(lifecycle.getTenantId()));
+        // an agent's tenant is its only one: caller.allows checked it
+        return agent == null || agent.getAgentId().equals(lifecycle.getAgentId());
     }
 
     /** The JSON shape of a lifecycle. */

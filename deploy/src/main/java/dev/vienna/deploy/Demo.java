@@ -109,6 +109,9 @@ final class Demo {
             byIntent.put(intentId, c);
             out.printf("demo: submitted %-32s -> intent %s%n", c.label(), intentId);
         }
+        var viewer = new OperatorClient(
+                stack.uriOf("approval-service"),
+                stack.operatorIssuer().token("demo-viewer", timeout.plusMinutes(1), List.of("viewer")));
         Map<String, Integer> printed = new HashMap<>();
         Map<String, String> states = new HashMap<>();
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -123,7 +126,7 @@ final class Demo {
                             printNewEvents(out, entry.getValue().label(), lifecycle, printed, entry.getKey());
                         });
                 if ("PENDING_APPROVAL".equals(states.get(entry.getKey())) && !voted.containsKey(entry.getKey())) {
-                    Boolean cast = castVotes(stack, entry.getKey(), entry.getValue(), out);
+                    Boolean cast = castVotes(stack, viewer, entry.getKey(), entry.getValue(), out);
                     if (cast != null) {
                         voted.put(entry.getKey(), cast);
                         votesAsExpected &= cast;
@@ -156,13 +159,11 @@ final class Demo {
      * The case's operators vote on what approval-service shows them; null while it does not hold the intent yet (try
      * again), else whether every vote was answered as expected.
      */
-    private static Boolean castVotes(ViennaStack stack, String intentId, Case c, PrintStream out) {
+    private static Boolean castVotes(
+            ViennaStack stack, OperatorClient viewer, String intentId, Case c, PrintStream out) {
         if (c.votes().isEmpty()) {
             return true;
         }
-        var viewer = new OperatorClient(
-                stack.uriOf("approval-service"),
-                stack.operatorIssuer().token("demo-viewer", Duration.ofMinutes(5), List.of("viewer")));
         var pending = viewer.approval(intentId);
         if (pending.status() != 200) {
             return null;

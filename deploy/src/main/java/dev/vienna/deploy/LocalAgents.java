@@ -40,10 +40,10 @@ final class LocalAgents {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** A registered agent with the secrets this machine keeps for it. */
-    record Agent(String agentId, String tenantId, List<String> owners, String apiKey, WarrantKey signingKey) {
+    record Agent(String agentId, String tenantId, String apiKey) {
         @Override
         public String toString() {
-            return "Agent[" + agentId + " of " + tenantId + " for " + owners + ", keys hidden]";
+            return "Agent[" + agentId + " of " + tenantId + ", API key hidden]";
         }
     }
 
@@ -51,11 +51,8 @@ final class LocalAgents {
     static final class Refused extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        final int status;
-
-        Refused(int status, String message) {
+        Refused(String message) {
             super(message);
-            this.status = status;
         }
     }
 
@@ -94,7 +91,7 @@ final class LocalAgents {
                     principal.clientProperties(
                             kafkaAdmin.get("bootstrap.servers").toString()));
         }
-        return new Agent(agentId, tenantId, List.copyOf(owners), apiKey, key);
+        return new Agent(agentId, tenantId, apiKey);
     }
 
     JsonNode suspend(String agentId, String reason) {
@@ -136,7 +133,6 @@ final class LocalAgents {
             JsonNode json = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
             if (response.statusCode() != expected) {
                 throw new Refused(
-                        response.statusCode(),
                         response.statusCode() + " " + json.path("title").asText() + ": "
                                 + json.path("detail").asText());
             }

@@ -64,6 +64,7 @@ public final class ViennaStack implements AutoCloseable {
     private final List<ServiceProcess> services;
     private final Path runDir;
     private final KafkaCredentials auditor;
+    private final LocalOperatorIssuer issuer;
     private final LocalAgents agents;
     private final Map<String, String> apiKeys = new ConcurrentHashMap<>();
 
@@ -73,7 +74,8 @@ public final class ViennaStack implements AutoCloseable {
         this.services = services;
         this.runDir = runDir;
         this.auditor = auditor;
-        this.agents = new LocalAgents(uriOf("intake-service"), operatorIssuer(options), options.dataDir());
+        this.issuer = operatorIssuer(options);
+        this.agents = new LocalAgents(uriOf("intake-service"), issuer, options.dataDir());
     }
 
     /** How to start the stack. */
@@ -326,9 +328,9 @@ public final class ViennaStack implements AutoCloseable {
         fresh.awaitReady(HttpClient.newHttpClient(), Duration.ofSeconds(120));
     }
 
-    /** The local operator-token issuer whose tokens this stack's approval-service trusts. */
+    /** The local operator-token issuer whose tokens this stack's services trust. */
     public LocalOperatorIssuer operatorIssuer() {
-        return LocalOperatorIssuer.ensure(runDir.getParent().toAbsolutePath().resolve("keys"));
+        return issuer;
     }
 
     /** The names of services whose process has died. */

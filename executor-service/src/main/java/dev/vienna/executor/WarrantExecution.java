@@ -138,11 +138,17 @@ public final class WarrantExecution {
                 .setStartedAt(started)
                 .setFinishedAt(now())
                 .setOutputJson(bounded(output))
-                .setError(
-                        error == null || error.length() <= MAX_ERROR_CHARS
-                                ? error
-                                : error.substring(0, MAX_ERROR_CHARS))
+                .setError(cut(error))
                 .build();
+    }
+
+    /** An error as reported: at most {@value #MAX_ERROR_CHARS} characters, never half a surrogate pair. */
+    static String cut(String error) {
+        if (error == null || error.length() <= MAX_ERROR_CHARS) {
+            return error;
+        }
+        int end = Character.isHighSurrogate(error.charAt(MAX_ERROR_CHARS - 1)) ? MAX_ERROR_CHARS - 1 : MAX_ERROR_CHARS;
+        return error.substring(0, end);
     }
 
     /**

@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -60,6 +61,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class AgentsResource {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@/-]{1,128}");
+    /** An agent id is also a path segment of this API: no slash. */
+    private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+
     private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final int MAX_OWNERS = 16;
     private static final int MAX_REASON = 2000;
@@ -83,7 +87,7 @@ public class AgentsResource {
     public record Registration(
             String agentId, String tenantId, List<String> owners, String publicKey, String signingKeyId) {}
 
-    /** Why an agent is suspended, resumed or a key revoked. */
+    /** Why an agent is suspended or resumed. */
     public record Reason(String reason) {}
 
     /** Another signing key of the agent (rotation: add the new one, then revoke the old one). */
@@ -181,10 +185,10 @@ public class AgentsResource {
     @RolesAllowed({Roles.SECURITY, Roles.ADMIN})
     public AgentView suspend(@PathParam("agentId") String agentId, Reason reason) {
         String why = requireReason(reason);
-        Instant now = now();
-        return change(agentId, AgentChange.SUSPENDED, why, entry -> {
+        return change(agentId, AgentChange.SUSPENDED, why, (entry, now) -> {
             entry.setStatus(AgentStatus.SUSPENDED);
             entry.setSuspendedAt(now);
+            return true;
         });
     }
 
@@ -201,9 +205,10 @@ public class AgentsResource {
     @RolesAllowed({Roles.SECURITY, Roles.ADMIN})
     public AgentView resume(@PathParam("agentId") String agentId, Reason reason) {
         String why = requireReason(reason);
-        return change(agentId, AgentChange.RESUMED, why, entry -> {
+        return change(agentId, AgentChange.RESUMED, why, (entry, now) -> {
             entry.setStatus(AgentStatus.ACTIVE);
             entry.setSuspendedAt(null);
+            return true;
         });
     }
 
@@ -218,12 +223,13 @@ public class AgentsResource {
     @RolesAllowed(Roles.ADMIN)
     public Response addApiKey(@PathParam("agentId") String agentId) {
         ApiKeys.Issued key = ApiKeys.generate();
-        Instant now = now();
-        AgentView view = change(agentId, AgentChange.API_KEY_ADDED, "API key " + key.keyId() + " issued", entry -> {
-            List<AgentApiKey> keys = new ArrayList<>(entry.getApiKeys());
-            keys.add(apiKey(key, now));
-            entry.setApiKeys(keys);
-        });
+        AgentView view =
+                change(agentId, AgentChange.API_KEY_ADDED, "API key " + key.keyId() + " issued", (entry, now) -> {
+                    List<AgentApiKey> keys = new ArrayList<>(entry.getApiKeys());
+                    keys.add(apiKey(key, now));
+                    entry.setApiKeys(keys);
+                    return true;
+                });
         Map<String, Object> body = new LinkedHashMap<>(view.asMap());
         body.put("apiKeyId", key.keyId());
         body.put("apiKey", key.key());
@@ -240,15 +246,17 @@ public class AgentsResource {
     @Path("/{agentId}/api-keys/{keyId}")
     @RolesAllowed({Roles.SECURITY, Roles.ADMIN})
     public AgentView revokeApiKey(@PathParam("agentId") String agentId, @PathParam("keyId") String keyId) {
-        Instant now = now();
-        return change(agentId, AgentChange.API_KEY_REVOKED, "API key " + keyId + " revoked", entry -> {
-            if (entry.getApiKeys().stream().noneMatch(k -> k.getKeyId().equals(keyId))) {
-                throw new ProblemException(404, "Unknown key", "agent " + agentId + " has no API key " + keyId);
-            }
-            entry.getApiKeys().stream()
-                    .filter(k -> k.getKeyId().equals(keyId) && k.getRevokedAt() == null)
-                    .forEach(k -> k.setRevokedAt(now));
-        });
+        return change(
+                agentId,
+                AgentChange.API_KEY_REVOKED,
+                "API key " + keyId + " revoked",
+                (entry, now) -> revoke(
+                        entry.getApiKeys(),
+                        AgentApiKey::getKeyId,
+                        AgentApiKey::getRevokedAt,
+                        key -> key.setRevokedAt(now),
+                        keyId,
+                        "agent " + agentId + " has no API key " + keyId));
     }
 
     @Operation(summary = "Add a signing key", description = "For rotation: add the new key, then revoke the old.")
@@ -271,8 +279,7 @@ public class AgentsResource {
         if (!errors.isEmpty()) {
             throw new ProblemException(400, "Invalid signing key", errors.size() + " field(s) are invalid", errors);
         }
-        Instant now = now();
-        return change(agentId, AgentChange.SIGNING_KEY_ADDED, "signing key " + key.keyId() + " added", entry -> {
+        return change(agentId, AgentChange.SIGNING_KEY_ADDED, "signing key " + key.keyId() + " added", (entry, now) -> {
             if (entry.getSigningKeys().stream().anyMatch(k -> k.getKeyId().equals(key.keyId()))) {
                 throw new ProblemException(400, "Invalid signing key", "key id " + key.keyId() + " is taken");
             }
@@ -283,6 +290,7 @@ public class AgentsResource {
                     .setAddedAt(now)
                     .build());
             entry.setSigningKeys(keys);
+            return true;
         });
     }
 
@@ -296,23 +304,38 @@ public class AgentsResource {
     @Path("/{agentId}/signing-keys/{keyId}")
     @RolesAllowed({Roles.SECURITY, Roles.ADMIN})
     public AgentView revokeSigningKey(@PathParam("agentId") String agentId, @PathParam("keyId") String keyId) {
-        Instant now = now();
-        return change(agentId, AgentChange.SIGNING_KEY_REVOKED, "signing key " + keyId + " revoked", entry -> {
-            if (entry.getSigningKeys().stream().noneMatch(k -> k.getKeyId().equals(keyId))) {
-                throw new ProblemException(404, "Unknown key", "agent " + agentId + " has no signing key " + keyId);
-            }
-            entry.getSigningKeys().stream()
-                    .filter(k -> k.getKeyId().equals(keyId) && k.getRevokedAt() == null)
-                    .forEach(k -> k.setRevokedAt(now));
-        });
+        return change(
+                agentId,
+                AgentChange.SIGNING_KEY_REVOKED,
+                "signing key " + keyId + " revoked",
+                (entry, now) -> revoke(
+                        entry.getSigningKeys(),
+                        AgentSigningKey::getKeyId,
+                        AgentSigningKey::getRevokedAt,
+                        key -> key.setRevokedAt(now),
+                        keyId,
+                        "agent " + agentId + " has no signing key " + keyId));
     }
 
-    /** The agent's next entry: a copy of the current one, changed, attributed and published. */
-    private AgentView change(String agentId, AgentChange change, String reason, Consumer<AgentChanged> edit) {
-        AgentChanged next = ENTRIES.copy(existing(agentId));
-        edit.accept(next);
+    /** One edit of a registry entry, made at {@code now}; false when it changes nothing (then nothing is published). */
+    @FunctionalInterface
+    private interface Edit {
+        boolean apply(AgentChanged entry, Instant now);
+    }
+
+    /**
+     * The agent's next entry: a copy of the current one, changed, attributed and published; the current one when the
+     * edit changes nothing.
+     */
+    private AgentView change(String agentId, AgentChange change, String reason, Edit edit) {
+        AgentChanged current = existing(agentId);
+        AgentChanged next = ENTRIES.copy(current);
+        Instant now = now();
+        if (!edit.apply(next, now)) {
+            return AgentView.of(current);
+        }
         next.setEventId(EventIds.random());
-        next.setOccurredAt(now());
+        next.setOccurredAt(now);
         next.setChange(change);
         next.setChangedBy(caller.operatorId());
         next.setReason(reason);
@@ -332,27 +355,43 @@ public class AgentsResource {
                                 + (caller.tenants().isPresent() ? " in your tenants" : "")));
     }
 
+    /**
+     * Revokes the key with {@code keyId} among {@code keys} (404 with {@code unknown} when there is none); false when
+     * it is revoked already.
+     */
+    private static <K> boolean revoke(
+            List<K> keys,
+            Function<K, String> idOf,
+            Function<K, Instant> revokedAtOf,
+            Consumer<K> revokeIt,
+            String keyId,
+            String unknown) {
+        K key = keys.stream()
+                .filter(k -> idOf.apply(k).equals(keyId))
+                .findFirst()
+                .orElseThrow(() -> new ProblemException(404, "Unknown key", unknown));
+        if (revokedAtOf.apply(key) != null) {
+            return false;
+        }
+        revokeIt.accept(key);
+        return true;
+    }
+
     /** Publishes the entry, then waits until this instance's registry has applied it. */
     private void publish(AgentChanged entry) {
         publisher.publish(Topics.AGENTS, entry.getAgentId(), entry, config.publishTimeout());
-        long deadline = System.nanoTime() + config.publishTimeout().toNanos();
-        while (!agents.registry()
-                .agent(entry.getAgentId())
-                .map(AgentChanged::getEventId)
-                .map(entry.getEventId()::equals)
-                .orElse(false)) {
-            if (System.nanoTime() > deadline) {
-                throw ProblemException.unavailable(
-                        "Not applied yet",
-                        "the change is recorded but this instance has not read it back yet; read the agent again",
-                        ProblemResponses.RETRY_AFTER);
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw ProblemException.unavailable("Interrupted", "interrupted", Duration.ofSeconds(1));
-            }
+        boolean applied;
+        try {
+            applied = agents.registry().awaitApplied(entry.getAgentId(), entry.getEventId(), config.publishTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ProblemException.unavailable("Interrupted", "interrupted", Duration.ofSeconds(1));
+        }
+        if (!applied) {
+            throw ProblemException.unavailable(
+                    "Not applied yet",
+                    "the change is recorded but this instance has not read it back yet; read the agent again",
+                    ProblemResponses.RETRY_AFTER);
         }
     }
 
@@ -371,8 +410,14 @@ public class AgentsResource {
             throw new ProblemException(400, "Invalid registration", "the request has no body");
         }
         if (registration.agentId() == null
-                || !ID.matcher(registration.agentId()).matches()) {
-            errors.add(new FieldError("agentId", "is required: 1-128 characters of letters, digits and ._:@/-"));
+                || !AGENT_ID.matcher(registration.agentId()).matches()) {
+            errors.add(new FieldError("agentId", "is required: 1-128 characters of letters, digits and ._:@-"));
+        } else if (registration.signingKeyId() == null
+                && !KEY_ID.matcher(registration.agentId() + "-1").matches()) {
+            errors.add(new FieldError(
+                    "signingKeyId",
+                    "is required when " + registration.agentId() + "-1 is not a key id (1-64 characters of letters,"
+                            + " digits and ._-)"));
         }
         if (registration.tenantId() == null
                 || !ID.matcher(registration.tenantId()).matches()) {

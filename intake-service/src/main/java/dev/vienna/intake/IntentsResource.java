@@ -123,13 +123,9 @@ public class IntentsResource {
 
     /** A suspended agent, or a body that speaks for another agent, tenant or principal, is refused (403). */
     private static void refuseIfNotItsOwn(AgentChanged agent, IntentRequest request) {
-        if (!AgentRegistry.active(agent)) {
-            throw new ProblemException(
-                    403,
-                    "Agent suspended",
-                    "agent " + agent.getAgentId() + " is suspended"
-                            + (agent.getReason() == null ? "" : ": " + agent.getReason()));
-        }
+        AgentRegistry.whyNotActive(agent).ifPresent(why -> {
+            throw new ProblemException(403, "Agent suspended", why);
+        });
         if (request.agentId() != null && !request.agentId().equals(agent.getAgentId())) {
             throw new ProblemException(
                     403,

@@ -233,4 +233,21 @@ class AgentRegistryApiTest {
                 .body("errors.field", hasItem("publicKey"))
                 .body("errors.message", hasItem(containsString("Ed25519")));
     }
+
+    @Test
+    void shouldRefuseAnAgentIdThatCouldNotBeAddressedOrKeyed() {
+        // a slash would make /v1/agents/{agentId} unreachable; a colon makes agentId-1 no key id
+        operator("ada", "admin")
+                .body(registration("team/bot", "acme"))
+                .post("/v1/agents")
+                .then()
+                .statusCode(400)
+                .body("errors.field", equalTo(List.of("agentId")));
+        operator("ada", "admin")
+                .body(registration("svc:bot", "acme"))
+                .post("/v1/agents")
+                .then()
+                .statusCode(400)
+                .body("errors.field", equalTo(List.of("signingKeyId")));
+    }
 }

@@ -16,8 +16,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The one error policy of publishing: not acknowledged in time is 503 with Retry-After (nothing recorded, repeat the
- * request); a record the broker can never take is 413, and the publishing channel goes on.
+ * The one error policy of publishing, for a record not acknowledged in time: 503 with Retry-After (nothing recorded,
+ * repeat the request). The 413 for a record the broker can never take is RecordTooLargeTest's.
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)

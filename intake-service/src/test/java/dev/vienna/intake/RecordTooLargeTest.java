@@ -16,8 +16,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The one error policy of publishing: not acknowledged in time is 503 with Retry-After (nothing recorded, repeat the
- * request); a record the broker can never take is 413, and the publishing channel goes on.
+ * The one error policy of publishing, for a record the broker can never take: 413 (never a 503 that invites a retry),
+ * and the publishing channel goes on. The 503 for a record not acknowledged in time is PublishTimeoutTest's.
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)

@@ -81,13 +81,20 @@ public final class LocalOperatorIssuer {
         }
     }
 
-    /** Writes the public key as a JWK set to {@code file} and returns it. */
+    /**
+     * Writes the public key as a JWK set to {@code file} (replacing it atomically, so a service reading it never sees
+     * half a file; left alone when it already holds exactly that) and returns it.
+     */
     public Path writeJwks(Path file) {
+        String jwks = new JWKSet(key.toPublicJWK()).toString();
         try {
-            return Files.writeString(file, new JWKSet(key.toPublicJWK()).toString());
+            if (Files.isRegularFile(file) && Files.readString(file).equals(jwks)) {
+                return file;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return SecretFiles.write(file, jwks);
     }
 
     /**

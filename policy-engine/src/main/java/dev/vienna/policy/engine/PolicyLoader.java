@@ -209,7 +209,7 @@ public final class PolicyLoader {
 
     /**
      * The policy files' content hash ({@code sha256:} and 16 hex digits): names and bytes of every file in name order
-     * ({@link PolicySnapshot#version}). Cheap enough to poll: a change of any file changes it.
+     * ({@link PolicySnapshot#version}), read afresh: a change of any file changes it.
      */
     public static String version(Path directory) {
         return read(directory).version();

@@ -54,6 +54,28 @@ public final class AgentRegistry implements AutoCloseable {
             }
         }
         listeners.forEach(listener -> listener.accept(change));
+        notifyAll();
+    }
+
+    /**
+     * Waits until the change with {@code eventId} is the agent's current entry (or a later one replaced it: the entry
+     * is then no longer that change, and this waits on until {@code timeout}); returns whether it is applied. For a
+     * writer that must answer with what readers will see.
+     */
+    public synchronized boolean awaitApplied(String agentId, String eventId, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            AgentChanged current = agents.get(agentId);
+            if (current != null && current.getEventId().equals(eventId)) {
+                return true;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
     }
 
     /** Called with every change applied from now on (on the follower's thread). */
@@ -107,11 +129,16 @@ public final class AgentRegistry implements AutoCloseable {
         if (agent == null) {
             return Optional.of("agent " + agentId + " is not registered");
         }
-        if (!active(agent)) {
-            return Optional.of(
-                    "agent " + agentId + " is suspended" + (agent.getReason() == null ? "" : ": " + agent.getReason()));
+        return whyNotActive(agent);
+    }
+
+    /** Why this registry entry may not act now ("agent X is suspended: why"); empty when it is active. */
+    public static Optional<String> whyNotActive(AgentChanged agent) {
+        if (active(agent)) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        return Optional.of("agent " + agent.getAgentId() + " is suspended"
+                + (agent.getReason() == null ? "" : ": " + agent.getReason()));
     }
 
     public static boolean active(AgentChanged agent) {

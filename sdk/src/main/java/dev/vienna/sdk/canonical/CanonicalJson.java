@@ -1,17 +1,12 @@
 package dev.vienna.sdk.canonical;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -35,9 +30,6 @@ public final class CanonicalJson {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
             .build();
-
-    /** Parsers for {@link #parseStrict}, which detects repeated names itself (and names where they are). */
-    private static final JsonFactory PARSERS = new JsonFactory();
 
     /**
      * The canonical text of any JSON value or of a Java value Jackson can map (maps, lists, records); throws
@@ -87,52 +79,6 @@ public final class CanonicalJson {
             }
             throw new IllegalArgumentException("not valid JSON: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Parses I-JSON (RFC 7493): one JSON value with each member name once per object, strings of Unicode text (no lone
-     * surrogate, no noncharacter) and numbers that IEEE 754 binary64 holds exactly ({@link IJson}); throws
-     * IllegalArgumentException naming the first problem and where it is.
-     */
-    public static JsonNode parseStrict(String json) {
-        if (json == null) {
-            throw new IllegalArgumentException("not valid JSON: no text");
-        }
-        JsonNode node;
-        try (JsonParser parser = PARSERS.createParser(json)) {
-            node = StrictJsonNodeDeserializer.read(parser, "$", CanonicalJson::scalar);
-            if (parser.nextToken() != null) {
-                throw new IllegalArgumentException("not valid JSON: more content after the value");
-            }
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not valid I-JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("not valid I-JSON: " + e.getMessage(), e);
-        }
-        IJson.firstProblem(node).ifPresent(problem -> {
-            throw new IllegalArgumentException("not valid I-JSON: " + problem);
-        });
-        return node;
-    }
-
-    /** Scalars as Jackson's own trees hold them: int, long or big integer by size; floats as doubles. */
-    private static JsonNode scalar(JsonParser p) throws IOException {
-        JsonNodeFactory nodes = JsonNodeFactory.instance;
-        JsonToken token = p.currentToken();
-        return switch (token) {
-            case VALUE_STRING -> nodes.textNode(p.getText());
-            case VALUE_NUMBER_INT ->
-                switch (p.getNumberType()) {
-                    case INT -> nodes.numberNode(p.getIntValue());
-                    case LONG -> nodes.numberNode(p.getLongValue());
-                    default -> nodes.numberNode(p.getBigIntegerValue());
-                };
-            case VALUE_NUMBER_FLOAT -> nodes.numberNode(p.getDoubleValue());
-            case VALUE_TRUE -> nodes.booleanNode(true);
-            case VALUE_FALSE -> nodes.booleanNode(false);
-            case VALUE_NULL -> nodes.nullNode();
-            default -> throw new JsonParseException(p, "not a JSON value: " + token);
-        };
     }
 
     /**

@@ -3,19 +3,14 @@ package dev.vienna.sdk.canonical;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * The I-JSON profile (RFC 7493) that Vienna's params keep to, so that their RFC 8785 canonical form, and the action
  * digest over it, names exactly one value: each member name once per object (checked while parsing, see
- * {@link CanonicalJson#parseStrict}), strings of Unicode text (no lone surrogate, no noncharacter), and numbers an IEEE
- * 754 binary64 holds exactly: integers within ±(2^53−1), finite floats within binary64's range.
+ * {@link StrictJsonNodeDeserializer}), strings of Unicode text (no lone surrogate, no noncharacter), and numbers an
+ * IEEE 754 binary64 holds exactly: integers within ±(2^53−1), finite floats within binary64's range.
  */
 public final class IJson {
 
@@ -71,40 +66,6 @@ public final class IJson {
                         "contains the noncharacter " + hex(codePoint) + " at index " + i + ", which I-JSON excludes");
             }
             i += Character.charCount(codePoint);
-        }
-        return Optional.empty();
-    }
-
-    /** The first problem anywhere in a JSON value, with its path from {@code $}; empty when the value is I-JSON. */
-    public static Optional<String> firstProblem(JsonNode root) {
-        Deque<Map.Entry<String, JsonNode>> pending = new ArrayDeque<>();
-        pending.push(Map.entry("$", root));
-        while (!pending.isEmpty()) {
-            var next = pending.pop();
-            String path = next.getKey();
-            JsonNode node = next.getValue();
-            if (node.isObject()) {
-                List<Map.Entry<String, JsonNode>> members = new ArrayList<>();
-                for (var member : node.properties()) {
-                    Optional<String> name = textProblem(member.getKey());
-                    if (name.isPresent()) {
-                        return Optional.of(path + ": a member name " + name.get());
-                    }
-                    members.add(Map.entry(path(path, member.getKey()), member.getValue()));
-                }
-                for (int i = members.size() - 1; i >= 0; i--) {
-                    pending.push(members.get(i));
-                }
-            } else if (node.isArray()) {
-                for (int i = node.size() - 1; i >= 0; i--) {
-                    pending.push(Map.entry(path + "[" + i + "]", node.get(i)));
-                }
-            } else {
-                Optional<String> problem = node.isTextual() ? textProblem(node.textValue()) : numberProblem(node);
-                if (problem.isPresent()) {
-                    return Optional.of(path + ": " + problem.get());
-                }
-            }
         }
         return Optional.empty();
     }

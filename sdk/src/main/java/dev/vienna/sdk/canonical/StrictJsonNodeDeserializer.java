@@ -37,7 +37,7 @@ public final class StrictJsonNodeDeserializer extends StdDeserializer<JsonNode> 
             context = context.getParent();
         }
         String property = context == null ? null : context.getCurrentName();
-        return read(p, property == null ? "$" : property, ctxt::readTree);
+        return value(p, property == null ? "$" : property, ctxt);
     }
 
     /** JSON {@code null} is a null node, as for Jackson's own JsonNode properties. */
@@ -52,24 +52,11 @@ public final class StrictJsonNodeDeserializer extends StdDeserializer<JsonNode> 
         return null;
     }
 
-    /** How scalar tokens become nodes. */
-    @FunctionalInterface
-    interface Scalars {
-        JsonNode read(JsonParser p) throws IOException;
-    }
-
     /**
-     * Reads the value at the parser's current token (or the next one), refusing repeated member names; {@code root}
-     * names the value in messages.
+     * Reads the value at the parser's current token, refusing repeated member names; {@code path} names the value in
+     * messages. Scalars are read by {@code ctxt}, as for any JsonNode.
      */
-    static JsonNode read(JsonParser p, String root, Scalars scalars) throws IOException {
-        if (p.currentToken() == null && p.nextToken() == null) {
-            throw new JsonParseException(p, "no JSON value");
-        }
-        return value(p, root, scalars);
-    }
-
-    private static JsonNode value(JsonParser p, String path, Scalars scalars) throws IOException {
+    private static JsonNode value(JsonParser p, String path, DeserializationContext ctxt) throws IOException {
         JsonToken token = p.currentToken();
         if (token == JsonToken.START_OBJECT) {
             ObjectNode object = JsonNodeFactory.instance.objectNode();
@@ -82,7 +69,7 @@ public final class StrictJsonNodeDeserializer extends StdDeserializer<JsonNode> 
                             "duplicate member name at " + at + ": I-JSON (RFC 7493) allows each name once per object");
                 }
                 p.nextToken();
-                object.set(name, value(p, at, scalars));
+                object.set(name, value(p, at, ctxt));
             }
             if (token != JsonToken.END_OBJECT) {
                 throw new JsonParseException(p, "unexpected " + token + " in the object at " + path);
@@ -92,7 +79,7 @@ public final class StrictJsonNodeDeserializer extends StdDeserializer<JsonNode> 
         if (token == JsonToken.START_ARRAY) {
             ArrayNode array = JsonNodeFactory.instance.arrayNode();
             for (token = p.nextToken(); token != null && token != JsonToken.END_ARRAY; token = p.nextToken()) {
-                array.add(value(p, path + "[" + array.size() + "]", scalars));
+                array.add(value(p, path + "[" + array.size() + "]", ctxt));
             }
             if (token == null) {
                 throw new JsonParseException(p, "unexpected end of input in the array at " + path);
@@ -102,7 +89,7 @@ public final class StrictJsonNodeDeserializer extends StdDeserializer<JsonNode> 
         if (token == null || token.isStructEnd() || token == JsonToken.FIELD_NAME) {
             throw new JsonParseException(p, "unexpected " + token + " at " + path);
         }
-        JsonNode scalar = scalars.read(p);
+        JsonNode scalar = ctxt.readTree(p);
         return token == JsonToken.VALUE_NUMBER_FLOAT ? exactIfOutOfRange(p, scalar, path) : scalar;
     }
 

@@ -6,7 +6,6 @@ import java.math.BigInteger;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,9 +70,6 @@ final class ClaimReader {
     }
 
     private static Instant numericDate(String what, Object value) throws ParseException {
-        if (value instanceof Date date) {
-            value = date.getTime() / 1000;
-        }
         Long seconds = null;
         if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
             seconds = ((Number) value).longValue();

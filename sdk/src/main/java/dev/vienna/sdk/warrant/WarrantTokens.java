@@ -101,11 +101,6 @@ public final class WarrantTokens {
                 .build();
     }
 
-    /** The same for nimbus's typed claims ({@code iat}, {@code nbf}, {@code exp} as dates). */
-    static WarrantClaims fromClaimsSet(JWTClaimsSet set) throws ParseException {
-        return fromClaims(set.getClaims());
-    }
-
     /**
      * Reads every claim with its type and range checked; throws ParseException naming the claim and what is wrong with
      * it, never an unchecked exception, whatever the JSON types and values.

@@ -294,7 +294,8 @@ class IntentRequestValidationTest {
 
     @Test
     void shouldRefuseADuplicateParamsMemberWhenJacksonReadsTheBody() {
-        // given intake's way of reading a body: a plain ObjectMapper into the record
+        // given a plain ObjectMapper into the record (intake reads with IntentRequest.parseStrict): params' own
+        // deserializer refuses the duplicate
         String body = "{\"agentId\":\"a\",\"action\":\"b\",\"resource\":\"c\","
                 + "\"params\":{\"replicas\":5,\"nested\":{\"x\":1,\"x\":2},\"replicas\":500}}";
         // when / then

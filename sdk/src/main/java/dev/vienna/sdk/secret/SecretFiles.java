@@ -12,6 +12,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Set;
 
 /**
@@ -25,20 +27,23 @@ public final class SecretFiles {
     private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
 
-    /** {@code dir} and its missing parents, the new ones owner-only; returns {@code dir}. */
+    /** {@code dir} and its missing parents, each new one created owner-only; returns {@code dir}. */
     public static Path directory(Path dir) {
+        Deque<Path> missing = new ArrayDeque<>();
+        for (Path p = dir.toAbsolutePath(); p != null && !Files.isDirectory(p); p = p.getParent()) {
+            missing.push(p);
+        }
         try {
-            Path absolute = dir.toAbsolutePath();
-            if (Files.isDirectory(absolute)) {
-                return dir;
-            }
-            if (absolute.getParent() != null) {
-                Files.createDirectories(absolute.getParent());
-            }
-            try {
-                Files.createDirectory(absolute, attribute(DIRECTORY));
-            } catch (FileAlreadyExistsException e) {
-                // made by someone else meanwhile: its protection is its own
+            while (!missing.isEmpty()) {
+                Path next = missing.pop();
+                try {
+                    Files.createDirectory(next, attribute(DIRECTORY));
+                } catch (FileAlreadyExistsException e) {
+                    // a directory made by someone else meanwhile keeps its own protection; anything else is refused
+                    if (!Files.isDirectory(next)) {
+                        throw e;
+                    }
+                }
             }
             return dir;
         } catch (IOException e) {
@@ -63,19 +68,6 @@ public final class SecretFiles {
             return Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write secret file " + file, e);
-        }
-    }
-
-    /** Whether {@code file} can be read by nobody but its owner (always true without POSIX permissions). */
-    public static boolean ownerOnly(Path file) {
-        try {
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-            return permissions.stream()
-                    .noneMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"));
-        } catch (UnsupportedOperationException e) {
-            return true;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

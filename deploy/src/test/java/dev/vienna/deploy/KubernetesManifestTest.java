@@ -13,7 +13,6 @@ import dev.vienna.events.Topics;
 import dev.vienna.kafka.local.LocalKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +36,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code deploy/k8s/vienna.yaml} against the code it deploys: a Strimzi {@code KafkaTopic} per topic of
  * {@link Topics#all()} with its configuration, a {@code KafkaUser} per principal of {@link KafkaAccess#services()}
- * granting exactly the ACLs the local broker grants ({@code LocalKafka.aclsOf}: one operation more or less fails), the
+ * granting exactly the ACLs the local broker grants ({@link LocalKafka#aclsOf}: one operation more or less fails), the
  * commented agent template likewise, and each service's Deployment authenticating as its own user over TLS and trusting
  * the operators' issuer.
  */
@@ -216,7 +215,7 @@ class KubernetesManifestTest {
                 .isEqualTo("simple");
         assertThat(granted(user))
                 .as("ACLs of KafkaUser %s", principal)
-                .containsExactlyInAnyOrderElementsOf(new HashSet<>(aclsOf(access)));
+                .containsExactlyInAnyOrderElementsOf(new HashSet<>(LocalKafka.aclsOf(access)));
     }
 
     /** What a KafkaUser's {@code simple} authorization grants, as the User Operator writes it to the cluster. */
@@ -267,21 +266,6 @@ class KubernetesManifestTest {
             case "prefix" -> PatternType.PREFIXED;
             default -> throw new IllegalArgumentException("unknown patternType " + strimziName);
         };
-    }
-
-    /**
-     * {@code LocalKafka.aclsOf}, package-private in kafka-local: called reflectively, so that the manifest is held to
-     * exactly what the local broker grants rather than to a copy of its rules.
-     */
-    private static List<AclBinding> aclsOf(KafkaAccess access) {
-        try {
-            Method aclsOf = LocalKafka.class.getDeclaredMethod("aclsOf", KafkaAccess.class);
-            aclsOf.setAccessible(true);
-            List<?> acls = (List<?>) aclsOf.invoke(null, access);
-            return acls.stream().map(AclBinding.class::cast).toList();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("LocalKafka.aclsOf(KafkaAccess) is not callable: " + e, e);
-        }
     }
 
     /** The commented-out KafkaUser of an agent: the comment lines from {@code # apiVersion:} on, uncommented. */

@@ -8,12 +8,11 @@ import dev.vienna.events.AgentStatus;
 import dev.vienna.events.EventIds;
 import dev.vienna.sdk.kafka.agents.ApiKeys;
 import dev.vienna.sdk.warrant.WarrantKey;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -91,15 +90,8 @@ public final class TestAgents {
      * loader of the JVM (a Quarkus test profile loads the tests again) knows the same secrets the registry holds.
      */
     private static Agent agent(String agentId, String tenantId, String owner) {
-        byte[] seed = sha256(seed() + "/" + agentId);
-        byte[] secret = sha256(seed() + "/" + agentId + "/api-key");
-        StringBuilder keyId = new StringBuilder();
-        String alphabet = "abcdefghijklmnopqrstuvwxyz234567";
-        for (int i = 0; i < 12; i++) {
-            keyId.append(alphabet.charAt((secret[i] & 0xff) % 32));
-        }
-        String key = ApiKeys.PREFIX + keyId + "_"
-                + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        byte[] seed = derived(agentId);
+        byte[] secret = derived(agentId + "/api-key");
         return new Agent(
                 agentId,
                 tenantId,
@@ -107,7 +99,7 @@ public final class TestAgents {
                 WarrantKey.ed25519FromPrivate(
                         agentId + "-key-1",
                         Base64.getUrlEncoder().withoutPadding().encodeToString(seed)),
-                new ApiKeys.Issued(keyId.toString(), key, ApiKeys.sha256(key)));
+                ApiKeys.fromSecret(Arrays.copyOf(secret, ApiKeys.KEY_ID_LENGTH), secret));
     }
 
     private static String seed() {
@@ -121,12 +113,9 @@ public final class TestAgents {
         }
     }
 
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** 32 bytes derived from this JVM's seed and {@code name}: the SHA-256 of {@code <seed>/<name>}. */
+    private static byte[] derived(String name) {
+        return HexFormat.of().parseHex(ApiKeys.sha256(seed() + "/" + name));
     }
 
     /** A registered test agent. */

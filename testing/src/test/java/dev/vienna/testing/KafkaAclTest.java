@@ -19,6 +19,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -132,20 +133,21 @@ class KafkaAclTest {
 
     @Test
     void shouldLetEachStageWriteWhatItOwns() {
-        Map<String, Topic<?>> owned = Map.of(
-                "approval-service", Topics.APPROVED,
-                "approval-service-votes", Topics.APPROVAL_VOTES,
-                "warrant-service", Topics.WARRANTS,
-                "audit-service", Topics.AUDIT,
-                "agent-demo-agent", Topics.INTENT_SUBMISSIONS);
-        owned.forEach((who, topic) -> {
-            String principal = who.equals("approval-service-votes") ? "approval-service" : who;
-            String marker = "owned-" + who + "-" + UUID.randomUUID();
+        List<Map.Entry<String, Topic<?>>> owned = List.of(
+                Map.entry("approval-service", Topics.APPROVED),
+                Map.entry("approval-service", Topics.APPROVAL_VOTES),
+                Map.entry("warrant-service", Topics.WARRANTS),
+                Map.entry("audit-service", Topics.AUDIT),
+                Map.entry("agent-demo-agent", Topics.INTENT_SUBMISSIONS));
+        for (Map.Entry<String, Topic<?>> entry : owned) {
+            String principal = entry.getKey();
+            Topic<?> topic = entry.getValue();
+            String marker = "owned-" + principal + "-" + topic.name() + "-" + UUID.randomUUID();
             assertThat(write(as(principal), topic, marker))
                     .as(principal + " -> " + topic)
                     .isNull();
             assertThat(present(topic, marker)).isTrue();
-        });
+        }
     }
 
     @Test
@@ -225,6 +227,13 @@ class KafkaAclTest {
                             && b.entry().operation() == AclOperation.WRITE)
                     .forEach(b -> approvedWriters.add(b.entry().principal()));
             assertThat(approvedWriters).containsExactly("User:approval-service");
+            for (KafkaAccess access : KafkaAccess.services()) {
+                String user = "User:" + access.principal();
+                Set<AclBinding> described = bindings.stream()
+                        .filter(b -> b.entry().principal().equals(user))
+                        .collect(Collectors.toSet());
+                assertThat(described).as("ACLs of %s", user).isEqualTo(Set.copyOf(LocalKafka.aclsOf(access)));
+            }
         }
     }
 }

@@ -43,8 +43,8 @@ import org.apache.kafka.server.common.MetadataVersion;
  * Apache Kafka's own cluster kit, that trusts nobody: clients authenticate with SASL/SCRAM-SHA-512 and are authorized
  * by ACLs (StandardAuthorizer; nothing is allowed without an ACL). Its one super user, {@value #ADMIN}, gets a random
  * password at every start, bootstrapped into the cluster's metadata before it starts; {@link #grant} creates a
- * principal with a random password and exactly the ACLs of a {@link KafkaAccess}. {@link #createTopics} creates every
- * Vienna topic with one partition count and its real configuration (compacted audit, dead letters...).
+ * principal with a random password and adds the ACLs of a {@link KafkaAccess} ({@link #aclsOf}). {@link #createTopics}
+ * creates every Vienna topic with one partition count and its real configuration (compacted audit, dead letters...).
  *
  * <p>Settings are those of a one-node cluster: replication factor 1 everywhere, transactions allowed with one in-sync
  * replica (Kafka Streams runs exactly_once_v2), no auto-created topics. Both listeners are SASL_PLAINTEXT on localhost:
@@ -159,8 +159,8 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     /**
-     * Creates {@code access}'s principal with a new random password (or gives an existing one a new password) and
-     * exactly its ACLs; returns its credentials.
+     * Creates {@code access}'s principal with a new random password (or gives an existing one a new password) and adds
+     * its ACLs ({@link #aclsOf}; bindings the principal already has are kept); returns its credentials.
      */
     public KafkaCredentials grant(KafkaAccess access) throws InterruptedException, ExecutionException {
         return grant(adminClientConfig(), access);
@@ -182,8 +182,8 @@ public final class LocalKafka implements AutoCloseable {
         return credentials;
     }
 
-    /** The ACL bindings {@code access} stands for. */
-    static List<AclBinding> aclsOf(KafkaAccess access) {
+    /** The ACL bindings a {@link KafkaAccess} stands for. */
+    public static List<AclBinding> aclsOf(KafkaAccess access) {
         String user = "User:" + access.principal();
         List<AclBinding> acls = new ArrayList<>();
         for (Topic<?> topic : access.writes()) {
@@ -215,13 +215,7 @@ public final class LocalKafka implements AutoCloseable {
 
     /** Creates every topic of {@link Topics#all()} with {@code partitions} partitions; existing ones are kept. */
     public void createTopics(int partitions) throws InterruptedException, ExecutionException {
-        createTopics(adminClientConfig(), partitions);
-    }
-
-    /** The same against any cluster, as the client {@code kafka} configures (replication factor 1: local brokers). */
-    public static void createTopics(Map<String, Object> kafka, int partitions)
-            throws InterruptedException, ExecutionException {
-        try (Admin admin = Admin.create(kafka)) {
+        try (Admin admin = Admin.create(adminClientConfig())) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = Topics.all().stream()
                     .filter(t -> !existing.contains(t.name()))

@@ -21,6 +21,12 @@ public final class ApiKeys {
     /** Every Vienna agent API key starts with this. */
     public static final String PREFIX = "vak_";
 
+    /** The length of a key id, in characters. */
+    public static final int KEY_ID_LENGTH = 12;
+
+    /** Bytes of a key's secret: 256 bits. */
+    public static final int SECRET_LENGTH = 32;
+
     private static final Pattern FORMAT = Pattern.compile("vak_([a-z2-7]{12})_([A-Za-z0-9_-]{43})");
     private static final char[] KEY_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -33,15 +39,32 @@ public final class ApiKeys {
         }
     }
 
+    /** A new key from {@value #KEY_ID_LENGTH} random key id bytes and {@value #SECRET_LENGTH} random secret bytes. */
     public static Issued generate() {
-        StringBuilder keyId = new StringBuilder(12);
-        for (int i = 0; i < 12; i++) {
-            keyId.append(KEY_ID_ALPHABET[RANDOM.nextInt(KEY_ID_ALPHABET.length)]);
-        }
-        byte[] secret = new byte[32];
+        byte[] keyId = new byte[KEY_ID_LENGTH];
+        RANDOM.nextBytes(keyId);
+        byte[] secret = new byte[SECRET_LENGTH];
         RANDOM.nextBytes(secret);
+        return fromSecret(keyId, secret);
+    }
+
+    /**
+     * The key made of the given bytes: each of the {@value #KEY_ID_LENGTH} key id bytes picks one character of the key
+     * id (its low five bits, in the base32 alphabet in lower case), and the {@value #SECRET_LENGTH} secret bytes are
+     * the secret (base64url). The same bytes always make the same key. Throws IllegalArgumentException for other
+     * lengths.
+     */
+    public static Issued fromSecret(byte[] keyIdBytes, byte[] secretBytes) {
+        if (keyIdBytes.length != KEY_ID_LENGTH || secretBytes.length != SECRET_LENGTH) {
+            throw new IllegalArgumentException("an API key takes " + KEY_ID_LENGTH + " key id bytes and "
+                    + SECRET_LENGTH + " secret bytes, not " + keyIdBytes.length + " and " + secretBytes.length);
+        }
+        StringBuilder keyId = new StringBuilder(KEY_ID_LENGTH);
+        for (byte b : keyIdBytes) {
+            keyId.append(KEY_ID_ALPHABET[(b & 0xff) % KEY_ID_ALPHABET.length]);
+        }
         String key =
-                PREFIX + keyId + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+                PREFIX + keyId + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
         return new Issued(keyId.toString(), key, sha256(key));
     }
 

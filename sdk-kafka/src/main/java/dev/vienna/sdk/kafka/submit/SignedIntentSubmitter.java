@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -58,7 +57,8 @@ public final class SignedIntentSubmitter implements AutoCloseable {
 
     /** Signs and sends one intent; returns its intentId once the broker acknowledged it. */
     public String submit(IntentRequest request, Duration timeout) throws Exception {
-        var errors = request.withIdentity(agentId, tenantId).validate();
+        IntentRequest identified = request.withIdentity(agentId, tenantId);
+        var errors = identified.validate();
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("invalid intent: " + errors);
         }
@@ -72,13 +72,12 @@ public final class SignedIntentSubmitter implements AutoCloseable {
                 .setIntentId(intentId)
                 .setTenantId(tenantId)
                 .setOccurredAt(now)
-                .setIntent(IntentEvents.toIntent(request.withIdentity(agentId, tenantId)))
+                .setIntent(IntentEvents.toIntent(identified))
                 .setKeyId(keyId)
                 .setSignature(ByteBuffer.allocate(0))
                 .setSubmittedAt(now)
                 .setNonce(nonce)
                 .build();
-        submission.getIntent().setOwners(List.of());
         submission.setSignature(ByteBuffer.wrap(IntentSignatures.sign(submission, privateKey)));
         producer.send(new ProducerRecord<>(Topics.INTENT_SUBMISSIONS.name(), intentId, submission))
                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS);

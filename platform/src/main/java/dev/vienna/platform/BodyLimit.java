@@ -8,9 +8,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * A request that announces a body larger than {@code vienna.http.max-body-bytes} (1 MiB) is answered 413 as an RFC 9457
- * problem before its body is read. (A chunked body without a length that grows past
- * {@code quarkus.http.limits.max-body-size} is cut off by the HTTP server itself, with a plain 413.)
+ * A request whose {@code Content-Length} announces a body larger than {@code vienna.http.max-body-bytes} (1 MiB) is
+ * answered 413 as an RFC 9457 problem before its body is read. Only the announced length is checked: a body without one
+ * (chunked) reaches the service up to {@code quarkus.http.limits.max-body-size} (2 MiB), and one that grows past it is
+ * cut off by the HTTP server itself, with a plain 413.
  */
 public class BodyLimit {
 
@@ -29,10 +30,8 @@ public class BodyLimit {
         if (announced <= maxBodyBytes) {
             return Optional.empty();
         }
-        Problem problem = Problem.of(
-                        413, "Request too large", "the body is " + announced + " bytes; at most " + maxBodyBytes)
-                .at(request.getUriInfo().getPath());
-        return Optional.of(
-                Response.status(413).type(Problem.MEDIA_TYPE).entity(problem).build());
+        return Optional.of(ProblemResponses.respond(
+                Problem.of(413, "Request too large", "the body is " + announced + " bytes; at most " + maxBodyBytes),
+                request.getUriInfo()));
     }
 }

@@ -107,7 +107,11 @@ public class ProblemResponses {
         return response.build();
     }
 
-    private static Response.ResponseBuilder builder(Problem problem, UriInfo uri) {
+    /**
+     * The builder of {@link #respond(Problem, UriInfo)}'s response (status, {@value Problem#MEDIA_TYPE}, the problem
+     * with the request path as {@code instance}), for a caller that adds headers.
+     */
+    public static Response.ResponseBuilder builder(Problem problem, UriInfo uri) {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem.at(uri.getPath()));
     }
 }

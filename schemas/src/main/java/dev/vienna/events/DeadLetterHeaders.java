@@ -18,7 +18,10 @@ public final class DeadLetterHeaders {
     public static final String SERVICE = "vienna.dlq.service";
     public static final String FAILED_AT = "vienna.dlq.failed-at";
 
-    /** Adds the dead-letter headers to {@code headers} (replacing earlier ones of the same name). */
+    /**
+     * Adds the headers of {@link #of} to {@code headers}, replacing earlier ones of the same name; a null value is
+     * written empty.
+     */
     public static Headers describe(
             Headers headers,
             String reason,
@@ -27,16 +30,15 @@ public final class DeadLetterHeaders {
             int partition,
             long offset,
             long failedAtMs) {
-        put(headers, REASON, reason);
-        put(headers, SERVICE, service);
-        put(headers, SOURCE_TOPIC, sourceTopic);
-        put(headers, SOURCE_PARTITION, String.valueOf(partition));
-        put(headers, SOURCE_OFFSET, String.valueOf(offset));
-        put(headers, FAILED_AT, String.valueOf(failedAtMs));
+        of(reason, service, sourceTopic, partition, offset, failedAtMs)
+                .forEach((name, value) -> put(headers, name, value));
         return headers;
     }
 
-    /** The same headers as names and values (for a publisher that takes headers as a map). */
+    /**
+     * The dead-letter headers as names and values (for a publisher that takes headers as a map); a null reason is
+     * empty.
+     */
     public static Map<String, String> of(
             String reason, String service, String sourceTopic, int partition, long offset, long failedAtMs) {
         Map<String, String> headers = new LinkedHashMap<>();

@@ -29,10 +29,11 @@ import org.jboss.logging.Logger;
  * restart) in three cases, because skipping the record would not be its own fault or would lose it:
  *
  * <ul>
- *   <li>Kafka Streams' own errors ({@link StreamsException}: a state store or task that broke) and retriable client
- *       errors ({@link RetriableException}, e.g. a timeout): the next records would fail the same way, and each would
- *       be set aside although nothing is wrong with it;
- *   <li>the dead letter itself is not acknowledged by the broker within 30 s: CONTINUE would drop the record.
+ *   <li>Kafka Streams' own errors ({@link StreamsException}: a state store or task that broke): the next records would
+ *       fail the same way, and each would be set aside although nothing is wrong with it;
+ *   <li>retriable client errors ({@link RetriableException}, e.g. a timeout): the same;
+ *   <li>the dead letter itself is not written (the broker refuses it or does not acknowledge it within 30 s): CONTINUE
+ *       would drop the record.
  * </ul>
  *
  * An exception in a punctuator itself (no record) is logged and the punctuator runs again at its next interval; a

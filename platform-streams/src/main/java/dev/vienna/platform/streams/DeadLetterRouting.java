@@ -8,12 +8,12 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -33,20 +33,11 @@ public final class DeadLetterRouting {
      */
     public static <V> KStream<String, V> decodeOrDeadLetter(StreamsBuilder builder, Topic<V> topic, String service) {
         String prefix = topic.name() + "-decode";
-        Map<String, KStream<String, Decoded<V>>> branches = builder.stream(
+        KStream<String, Decoded<V>> decoded = builder.stream(
                         topic.name(),
                         Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(topic.name() + "-source"))
-                .processValues(() -> new Decode<>(topic, service), Named.as(prefix))
-                .split(Named.as(prefix + "-"))
-                .branch((key, decoded) -> decoded.value() == null, Branched.as("failed"))
-                .defaultBranch(Branched.as("ok"));
-        branches.get(prefix + "-failed")
-                .mapValues(Decoded::raw, Named.as(prefix + "-raw"))
-                .to(
-                        Topics.DEAD_LETTER.name(),
-                        Produced.with(Serdes.String(), RecordSizeLimit.limit(Serdes.ByteArray()))
-                                .withName(prefix + "-dead-letter"));
-        return branches.get(prefix + "-ok").mapValues(Decoded::value, Named.as(prefix + "-value"));
+                .processValues(() -> new Decode<>(topic, service), Named.as(prefix));
+        return deadLetterOrPass(decoded, prefix, "failed", "ok");
     }
 
     /**
@@ -60,30 +51,38 @@ public final class DeadLetterRouting {
             Function<V, Optional<String>> refusal,
             String service,
             String name) {
-        Map<String, KStream<String, Decoded<V>>> branches = stream.processValues(
-                        () -> new Refuse<>(topic, refusal, service), Named.as(name))
-                .split(Named.as(name + "-"))
-                .branch((key, checked) -> checked.value() == null, Branched.as("refused"))
-                .defaultBranch(Branched.as("passed"));
-        branches.get(name + "-refused")
+        KStream<String, Decoded<V>> checked =
+                stream.processValues(() -> new Refuse<>(topic, refusal, service), Named.as(name));
+        return deadLetterOrPass(checked, name, "refused", "passed");
+    }
+
+    /**
+     * Splits {@code checked} into branches {@code <name>-<failed>} and {@code <name>-<passed>}: the raw bytes of a
+     * record without a value go to the dead-letter topic, the values of the others are returned.
+     */
+    private static <V> KStream<String, V> deadLetterOrPass(
+            KStream<String, Decoded<V>> checked, String name, String failed, String passed) {
+        Map<String, KStream<String, Decoded<V>>> branches = checked.split(Named.as(name + "-"))
+                .branch((key, value) -> value.value() == null, Branched.as(failed))
+                .defaultBranch(Branched.as(passed));
+        branches.get(name + "-" + failed)
                 .mapValues(Decoded::raw, Named.as(name + "-raw"))
-                .to(
-                        Topics.DEAD_LETTER.name(),
-                        Produced.with(Serdes.String(), RecordSizeLimit.limit(Serdes.ByteArray()))
-                                .withName(name + "-dead-letter"));
-        return branches.get(name + "-passed").mapValues(Decoded::value, Named.as(name + "-value"));
+                .to(Topics.DEAD_LETTER.name(), RecordSizeLimit.produced(Topics.DEAD_LETTER, name + "-dead-letter"));
+        return branches.get(name + "-" + passed).mapValues(Decoded::value, Named.as(name + "-value"));
     }
 
     private static final class Refuse<V> implements FixedKeyProcessor<String, V, Decoded<V>> {
         private final Topic<V> topic;
         private final Function<V, Optional<String>> refusal;
         private final String service;
+        private final Serializer<V> serializer;
         private FixedKeyProcessorContext<String, Decoded<V>> context;
 
         Refuse(Topic<V> topic, Function<V, Optional<String>> refusal, String service) {
             this.topic = topic;
             this.refusal = refusal;
             this.service = service;
+            this.serializer = topic.valueSerde().serializer();
         }
 
         @Override
@@ -98,7 +97,7 @@ public final class DeadLetterRouting {
                 context.forward(record.withValue(new Decoded<>(record.value(), null)));
                 return;
             }
-            byte[] raw = topic.valueSerde().serializer().serialize(topic.name(), record.value());
+            byte[] raw = serializer.serialize(topic.name(), record.value());
             var metadata = context.recordMetadata();
             DeadLetterHeaders.describe(
                     record.headers(),

@@ -46,10 +46,8 @@ public class AuthenticationProblems {
     }
 
     private static Response unauthorized(String detail, UriInfo uri) {
-        return Response.status(401)
+        return ProblemResponses.builder(Problem.of(401, "Unauthorized", detail), uri)
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"vienna\"")
-                .type(Problem.MEDIA_TYPE)
-                .entity(Problem.of(401, "Unauthorized", detail).at(uri.getPath()))
                 .build();
     }
 }

@@ -4,8 +4,9 @@ import dev.vienna.platform.ProblemException;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonArray;
+import jakarta.json.JsonString;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -32,6 +33,9 @@ public class OperatorScope {
     @Inject
     JsonWebToken token;
 
+    /** {@link #tenants()}, once read; null before. */
+    private Optional<Set<String>> tenants;
+
     /** The caller's id; 403 when the credential names nobody. */
     public String operatorId() {
         String name =
@@ -43,8 +47,15 @@ public class OperatorScope {
         return name;
     }
 
-    /** The tenants the caller is limited to; empty when organisation-wide. */
+    /** The tenants the caller is limited to; empty when organisation-wide. Read from the credential once a request. */
     public Optional<Set<String>> tenants() {
+        if (tenants == null) {
+            tenants = readTenants();
+        }
+        return tenants;
+    }
+
+    private Optional<Set<String>> readTenants() {
         if (identity.hasRole(Roles.AGENT)) {
             String tenant = identity.getAttribute(AgentApiKeyAuthentication.TENANT_ATTRIBUTE);
             return Optional.of(tenant == null ? Set.of() : Set.of(tenant));
@@ -53,15 +64,13 @@ public class OperatorScope {
         if (claim == null) {
             return Optional.empty();
         }
-        Set<String> tenants = new TreeSet<>();
+        Set<String> limited = new TreeSet<>();
         if (claim instanceof Collection<?> values) {
-            values.forEach(v -> tenants.add(unquote(String.valueOf(v))));
-        } else if (claim instanceof JsonArray array) {
-            array.forEach(v -> tenants.add(unquote(v.toString())));
+            values.forEach(v -> limited.add(tenantId(v)));
         } else {
-            tenants.add(unquote(String.valueOf(claim)));
+            limited.add(tenantId(claim));
         }
-        return Optional.of(tenants);
+        return Optional.of(Collections.unmodifiableSet(limited));
     }
 
     /** Whether the caller may see and act in {@code tenantId}. */
@@ -74,9 +83,11 @@ public class OperatorScope {
         return identity.getRoles().stream().sorted().toList();
     }
 
-    private static String unquote(String value) {
-        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
-                ? value.substring(1, value.length() - 1)
-                : value;
+    /** A JSON string's text; any other JSON value as its JSON text (a number's digits); anything else as a string. */
+    private static String tenantId(Object value) {
+        if (value instanceof JsonString string) {
+            return string.getString();
+        }
+        return String.valueOf(value);
     }
 }

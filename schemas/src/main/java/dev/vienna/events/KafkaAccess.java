@@ -31,8 +31,8 @@ public record KafkaAccess(
 
     public static final KafkaAccess INTAKE = new KafkaAccess(
             "intake-service",
-            List.of(Topics.INTENTS, Topics.AGENTS, Topics.DEAD_LETTER),
-            List.of(Topics.AGENTS, Topics.INTENT_SUBMISSIONS),
+            List.of(Topics.INTENTS, Topics.AGENTS, Topics.WARRANT_CLAIMS, Topics.EXECUTIONS, Topics.DEAD_LETTER),
+            List.of(Topics.AGENTS, Topics.INTENT_SUBMISSIONS, Topics.WARRANTS, Topics.WARRANT_CLAIMS),
             Optional.of("vienna-intake"),
             Optional.empty());
 
@@ -66,7 +66,7 @@ public record KafkaAccess(
 
     public static final KafkaAccess AUDIT = new KafkaAccess(
             "audit-service",
-            List.of(Topics.AUDIT),
+            List.of(Topics.AUDIT, Topics.EXECUTION_VERDICTS),
             Topics.all().stream().filter(t -> !t.equals(Topics.AUDIT)).toList(),
             Optional.empty(),
             Optional.of("vienna-audit"));

@@ -72,9 +72,18 @@ public final class Topics {
     public static final Topic<AgentChanged> AGENTS =
             new Topic<>("agents", AgentChanged.class, Map.of("cleanup.policy", "compact", "retention.ms", "-1"));
 
-    /** Execution results (executor-service and passback agents -> audit-service). */
+    /**
+     * Execution results (executor-service; passback agents' signed reports through intake-service -> audit-service).
+     */
     public static final Topic<ExecutionReported> EXECUTIONS =
             new Topic<>("executions", ExecutionReported.class, EVENTS);
+
+    /**
+     * Post-execution verdicts (audit-service -> itself, which chains them like every other event): one per warrant,
+     * VERIFIED, VIOLATION or UNREPORTED, keyed by intentId.
+     */
+    public static final Topic<ExecutionVerdict> EXECUTION_VERDICTS =
+            new Topic<>("execution-verdicts", ExecutionVerdict.class, EVENTS);
 
     /**
      * The hash-chained audit log. Compacted and keyed by a unique record id, so compaction only collapses an identical
@@ -108,6 +117,7 @@ public final class Topics {
                 WARRANT_CLAIMS,
                 AGENTS,
                 EXECUTIONS,
+                EXECUTION_VERDICTS,
                 AUDIT,
                 DEAD_LETTER);
     }

@@ -16,6 +16,7 @@ final class EventTypes {
             WarrantRevoked.class,
             WarrantClaimed.class,
             ExecutionReported.class,
+            ExecutionVerdict.class,
             AuditRecord.class,
             IntentLifecycle.class,
             AgentChanged.class);

@@ -158,6 +158,26 @@ final class ClaimReader {
         return approvers;
     }
 
+    /**
+     * {@code cnf} (RFC 7800): absent (null), or an object holding exactly {@code jkt}, an RFC 7638 SHA-256 thumbprint
+     * (43 base64url characters).
+     */
+    String confirmation() throws ParseException {
+        Object value = claims.get(WarrantClaims.Names.CONFIRMATION);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof Map<?, ?> cnf) || cnf.size() != 1) {
+            throw fail("claim cnf must be an object holding only jkt, not " + describe(value));
+        }
+        Object jkt = cnf.get(WarrantClaims.Names.JWK_THUMBPRINT);
+        if (!(jkt instanceof String thumbprint) || !KeyThumbprints.isThumbprint(thumbprint)) {
+            throw fail(
+                    "claim cnf.jkt must be a SHA-256 JWK thumbprint (43 base64url characters), not " + describe(jkt));
+        }
+        return thumbprint;
+    }
+
     /** A JSON value as a refusal names it: its type, and a short, escaped preview of scalars. */
     static String describe(Object value) {
         if (value == null) {

@@ -80,7 +80,7 @@ public final class WarrantTokens {
             approver.put("approvedAt", a.approvedAt().getEpochSecond());
             approvers.add(approver);
         }
-        return new JWTClaimsSet.Builder()
+        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder()
                 .issuer(c.issuer())
                 .subject(c.agentId())
                 .audience(c.audience())
@@ -97,8 +97,11 @@ public final class WarrantTokens {
                 .claim(Names.CONSTRAINTS, new LinkedHashMap<>(c.constraints()))
                 .claim(Names.APPROVED_BY, approvers)
                 .claim(Names.POLICY_VERSION, c.policyVersion())
-                .claim(Names.ACTION_DIGEST, c.actionDigest())
-                .build();
+                .claim(Names.ACTION_DIGEST, c.actionDigest());
+        if (c.confirmationThumbprint() != null) {
+            builder.claim(Names.CONFIRMATION, Map.of(Names.JWK_THUMBPRINT, c.confirmationThumbprint()));
+        }
+        return builder.build();
     }
 
     /**
@@ -124,7 +127,8 @@ public final class WarrantTokens {
                 read.constraints(),
                 read.approvers(),
                 read.string(Names.POLICY_VERSION),
-                read.string(Names.ACTION_DIGEST));
+                read.string(Names.ACTION_DIGEST),
+                read.confirmation());
     }
 
     /** The {@code aud} of a warrant: executor-service for DIRECT, the agent itself for PASSBACK. */

@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  * Checks a warrant offline, for one action about to run, failing closed with a distinct reason for each check, in this
  * order: well-formed; {@code alg} in the allow-list (never {@code none}); known {@code kid}; the token's algorithm is
  * the key's (an HS256 token is never checked against an Ed25519 public key used as a secret); signature;
- * {@code nbf}/{@code exp} within the allowed skew; audience; subject is the executing agent; action, resource and
+ * {@code nbf}/{@code exp} within the allowed skew; audience; subject is the executing agent; a PASSBACK warrant is
+ * bound to a key ({@code cnf.jkt}) and its presenter proves holding that key ({@link Presenter}); action, resource and
  * params match {@code actionDigest} and satisfy the constraints ({@link ConstraintEvaluator}); not revoked; not used
  * before. The last two are supplied by the caller.
  *
@@ -100,8 +101,16 @@ public final class WarrantVerifier {
      * @param request the action about to run, as the executor will run it
      */
     public Verification verify(String token, String audience, ActionRequest request) {
+        return verify(token, audience, request, Presenter.NO_PROOF);
+    }
+
+    /**
+     * The same, for a presenter who may prove holding the key a PASSBACK warrant is bound to: the agent itself
+     * ({@link Presenter#holding}) or a proof it signed ({@link Presenter#proving}). Never throws.
+     */
+    public Verification verify(String token, String audience, ActionRequest request, Presenter presenter) {
         try {
-            return check(token, audience, request);
+            return check(token, audience, request, presenter);
         } catch (RuntimeException e) {
             // defence in depth: every kind of bad input is refused explicitly below; this only keeps a bug closed
             return Verification.failed(Reason.MALFORMED, "the warrant could not be checked: " + e);
@@ -121,13 +130,13 @@ public final class WarrantVerifier {
         }
     }
 
-    private Verification check(String token, String audience, ActionRequest request) {
+    private Verification check(String token, String audience, ActionRequest request, Presenter presenter) {
         Verification signed = checkSignature(token);
         if (!signed.valid()) {
             return signed;
         }
         WarrantClaims claims = signed.claims();
-        return checkUse(claims, audience, request);
+        return checkUse(claims, audience, request, presenter);
     }
 
     private Verification checkSignature(String token) {
@@ -206,7 +215,7 @@ public final class WarrantVerifier {
         return new Verification(true, null, "signed by " + key.keyId(), claims);
     }
 
-    private Verification checkUse(WarrantClaims claims, String audience, ActionRequest request) {
+    private Verification checkUse(WarrantClaims claims, String audience, ActionRequest request, Presenter presenter) {
         Instant now = clock.instant();
         if (now.isBefore(claims.notBefore().minus(allowedSkew))) {
             return Verification.failed(Reason.NOT_YET_VALID, "valid from " + claims.notBefore());
@@ -224,6 +233,25 @@ public final class WarrantVerifier {
                     Reason.WRONG_AGENT,
                     "issued to " + ClaimReader.quoted(claims.agentId()) + ", presented by "
                             + (request == null ? "no action request" : ClaimReader.quoted(request.agentId())));
+        }
+        if (claims.mode() == WarrantClaims.Mode.PASSBACK && claims.confirmationThumbprint() == null) {
+            return Verification.failed(
+                    Reason.KEY_NOT_PROVEN,
+                    "a PASSBACK warrant must be bound to the agent's key (cnf.jkt); this one is not");
+        }
+        if (claims.confirmationThumbprint() != null) {
+            Optional<String> unproven;
+            try {
+                unproven = presenter == null ? Optional.of("no presenter") : presenter.problem(claims);
+            } catch (RuntimeException e) {
+                unproven = Optional.of("the proof could not be checked (fail closed): " + e);
+            }
+            if (unproven == null || unproven.isPresent()) {
+                return Verification.failed(
+                        Reason.KEY_NOT_PROVEN,
+                        "warrant bound to key " + claims.confirmationThumbprint() + ": "
+                                + (unproven == null ? "no answer (fail closed)" : unproven.get()));
+            }
         }
         String digest;
         try {
@@ -324,6 +352,7 @@ public final class WarrantVerifier {
         EXPIRED,
         WRONG_AUDIENCE,
         WRONG_AGENT,
+        KEY_NOT_PROVEN,
         ACTION_MISMATCH,
         CONSTRAINT_VIOLATED,
         REVOKED,
@@ -341,6 +370,34 @@ public final class WarrantVerifier {
     @FunctionalInterface
     public interface KeyResolver {
         Optional<WarrantKey> resolve(String keyId);
+    }
+
+    /** Who presents a warrant, and how they prove holding the key a key-bound warrant names ({@code cnf.jkt}). */
+    @FunctionalInterface
+    public interface Presenter {
+        /** A presenter who proves nothing: a key-bound warrant is refused. */
+        Presenter NO_PROOF = claims -> Optional.of("no proof of possession was presented");
+
+        /** Why this presenter has not shown it holds the key the warrant is bound to; empty when it has. */
+        Optional<String> problem(WarrantClaims claims);
+
+        /** The agent itself, holding {@code key} (its registered Ed25519 key, private half included). */
+        static Presenter holding(WarrantKey key) {
+            return claims -> {
+                Optional<String> own = KeyThumbprints.ofEd25519(
+                        java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(key.publicKey()));
+                return own.isPresent() && own.get().equals(claims.confirmationThumbprint())
+                        ? Optional.empty()
+                        : Optional.of("this agent's key " + key.keyId() + " has thumbprint " + own.orElse("(none)")
+                                + ", not the bound one");
+            };
+        }
+
+        /** A {@link PossessionProofs} proof made for {@code purpose}, accepted within {@code maxAge}. */
+        static Presenter proving(String proof, String purpose, Clock clock, Duration maxAge) {
+            return claims -> PossessionProofs.problem(
+                    proof, claims.confirmationThumbprint(), claims.warrantId(), purpose, clock, maxAge);
+        }
     }
 
     /** Whether a warrant was revoked. */

@@ -1,6 +1,7 @@
 package dev.vienna.warrant;
 
 import dev.vienna.platform.security.Agents;
+import dev.vienna.sdk.warrant.KeyThumbprints;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.time.Duration;
@@ -25,6 +26,9 @@ public class TopologyProducer {
                 config.issuer(),
                 config.executorAudience(),
                 config.lifetime()::of,
-                agents.registry()::whyNotActive));
+                agents.registry()::whyNotActive,
+                agentId -> agents.registry()
+                        .bindingKey(agentId)
+                        .flatMap(key -> KeyThumbprints.ofEd25519(key.getPublicKey()))));
     }
 }

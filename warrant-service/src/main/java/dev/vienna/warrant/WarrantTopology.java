@@ -27,10 +27,13 @@ import org.apache.kafka.streams.kstream.Named;
 
 /**
  * Issues exactly one warrant per APPROVED intent (DENIED and EXPIRED get none, nor does an agent that is suspended or
- * not registered: its approval is dead-lettered with the reason): a compact JWS for the intent's agent, action,
- * resource and params (bound by their digest), tier, mode, constraints and approvers. Deterministic: its id and times
- * derive from the approval (never the clock), and both signature algorithms are deterministic, so a re-delivered or
- * re-processed approval yields the byte-identical warrant. Reads {@code approved}, writes {@code warrants}.
+ * not registered, nor a PASSBACK intent of an agent with no signing key to bind it to: its approval is dead-lettered
+ * with the reason): a compact JWS for the intent's agent, action, resource and params (bound by their digest), tier,
+ * mode, constraints and approvers; a PASSBACK warrant is also bound ({@code cnf.jkt}) to the agent's newest registered
+ * Ed25519 key, so only that key's holder can use it. Deterministic: its id and times derive from the approval (never
+ * the clock), and both signature algorithms are deterministic, so a re-delivered or re-processed approval yields the
+ * byte-identical warrant (a PASSBACK one as long as the agent's binding key is the same). Reads {@code approved},
+ * writes {@code warrants}.
  */
 public final class WarrantTopology {
 
@@ -40,15 +43,17 @@ public final class WarrantTopology {
     public static final String LIFETIME_CONSTRAINT = WarrantLifetime.CONSTRAINT;
 
     /**
-     * What a warrant is issued with: the signing key per mode, issuer, executor audience, lifetime caps, and why an
-     * agent may get no warrant (suspended, unregistered: the reason, or empty when it may).
+     * What a warrant is issued with: the signing key per mode, issuer, executor audience, lifetime caps, why an agent
+     * may get no warrant (suspended, unregistered: the reason, or empty when it may), and the RFC 7638 thumbprint of
+     * the key an agent's PASSBACK warrants are bound to (empty when it has none).
      */
     public record Issuer(
             Function<ExecutionMode, WarrantKey> keyFor,
             String issuer,
             String executorAudience,
             Function<Tier, Duration> maxLifetime,
-            Function<String, Optional<String>> agentRefusal) {}
+            Function<String, Optional<String>> agentRefusal,
+            Function<String, Optional<String>> bindingThumbprint) {}
 
     public static Topology buildTopology(Issuer issuer) {
         StreamsBuilder builder = new StreamsBuilder();
@@ -60,16 +65,25 @@ public final class WarrantTopology {
         // a suspended (or unknown) agent gets no warrant, held approvals included: the approval is dead-lettered
         // with the reason, so the audit log shows why no warrant followed it
         DeadLetterRouting.refuseOrPass(
-                        approved,
-                        Topics.APPROVED,
-                        decided -> issuer.agentRefusal()
-                                .apply(decided.getIntent().getAgentId())
-                                .map(why -> "no warrant: " + why),
-                        SERVICE,
-                        "agent-allowed")
+                        approved, Topics.APPROVED, decided -> refusal(decided, issuer), SERVICE, "agent-allowed")
                 .mapValues(decided -> issue(decided, issuer), Named.as("issue-warrant"))
                 .to(Topics.WARRANTS.name(), RecordSizeLimit.produced(Topics.WARRANTS, "warrants-sink"));
         return builder.build();
+    }
+
+    /** Why {@code decided} gets no warrant: its agent may not act, or a PASSBACK one has no key to bind it to. */
+    static Optional<String> refusal(ApprovalDecided decided, Issuer issuer) {
+        String agentId = decided.getIntent().getAgentId();
+        Optional<String> inactive = issuer.agentRefusal().apply(agentId);
+        if (inactive.isPresent()) {
+            return inactive.map(why -> "no warrant: " + why);
+        }
+        if (decided.getMode() == ExecutionMode.PASSBACK
+                && issuer.bindingThumbprint().apply(agentId).isEmpty()) {
+            return Optional.of("no warrant: agent " + agentId
+                    + " has no registered signing key to bind its PASSBACK warrant to (cnf)");
+        }
+        return Optional.empty();
     }
 
     static WarrantIssued issue(ApprovalDecided decided, Issuer issuer) {
@@ -100,6 +114,11 @@ public final class WarrantTopology {
                         .toList(),
                 decided.getPolicyVersion(),
                 action.digest());
+        if (decided.getMode() == ExecutionMode.PASSBACK) {
+            claims = claims.boundTo(issuer.bindingThumbprint()
+                    .apply(intent.getAgentId())
+                    .orElseThrow(() -> new IllegalStateException("checked by refusal()")));
+        }
         WarrantIssued warrant = WarrantEvents.issue(
                 claims, intent.getParamsJson(), issuer.keyFor().apply(decided.getMode()));
         // the event keeps the approval's exact time, so timelines order it after the approval

@@ -13,6 +13,7 @@ import dev.vienna.platform.security.Agents;
 import dev.vienna.platform.security.OperatorScope;
 import dev.vienna.platform.security.Roles;
 import dev.vienna.sdk.canonical.ActionRequest;
+import dev.vienna.sdk.warrant.PossessionProofs;
 import dev.vienna.sdk.warrant.WarrantClaims;
 import dev.vienna.sdk.warrant.WarrantVerifier;
 import jakarta.annotation.security.RolesAllowed;
@@ -25,6 +26,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -153,13 +155,27 @@ public class WarrantsResource {
     }
 
     /** The action about to run and the warrant presented for it. */
+    /**
+     * A warrant and the action it is presented for; {@code proof} is the agent's {@code PossessionProofs} proof
+     * (purpose {@code verify}), which a key-bound (PASSBACK) warrant needs to verify.
+     */
     public record VerifyRequest(
-            String token, String audience, String agentId, String action, String resource, JsonNode params) {}
+            String token,
+            String audience,
+            String agentId,
+            String action,
+            String resource,
+            JsonNode params,
+            String proof) {}
+
+    /** How old a proof of possession presented here may be. */
+    static final Duration PROOF_MAX_AGE = Duration.ofMinutes(5);
 
     @Operation(
             summary = "Verify a warrant for an action",
             description =
-                    "Every check of the sdk's WarrantVerifier, consuming nothing: valid, or the first reason it fails.")
+                    "Every check of the sdk's WarrantVerifier, consuming nothing: valid, or the first reason it fails."
+                            + " A key-bound (PASSBACK) warrant verifies only with a proof of possession by its key.")
     @APIResponse(responseCode = "200", description = "The verification: valid, reason, detail, claims")
     @APIResponse(responseCode = "400", description = "A required field is missing")
     @APIResponse(responseCode = "401", description = "No bearer token, or one that does not verify")
@@ -190,7 +206,11 @@ public class WarrantsResource {
                 .verify(
                         request.token(),
                         request.audience(),
-                        new ActionRequest(request.agentId(), request.action(), request.resource(), params));
+                        new ActionRequest(request.agentId(), request.action(), request.resource(), params),
+                        request.proof() == null
+                                ? WarrantVerifier.Presenter.NO_PROOF
+                                : WarrantVerifier.Presenter.proving(
+                                        request.proof(), PossessionProofs.VERIFY, clock, PROOF_MAX_AGE));
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.vienna.events.Tier;
 import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.sdk.canonical.ActionRequest;
+import dev.vienna.sdk.warrant.KeyThumbprints;
 import dev.vienna.sdk.warrant.SignatureAlgorithm;
 import dev.vienna.sdk.warrant.WarrantClaims;
 import dev.vienna.sdk.warrant.WarrantKey;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,13 +49,25 @@ class WarrantTopologyTest {
                         "vienna",
                         "vienna-executor",
                         tier -> tier == Tier.T3 ? Duration.ofMinutes(5) : Duration.ofMinutes(15),
-                        SUSPENDED)),
+                        SUSPENDED,
+                        BINDING)),
                 props);
     }
 
     /** The registry of these tests: agent "rogue" is suspended, every other agent active. */
     private static final Function<String, Optional<String>> SUSPENDED = agentId ->
             agentId.equals("rogue") ? Optional.of("agent rogue is suspended: leaked credentials") : Optional.empty();
+
+    /** The Ed25519 key agent-7 registered: its passback warrants are bound to it. */
+    private static final WarrantKey AGENT_KEY = WarrantKey.generateEd25519("agent-7-1");
+
+    private static final String AGENT_THUMBPRINT = KeyThumbprints.ofEd25519(
+                    Base64.getUrlEncoder().withoutPadding().encodeToString(AGENT_KEY.publicKey()))
+            .orElseThrow();
+
+    /** Every agent but "keyless" has AGENT_KEY registered. */
+    private static final Function<String, Optional<String>> BINDING =
+            agentId -> agentId.equals("keyless") ? Optional.empty() : Optional.of(AGENT_THUMBPRINT);
 
     private static ApprovalDecided approved(String intentId, Tier tier, ExecutionMode mode) {
         ApprovalDecided decided = TestEvents.approved(intentId, "restart_service", tier, mode);
@@ -154,7 +168,7 @@ class WarrantTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "warrant-test-" + now.toEpochMilli());
         try (TopologyTestDriver driver = new TopologyTestDriver(
                 WarrantTopology.buildTopology(new WarrantTopology.Issuer(
-                        mode -> key, "vienna", "vienna-executor", tier -> Duration.ofMinutes(15), SUSPENDED)),
+                        mode -> key, "vienna", "vienna-executor", tier -> Duration.ofMinutes(15), SUSPENDED, BINDING)),
                 props,
                 now)) {
             driver.createInputTopic(
@@ -196,9 +210,17 @@ class WarrantTopologyTest {
 
             // the signed token names each approver with the time of their approval (JWT whole seconds)
             var action = new ActionRequest("agent-7", "restart_service", "api-server", "{\"replicas\":25}");
-            var verification =
-                    verifierAt(ISSUED_AT.plusSeconds(1), key).verify(warrant.getToken(), "agent:agent-7", action);
+            var verification = verifierAt(ISSUED_AT.plusSeconds(1), key)
+                    .verify(warrant.getToken(), "agent:agent-7", action, WarrantVerifier.Presenter.holding(AGENT_KEY));
             assertThat(verification.valid()).as(verification.detail()).isTrue();
+            // bound to the agent's registered key: the event and the token (cnf.jkt) name its thumbprint, and
+            // the token alone, without the key, is refused
+            assertThat(warrant.getConfirmationKeyThumbprint()).isEqualTo(AGENT_THUMBPRINT);
+            assertThat(verification.claims().confirmationThumbprint()).isEqualTo(AGENT_THUMBPRINT);
+            assertThat(verifierAt(ISSUED_AT.plusSeconds(1), key)
+                            .verify(warrant.getToken(), "agent:agent-7", action)
+                            .reason())
+                    .isEqualTo(WarrantVerifier.Reason.KEY_NOT_PROVEN);
             assertThat(verification.claims().approvedBy())
                     .containsExactly(
                             new WarrantClaims.Approver("alice", aliceAt.truncatedTo(ChronoUnit.SECONDS)),
@@ -215,7 +237,8 @@ class WarrantTopologyTest {
                 "vienna",
                 "vienna-executor",
                 tier -> Duration.ofMinutes(5),
-                SUSPENDED);
+                SUSPENDED,
+                BINDING);
         assertThat(WarrantTopology.issue(approved("a", Tier.T1, ExecutionMode.DIRECT), issuer)
                         .getAlgorithm())
                 .isEqualTo(dev.vienna.events.SignatureAlgorithm.HMAC_SHA256);
@@ -266,14 +289,26 @@ class WarrantTopologyTest {
             rogue.getIntent().setAgentId("rogue");
             in.pipeInput("r", rogue);
             in.pipeInput("a", approved("a", Tier.T1, ExecutionMode.DIRECT));
-            // then only the active agent gets a warrant, and the refusal is a dead letter naming why
-            assertThat(warrants.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("a");
+            ApprovalDecided keyless = approved("k", Tier.T3, ExecutionMode.PASSBACK);
+            keyless.getIntent().setAgentId("keyless");
+            in.pipeInput("k", keyless);
+            ApprovalDecided keylessDirect = approved("kd", Tier.T1, ExecutionMode.DIRECT);
+            keylessDirect.getIntent().setAgentId("keyless");
+            in.pipeInput("kd", keylessDirect);
+            // then only the active agent gets a warrant, and the refusal is a dead letter naming why; an agent
+            // without a signing key gets DIRECT warrants but no PASSBACK one, which would be bound to nothing
+            assertThat(warrants.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("a", "kd");
             var dead = deadLetters.readRecord();
             assertThat(dead.key()).isEqualTo("r");
             assertThat(DeadLetterHeaders.read(dead.headers(), DeadLetterHeaders.REASON))
                     .isEqualTo("no warrant: agent rogue is suspended: leaked credentials");
             assertThat(Topics.APPROVED.valueSerde().deserializer().deserialize("approved", dead.value()))
                     .isEqualTo(rogue);
+            var unbound = deadLetters.readRecord();
+            assertThat(unbound.key()).isEqualTo("k");
+            assertThat(DeadLetterHeaders.read(unbound.headers(), DeadLetterHeaders.REASON))
+                    .isEqualTo("no warrant: agent keyless has no registered signing key to bind its PASSBACK"
+                            + " warrant to (cnf)");
         }
     }
 

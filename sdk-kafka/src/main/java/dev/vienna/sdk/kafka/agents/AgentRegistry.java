@@ -121,6 +121,18 @@ public final class AgentRegistry implements AutoCloseable {
     }
 
     /**
+     * The key a PASSBACK warrant for {@code agentId} is bound to: its newest unrevoked signing key (latest
+     * {@code addedAt}), or empty when it has none.
+     */
+    public Optional<AgentSigningKey> bindingKey(String agentId) {
+        return agent(agentId)
+                .flatMap(agent -> agent.getSigningKeys().stream()
+                        .filter(key -> key.getRevokedAt() == null)
+                        .max(java.util.Comparator.comparing(AgentSigningKey::getAddedAt)
+                                .thenComparing(AgentSigningKey::getKeyId)));
+    }
+
+    /**
      * Why {@code agentId} may not act now ("agent X is suspended: why", "agent X is not registered"); empty when it is
      * registered and active.
      */

@@ -44,6 +44,7 @@ public final class WarrantEvents {
                 .setToken(WarrantTokens.sign(claims, key))
                 .setAudience(claims.audience())
                 .setActionDigest(claims.actionDigest())
+                .setConfirmationKeyThumbprint(claims.confirmationThumbprint())
                 .build();
     }
 

@@ -32,7 +32,12 @@ public record KafkaAccess(
     public static final KafkaAccess INTAKE = new KafkaAccess(
             "intake-service",
             List.of(Topics.INTENTS, Topics.AGENTS, Topics.WARRANT_CLAIMS, Topics.EXECUTIONS, Topics.DEAD_LETTER),
-            List.of(Topics.AGENTS, Topics.INTENT_SUBMISSIONS, Topics.WARRANTS, Topics.WARRANT_CLAIMS),
+            List.of(
+                    Topics.AGENTS,
+                    Topics.INTENT_SUBMISSIONS,
+                    Topics.WARRANTS,
+                    Topics.WARRANT_REVOCATIONS,
+                    Topics.WARRANT_CLAIMS),
             Optional.of("vienna-intake"),
             Optional.empty());
 

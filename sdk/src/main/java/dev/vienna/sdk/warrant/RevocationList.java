@@ -36,10 +36,15 @@ public final class RevocationList implements WarrantVerifier.Revocations {
 
     @Override
     public boolean isRevoked(WarrantClaims claims) {
-        if (warrants.containsKey(claims.warrantId())) {
+        return isRevoked(claims.warrantId(), claims.agentId(), claims.issuedAt());
+    }
+
+    /** Whether the warrant with this id, agent and issue time is revoked, by id or by its agent's kill switch. */
+    public boolean isRevoked(String warrantId, String agentId, Instant issuedAt) {
+        if (warrants.containsKey(warrantId)) {
             return true;
         }
-        Instant upTo = agentsUpTo.get(claims.agentId());
-        return upTo != null && !claims.issuedAt().isAfter(upTo);
+        Instant upTo = agentsUpTo.get(agentId);
+        return upTo != null && !issuedAt.isAfter(upTo);
     }
 }

@@ -112,6 +112,65 @@ public final class ViennaClient {
         }
     }
 
+    /** The states an intent ends in. */
+    public static final Set<String> FINAL_STATES = Set.of("EXECUTED", "FAILED", "REJECTED", "DENIED", "EXPIRED");
+
+    /**
+     * Waits until policy has tiered the intent and returns how it will be executed: DIRECT (Vienna runs it) or PASSBACK
+     * (the agent runs it with its warrant, e.g. through a {@code PassbackExecutor}).
+     */
+    public String awaitMode(String intentId, Duration timeout) {
+        return awaitLifecycle(intentId, timeout, "a mode", l -> !l.path("mode").isNull() && l.has("mode"))
+                .path("mode")
+                .asText();
+    }
+
+    /** Waits until the intent has a warrant and returns its lifecycle (warrantId, warrantToken). */
+    public JsonNode awaitWarrant(String intentId, Duration timeout) {
+        return awaitLifecycle(intentId, timeout, "a warrant", l -> l.hasNonNull("warrantToken"));
+    }
+
+    /**
+     * Waits until the intent reached a final state and, when it had a warrant that was executed, its post-execution
+     * verdict (VERIFIED, VIOLATION, UNREPORTED); returns the lifecycle.
+     */
+    public JsonNode awaitOutcome(String intentId, Duration timeout) {
+        return awaitLifecycle(intentId, timeout, "an outcome", l -> {
+            String state = l.path("state").asText();
+            if (!FINAL_STATES.contains(state)) {
+                return false;
+            }
+            boolean ran = Set.of("EXECUTED", "FAILED", "REJECTED").contains(state);
+            return !ran || l.hasNonNull("verdict");
+        });
+    }
+
+    private JsonNode awaitLifecycle(
+            String intentId, Duration timeout, String what, java.util.function.Predicate<JsonNode> done) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "not audited yet";
+        while (true) {
+            Optional<JsonNode> lifecycle = lifecycle(intentId);
+            if (lifecycle.isPresent()) {
+                last = lifecycle.get().path("state").asText() + ", verdict "
+                        + lifecycle.get().path("verdict").asText("none");
+                if (done.test(lifecycle.get())) {
+                    return lifecycle.get();
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new ViennaException(
+                        "intent " + intentId + " did not reach " + what + " within " + timeout + "; last: " + last);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ViennaException("interrupted", e);
+            }
+        }
+    }
+
     private Response send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = http.send(

@@ -1,0 +1,248 @@
+package dev.vienna.sdk.passback;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vienna.sdk.canonical.ActionRequest;
+import dev.vienna.sdk.warrant.ExecutionReport;
+import dev.vienna.sdk.warrant.ExecutionReports;
+import dev.vienna.sdk.warrant.PossessionProofs;
+import dev.vienna.sdk.warrant.WarrantClaims;
+import dev.vienna.sdk.warrant.WarrantKey;
+import dev.vienna.sdk.warrant.WarrantVerifier;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * Runs an agent's PASSBACK warrants: long-polls intake-service for them ({@code GET /v1/passback/warrants}), verifies
+ * each offline for exactly the action it will run (signature against the published keys, validity, audience
+ * {@code agent:<agentId>}, the action digest, constraints, and that it is bound to this agent's own key), claims it
+ * once across all the agent's instances ({@code POST /v1/passback/warrants/{id}/claim} with a proof of possession; the
+ * loser of a race does not run it), runs the agent's {@link Action}, and reports what happened with an execution report
+ * signed by the agent's key ({@code POST /v1/executions}). A warrant that does not verify is not claimed and not run.
+ * Needs only the JDK HTTP client, Jackson and the sdk; one executor per agent process, on its own thread
+ * ({@link #start}) or driven by the caller ({@link #runOnce}).
+ */
+public final class PassbackExecutor implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What the agent does for a verified, claimed warrant: returns its output (JSON text, or null), or throws. */
+    @FunctionalInterface
+    public interface Action {
+        String run(PassbackWarrant warrant) throws Exception;
+    }
+
+    /** A verified warrant about to run: its verified claims and the params it authorizes. */
+    public record PassbackWarrant(WarrantClaims claims, String paramsJson) {}
+
+    /**
+     * What became of one warrant: EXECUTED, FAILED (the action threw), REFUSED (did not verify), LOST (claimed by
+     * another).
+     */
+    public record Result(String warrantId, String intentId, String outcome, String detail) {}
+
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI intake;
+    private final String authorization;
+    private final String agentId;
+    private final WarrantKey agentKey;
+    private final WarrantVerifier verifier;
+    private final Action action;
+    private final Clock clock;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private volatile Consumer<Result> listener = result -> {};
+    private Thread thread;
+
+    /**
+     * @param apiKey the agent's API key
+     * @param agentKey the agent's registered Ed25519 key, private half included (its warrants are bound to it)
+     * @param verifier checks warrants offline: the published keys (e.g. a {@code JwksKeyResolver} on warrant-service's
+     *     {@code /.well-known/jwks.json}); its single-use hook is not needed, the claim decides
+     */
+    public PassbackExecutor(
+            URI intake,
+            String apiKey,
+            String agentId,
+            WarrantKey agentKey,
+            WarrantVerifier verifier,
+            Action action,
+            Clock clock) {
+        this.intake = intake;
+        this.authorization = "Bearer " + apiKey;
+        this.agentId = agentId;
+        this.agentKey = agentKey;
+        this.verifier = verifier;
+        this.action = action;
+        this.clock = clock;
+    }
+
+    /** Called with each warrant's result, on the executor's thread. */
+    public PassbackExecutor onResult(Consumer<Result> listener) {
+        this.listener = listener;
+        return this;
+    }
+
+    /** Polls once (waiting up to {@code wait} for a warrant) and handles what came; returns each warrant's result. */
+    public List<Result> runOnce(Duration wait) {
+        JsonNode answer =
+                send("GET", "/v1/passback/warrants?waitSeconds=" + Math.min(30, wait.toSeconds()), null, 200, wait);
+        List<Result> results = new ArrayList<>();
+        for (JsonNode warrant : answer.path("warrants")) {
+            Result result = handle(warrant);
+            results.add(result);
+            listener.accept(result);
+        }
+        return results;
+    }
+
+    private Result handle(JsonNode w) {
+        String warrantId = w.path("warrantId").asText();
+        String intentId = w.path("intentId").asText();
+        String params = w.path("params").asText("{}");
+        ActionRequest request = new ActionRequest(
+                agentId, w.path("action").asText(), w.path("resource").asText(), params);
+        var verification = verifier.verify(
+                w.path("token").asText(), "agent:" + agentId, request, WarrantVerifier.Presenter.holding(agentKey));
+        if (!verification.valid()) {
+            return new Result(warrantId, intentId, "REFUSED", verification.reason() + ": " + verification.detail());
+        }
+        ObjectNode claim = JSON.createObjectNode()
+                .put("proof", PossessionProofs.sign(warrantId, PossessionProofs.CLAIM, clock.instant(), agentKey));
+        Reply claimed = request("POST", "/v1/passback/warrants/" + warrantId + "/claim", claim, Duration.ofSeconds(15));
+        if (claimed.status() == 409) {
+            return new Result(
+                    warrantId, intentId, "LOST", claimed.body().path("detail").asText());
+        }
+        if (claimed.status() != 200) {
+            return new Result(
+                    warrantId,
+                    intentId,
+                    "REFUSED",
+                    "claim answered HTTP " + claimed.status() + ": "
+                            + claimed.body().path("detail").asText());
+        }
+        Instant started = now();
+        String output;
+        String error = null;
+        ExecutionReport.Status status;
+        try {
+            output = action.run(new PassbackWarrant(verification.claims(), params));
+            status = ExecutionReport.Status.SUCCEEDED;
+        } catch (Exception e) {
+            output = null;
+            error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            status = ExecutionReport.Status.FAILED;
+        }
+        ExecutionReport report = new ExecutionReport(
+                warrantId,
+                intentId,
+                agentId,
+                request.digest(),
+                status,
+                started,
+                now(),
+                output == null ? null : ExecutionReports.outputDigest(output),
+                error);
+        ObjectNode body = JSON.createObjectNode().put("report", ExecutionReports.sign(report, agentKey));
+        if (output != null) {
+            body.put("output", output);
+        }
+        Reply reported = request("POST", "/v1/executions", body, Duration.ofSeconds(15));
+        if (reported.status() != 202) {
+            return new Result(
+                    warrantId,
+                    intentId,
+                    "UNREPORTED",
+                    "ran (" + status + ") but the report was refused: HTTP " + reported.status() + " "
+                            + reported.body().path("detail").asText());
+        }
+        return new Result(
+                warrantId,
+                intentId,
+                status == ExecutionReport.Status.SUCCEEDED ? "EXECUTED" : "FAILED",
+                error == null ? "reported" : error);
+    }
+
+    /** Runs {@link #runOnce} in a loop on a thread of its own until {@link #close}. */
+    public synchronized void start() {
+        if (running.getAndSet(true)) {
+            return;
+        }
+        thread = new Thread(
+                () -> {
+                    while (running.get()) {
+                        try {
+                            runOnce(Duration.ofSeconds(10));
+                        } catch (RuntimeException e) {
+                            try {
+                                Thread.sleep(1000);
+                            } catch (InterruptedException interrupted) {
+                                Thread.currentThread().interrupt();
+                                return;
+                            }
+                        }
+                    }
+                },
+                "passback-" + agentId);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public synchronized void close() {
+        running.set(false);
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private JsonNode send(String method, String path, JsonNode body, int expected, Duration wait) {
+        Reply reply = request(method, path, body, wait.plusSeconds(15));
+        if (reply.status() != expected) {
+            throw new IllegalStateException(method + " " + path + " answered HTTP " + reply.status() + ": "
+                    + reply.body().path("detail").asText());
+        }
+        return reply.body();
+    }
+
+    private record Reply(int status, JsonNode body) {}
+
+    private Reply request(String method, String path, JsonNode body, Duration timeout) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(intake.resolve(path))
+                    .timeout(timeout)
+                    .header("Authorization", authorization)
+                    .header("Content-Type", "application/json")
+                    .method(
+                            method,
+                            body == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode json = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+            return new Reply(response.statusCode(), json);
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + path + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

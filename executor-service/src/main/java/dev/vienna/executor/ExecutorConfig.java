@@ -5,7 +5,6 @@ import io.smallrye.config.WithDefault;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 
 /** executor-service settings ({@code vienna.executor.*}; environment: {@code VIENNA_EXECUTOR_*}). */
@@ -28,8 +27,15 @@ public interface ExecutorConfig {
     @WithDefault("30s")
     Duration clockSkew();
 
-    /** Action name -> built-in handler name (noop). */
-    Map<String, String> handlers();
+    /**
+     * The operators' actions file (handlers module's format): which action runs which built-in handler, with what
+     * templates and limits. Without one, no action has a handler and every DIRECT warrant is REJECTED.
+     */
+    Optional<Path> actionsFile();
+
+    /** The most warrants in flight (consumed, not yet reported) at once; beyond it the partitions pause. */
+    @WithDefault("256")
+    int maxInFlight();
 
     /** The published verification keys: warrant-service's {@code /.well-known/jwks.json}. */
     Optional<URI> jwksUrl();

@@ -1,15 +1,20 @@
 package dev.vienna.executor;
 
 import dev.vienna.events.DeadLetterHeaders;
+import dev.vienna.events.EventIds;
 import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.ExecutionReported;
 import dev.vienna.events.Topics;
+import dev.vienna.events.WarrantClaimed;
 import dev.vienna.events.WarrantIssued;
+import dev.vienna.handlers.ActionDispatcher;
 import dev.vienna.platform.ReliableProducers;
 import dev.vienna.platform.security.Agents;
+import dev.vienna.sdk.kafka.claims.ClaimLedger;
 import dev.vienna.sdk.kafka.revocation.RevocationListener;
 import dev.vienna.sdk.warrant.JwksKeyResolver;
 import dev.vienna.sdk.warrant.RevocationList;
+import dev.vienna.sdk.warrant.WarrantClaims;
 import dev.vienna.sdk.warrant.WarrantKeyRing;
 import dev.vienna.sdk.warrant.WarrantVerifier;
 import io.quarkus.runtime.ShutdownEvent;
@@ -17,24 +22,27 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -45,26 +53,33 @@ import org.jboss.logging.Logger;
 /**
  * Consumes {@code warrants}, executes the DIRECT ones ({@link WarrantExecution}) and publishes the result to
  * {@code executions}; PASSBACK warrants belong to their agents and are skipped. Undecodable records go to
- * {@code dead-letter} with the reason. Offsets are committed only after every result of a batch was acknowledged, so no
- * result is lost on a crash; a warrant id is durably claimed on {@code warrant-claims} before it runs, so a replay is
- * refused, across restarts too (at most once: a crash between claim and report leaves the warrant unrun, never run
- * twice); revocations on {@code warrant-revocations} are followed and refused within a second, and a suspended agent's
- * warrants are refused from the registry. No warrant is consumed before both were read to their end. A raw Kafka
- * consumer and producer rather than SmallRye messaging: each poll batch is claimed, its claims awaited, its actions run
- * and their results awaited before its offsets are committed, an ordering across records the channel model does not
- * express.
+ * {@code dead-letter} with the reason.
+ *
+ * <p>Actions run concurrently on the handlers' bounded pools while the loop goes on polling, so a slow action holds up
+ * no other; at most {@code vienna.executor.max-in-flight} warrants are in flight (beyond that the partitions pause). A
+ * partition's offset is committed only up to its oldest warrant whose report is not yet acknowledged, so no result is
+ * lost on a crash. Each warrant runs only after this executor won its claim on {@code warrant-claims}
+ * ({@link ClaimLedger}: first claim in the log wins, read back before running), so a warrant runs at most once across
+ * instances, rebalances and restarts: a crash between claim and report leaves the warrant unrun or half run, never run
+ * twice. Revocations on {@code warrant-revocations} are followed and refused within a second, and a suspended agent's
+ * warrants are refused from the registry; no warrant is consumed before the revocations, the registry and the claims
+ * were read to their end, and none while one of them is no longer followed. A raw Kafka consumer and producer rather
+ * than SmallRye messaging: per-partition commits of out-of-order completions, and pausing on the followers' health, are
+ * not what the channel model expresses.
  */
 @ApplicationScoped
 public class WarrantConsumer {
 
     private static final Logger LOG = Logger.getLogger(WarrantConsumer.class);
     private static final String SERVICE = "executor-service";
+    private static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
 
     @Inject
     ExecutorConfig config;
 
     @Inject
-    Instance<Handler> handlers;
+    ExecutorActions actions;
 
     @Inject
     @Identifier("default-kafka-broker")
@@ -77,17 +92,33 @@ public class WarrantConsumer {
     private volatile boolean assigned;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private RevocationListener revocationListener;
-    private WarrantClaimLedger ledger;
+    private ClaimLedger ledger;
+    private ActionDispatcher dispatcher;
     private Thread thread;
+
+    /** Warrants consumed and not yet finished (reported and acknowledged, or skipped), per partition by offset. */
+    private final Map<TopicPartition, TreeMap<Long, CompletableFuture<?>>> inFlight = new HashMap<>();
 
     void start(@Observes StartupEvent event) {
         Clock clock = Clock.systemUTC();
         revocationListener = new RevocationListener(kafka);
-        ledger = WarrantClaimLedger.load(kafka, config.id(), clock);
+        ledger = new ClaimLedger(kafka, config.id(), clock, Duration.ofSeconds(30));
         WarrantVerifier verifier = new WarrantVerifier(
-                verificationKeys(clock), clock, config.clockSkew(), revocationListener.revocations(), ledger);
+                verificationKeys(clock),
+                clock,
+                config.clockSkew(),
+                revocationListener.revocations(),
+                WarrantVerifier.SingleUse.NOT_TRACKED);
+        dispatcher = new ActionDispatcher(actions.catalog(), clock);
         WarrantExecution execution = new WarrantExecution(
-                verifier, config.audience(), handlersByAction(), config.id(), clock, agents.registry()::whyNotActive);
+                verifier,
+                config.audience(),
+                actions.catalog(),
+                dispatcher,
+                claims -> claim(claims, clock),
+                config.id(),
+                clock,
+                agents.registry()::whyNotActive);
         consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 ReliableProducers.config(kafka, config.id() + "-producer"),
@@ -97,6 +128,32 @@ public class WarrantConsumer {
         KafkaConsumer<String, byte[]> subscribed = consumer;
         thread = new Thread(() -> run(subscribed, execution, producer), "warrant-consumer");
         thread.start();
+    }
+
+    private CompletableFuture<Boolean> claim(WarrantClaims claims, Clock clock) {
+        WarrantClaimed claimed = WarrantClaimed.newBuilder()
+                .setEventId(EventIds.of(claims.warrantId(), "claimed"))
+                .setIntentId(claims.intentId())
+                .setTenantId(claims.tenantId())
+                .setOccurredAt(clock.instant().truncatedTo(ChronoUnit.MILLIS))
+                .setWarrantId(claims.warrantId())
+                .setExecutorId(config.id())
+                .setExpiresAt(claims.expiresAt())
+                .build();
+        return ledger.claim(claimed)
+                .orTimeout(CLAIM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(outcome -> {
+                    if (!outcome.won()) {
+                        LOG.infof(
+                                "warrant %s was claimed first by %s at %s: not run here",
+                                claims.warrantId(),
+                                outcome.first() == null
+                                        ? "another claimant"
+                                        : outcome.first().claimant(),
+                                outcome.first() == null ? "?" : outcome.first().claimedAt());
+                    }
+                    return outcome.won();
+                });
     }
 
     /** Pinned keys first, then the published JWKS; neither configured is a start-up error. */
@@ -112,21 +169,6 @@ public class WarrantConsumer {
                 pinned.flatMap(ring -> ring.resolve(keyId)).or(() -> published.flatMap(jwks -> jwks.resolve(keyId)));
     }
 
-    private Map<String, Handler> handlersByAction() {
-        Map<String, Handler> byName = new HashMap<>();
-        handlers.forEach(h -> byName.put(h.name(), h));
-        Map<String, Handler> byAction = new HashMap<>();
-        config.handlers().forEach((action, name) -> {
-            Handler handler = byName.get(name);
-            if (handler == null) {
-                throw new IllegalStateException("vienna.executor.handlers." + action + " names unknown handler '" + name
-                        + "'; known: " + byName.keySet());
-            }
-            byAction.put(action, handler);
-        });
-        return byAction;
-    }
-
     private void run(
             KafkaConsumer<String, byte[]> consumer,
             WarrantExecution execution,
@@ -135,61 +177,89 @@ public class WarrantConsumer {
         var executions = Topics.EXECUTIONS.valueSerde();
         try (consumer;
                 producer) {
-            // no warrant is judged before the revocations and the registry there are have been read
+            // no warrant is judged before the revocations, the registry and the claims there are have been read
             while (running.get()
                     && !(revocationListener.awaitCaughtUp(Duration.ofSeconds(5))
-                            && agents.registry().awaitCaughtUp(Duration.ofSeconds(5)))) {
-                LOG.warn("waiting for warrant-revocations and agents to be read before consuming warrants");
+                            && agents.registry().awaitCaughtUp(Duration.ofSeconds(5))
+                            && ledger.awaitCaughtUp(Duration.ofSeconds(5)))) {
+                LOG.warn("waiting for warrant-revocations, agents and warrant-claims to be read before consuming"
+                        + " warrants");
             }
-            consumer.subscribe(List.of(Topics.WARRANTS.name()));
-            boolean paused = false;
+            consumer.subscribe(List.of(Topics.WARRANTS.name()), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    commitFinished(consumer, partitions);
+                    partitions.forEach(inFlight::remove);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    partitions.forEach(inFlight::remove);
+                }
+            });
+            boolean followedBefore = true;
+            long committedAt = 0;
             while (running.get()) {
-                // a verifier whose revocations or registry may be behind judges nothing: it holds its partitions
-                // (polling keeps it in the group) but takes no warrant until both are followed again
+                // a verifier whose revocations, registry or claims may be behind judges nothing: it holds its
+                // partitions (polling keeps it in the group) but takes no warrant until all are followed again
                 boolean followed = followed();
-                if (followed == paused) {
+                if (followed != followedBefore) {
                     if (followed) {
-                        consumer.resume(consumer.paused());
-                        LOG.info("warrant-revocations and agents are followed again: consuming warrants");
+                        LOG.info("warrant-revocations, agents and warrant-claims are followed again: consuming");
                     } else {
-                        LOG.error("warrant-revocations or agents are no longer followed: warrants wait");
+                        LOG.error(
+                                "warrant-revocations, agents or warrant-claims are no longer followed: warrants wait");
                     }
-                    paused = !followed;
+                    followedBefore = followed;
                 }
-                if (paused) {
+                if (!followed || inFlightCount() >= config.maxInFlight()) {
                     consumer.pause(consumer.assignment());
+                } else if (!consumer.paused().isEmpty()) {
+                    consumer.resume(consumer.paused());
                 }
-                var records = consumer.poll(Duration.ofMillis(500));
+                var records = consumer.poll(Duration.ofMillis(20));
                 assigned = !consumer.assignment().isEmpty();
-                if (records.isEmpty()) {
-                    continue;
-                }
-                List<Future<RecordMetadata>> sent = new ArrayList<>();
-                List<WarrantExecution.Admitted> admitted = new ArrayList<>();
                 for (ConsumerRecord<String, byte[]> record : records) {
+                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                    CompletableFuture<?> finished;
                     WarrantIssued warrant;
                     try {
                         warrant = warrants.deserializer().deserialize(record.topic(), record.value());
                     } catch (RuntimeException e) {
-                        sent.add(producer.send(deadLetter(record, e.getMessage())));
+                        finished = send(producer, deadLetter(record, e.getMessage()));
+                        inFlight.computeIfAbsent(partition, p -> new TreeMap<>())
+                                .put(record.offset(), finished);
                         continue;
                     }
-                    if (warrant.getMode() == ExecutionMode.DIRECT) {
-                        admitted.add(execution.admit(warrant));
+                    if (warrant.getMode() != ExecutionMode.DIRECT) {
+                        finished = CompletableFuture.completedFuture(null);
+                    } else {
+                        finished = execution
+                                .execute(warrant)
+                                .thenCompose(report -> report.isEmpty()
+                                        ? CompletableFuture.completedFuture(null)
+                                        : send(producer, executionRecord(executions, report.get())));
                     }
+                    inFlight.computeIfAbsent(partition, p -> new TreeMap<>()).put(record.offset(), finished);
                 }
-                // every claim of the batch is durable before any of its actions runs
-                ledger.awaitClaims();
-                for (WarrantExecution.Admitted warrant : admitted) {
-                    ExecutionReported result = warrant.run();
-                    sent.add(producer.send(new ProducerRecord<>(
-                            Topics.EXECUTIONS.name(),
-                            result.getIntentId(),
-                            executions.serializer().serialize(Topics.EXECUTIONS.name(), result))));
+                long now = System.nanoTime();
+                if (now - committedAt >= COMMIT_INTERVAL.toNanos()) {
+                    commitFinished(consumer, List.copyOf(inFlight.keySet()));
+                    committedAt = now;
                 }
-                awaitAcknowledged(sent);
-                consumer.commitSync();
             }
+            // a clean stop: what is in flight may finish and be committed, for a while
+            CompletableFuture.allOf(inFlight.values().stream()
+                            .flatMap(p -> p.values().stream())
+                            .toArray(CompletableFuture[]::new))
+                    .handle((ok, error) -> null)
+                    .get(5, TimeUnit.SECONDS);
+            commitFinished(consumer, List.copyOf(inFlight.keySet()));
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("stopped with warrants still in flight; their offsets stay uncommitted: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (WakeupException e) {
@@ -204,19 +274,76 @@ public class WarrantConsumer {
         }
     }
 
-    /** Throws if any result was not acknowledged: the batch's offsets must then not be committed. */
-    private static void awaitAcknowledged(List<Future<RecordMetadata>> sent) {
-        for (Future<RecordMetadata> future : sent) {
-            try {
-                future.get();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(
-                        "a result was not acknowledged; offsets stay uncommitted", e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while awaiting acknowledgements", e);
+    private static ProducerRecord<String, byte[]> executionRecord(
+            org.apache.kafka.common.serialization.Serde<ExecutionReported> serde, ExecutionReported report) {
+        return new ProducerRecord<>(
+                Topics.EXECUTIONS.name(),
+                report.getIntentId(),
+                serde.serializer().serialize(Topics.EXECUTIONS.name(), report));
+    }
+
+    private int inFlightCount() {
+        int count = 0;
+        for (TreeMap<Long, CompletableFuture<?>> partition : inFlight.values()) {
+            count += partition.size();
+        }
+        return count;
+    }
+
+    /**
+     * Commits, for each partition, the offset after its longest run of finished warrants from the oldest; throws when
+     * one of them failed (a report or dead letter not acknowledged, a claim not decided): its offset and every later
+     * one stay uncommitted and the loop stops, so the warrant is consumed again by whoever takes the partition.
+     */
+    private void commitFinished(KafkaConsumer<String, byte[]> consumer, Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition partition : partitions) {
+            TreeMap<Long, CompletableFuture<?>> pending = inFlight.get(partition);
+            if (pending == null) {
+                continue;
+            }
+            Long next = null;
+            while (!pending.isEmpty() && pending.firstEntry().getValue().isDone()) {
+                var oldest = pending.firstEntry();
+                if (oldest.getValue().isCompletedExceptionally()) {
+                    if (!offsets.isEmpty()) {
+                        consumer.commitSync(offsets);
+                    }
+                    throw new IllegalStateException("warrant at " + partition + "@" + oldest.getKey()
+                            + " did not finish: " + failure(oldest.getValue()) + "; its offset stays uncommitted");
+                }
+                next = oldest.getKey() + 1;
+                pending.pollFirstEntry();
+            }
+            if (next != null) {
+                offsets.put(partition, new OffsetAndMetadata(next));
             }
         }
+        if (!offsets.isEmpty()) {
+            consumer.commitSync(offsets);
+        }
+    }
+
+    private static String failure(CompletableFuture<?> future) {
+        try {
+            future.join();
+            return "no failure";
+        } catch (RuntimeException e) {
+            return e.getCause() == null ? e.toString() : e.getCause().toString();
+        }
+    }
+
+    private static CompletableFuture<Void> send(
+            KafkaProducer<String, byte[]> producer, ProducerRecord<String, byte[]> record) {
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        producer.send(record, (metadata, error) -> {
+            if (error == null) {
+                acknowledged.complete(null);
+            } else {
+                acknowledged.completeExceptionally(error);
+            }
+        });
+        return acknowledged;
     }
 
     private static ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
@@ -239,23 +366,27 @@ public class WarrantConsumer {
     }
 
     /**
-     * True while the loop runs and holds partitions, and the revocations are read to their end and still followed: a
-     * verifier that may be behind on revocations is not ready (and its loop takes no warrant meanwhile).
+     * True while the loop runs and holds partitions, and the revocations and claims are read to their end and still
+     * followed: a verifier that may be behind on revocations is not ready (and its loop takes no warrant meanwhile).
      */
     public boolean ready() {
         return running.get()
                 && assigned
                 && revocationListener != null
                 && revocationListener.caughtUp()
-                && revocationListener.healthy();
+                && revocationListener.healthy()
+                && ledger.caughtUp()
+                && ledger.healthy();
     }
 
-    /** Whether the revocations and the agent registry are both read to their end and still followed. */
+    /** Whether the revocations, the agent registry and the claims are read to their end and still followed. */
     private boolean followed() {
         return revocationListener.caughtUp()
                 && revocationListener.healthy()
                 && agents.registry().caughtUp()
-                && agents.registry().healthy();
+                && agents.registry().healthy()
+                && ledger.caughtUp()
+                && ledger.healthy();
     }
 
     /** The revocations this executor follows on {@code warrant-revocations}. */
@@ -263,11 +394,17 @@ public class WarrantConsumer {
         return revocationListener.revocations();
     }
 
+    /** The claims this executor follows on {@code warrant-claims}. */
+    ClaimLedger ledger() {
+        return ledger;
+    }
+
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
         if (running.compareAndSet(true, false)) {
             consumer.wakeup();
             thread.join(Duration.ofSeconds(10).toMillis());
         }
+        dispatcher.close();
         revocationListener.close();
         ledger.close();
     }

@@ -1,11 +1,21 @@
 package dev.vienna.executor;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vienna.events.EventIds;
 import dev.vienna.events.ExecutionReported;
 import dev.vienna.events.ExecutionStatus;
 import dev.vienna.events.WarrantIssued;
+import dev.vienna.handlers.ActionCatalog;
+import dev.vienna.handlers.ActionDispatcher;
+import dev.vienna.handlers.ActionHandler;
+import dev.vienna.handlers.ActionInput;
+import dev.vienna.handlers.ActionOutcome;
 import dev.vienna.sdk.canonical.ActionRequest;
+import dev.vienna.sdk.warrant.ExecutionReports;
+import dev.vienna.sdk.warrant.WarrantClaims;
 import dev.vienna.sdk.warrant.WarrantVerifier;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,16 +23,19 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
  * The rule of this stage: a warrant's action runs only if its agent is registered and active, its token verifies for
  * this executor's audience and for the action exactly as it will run (the event's agent, action, resource and params
- * against the token's digest), and a built-in handler is configured for the action; otherwise it is REJECTED with the
- * reason and nothing runs (a suspended agent's warrant is refused here even before its kill switch reaches the
- * revocations). A handler that throws makes the execution FAILED.
+ * against the token's digest), a built-in handler is configured for the action, and this executor won the warrant's
+ * single-use claim; otherwise nothing runs. A refusal before the claim is a REJECTED report (its event id derives from
+ * the warrant, so a re-delivered warrant repeats the same report rather than adding one); a warrant someone claimed
+ * first (another executor instance, or this one before a restart) gets no report from here: it ran, or was stopped
+ * mid-way, elsewhere, and the post-execution check reports a warrant nobody reported on. The handler's own outcome
+ * (SUCCEEDED, FAILED, or REJECTED for an argument that does not match its pattern) is the report's status.
  */
 public final class WarrantExecution {
 
@@ -31,100 +44,124 @@ public final class WarrantExecution {
     /** The longest error a report carries; longer ones are cut. */
     static final int MAX_ERROR_CHARS = 4 * 1024;
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Claims a warrant once: completes true when this executor won it, false when someone claimed it first. */
+    @FunctionalInterface
+    public interface Claims {
+        CompletableFuture<Boolean> claim(WarrantClaims warrant);
+    }
+
     private final WarrantVerifier verifier;
     private final String audience;
-    private final Map<String, Handler> handlerByAction;
+    private final ActionCatalog catalog;
+    private final ActionDispatcher dispatcher;
+    private final Claims claims;
     private final String executorId;
     private final Clock clock;
     private final Function<String, Optional<String>> agentRefusal;
 
-    /** @param agentRefusal why an agent may not act now (suspended, not registered); empty when it may */
+    /**
+     * @param verifier checks everything but single use, which {@code claims} decides
+     * @param agentRefusal why an agent may not act now (suspended, not registered); empty when it may
+     */
     public WarrantExecution(
             WarrantVerifier verifier,
             String audience,
-            Map<String, Handler> handlerByAction,
+            ActionCatalog catalog,
+            ActionDispatcher dispatcher,
+            Claims claims,
             String executorId,
             Clock clock,
             Function<String, Optional<String>> agentRefusal) {
-        this.agentRefusal = agentRefusal;
         this.verifier = verifier;
         this.audience = audience;
-        this.handlerByAction = Map.copyOf(handlerByAction);
+        this.catalog = catalog;
+        this.dispatcher = dispatcher;
+        this.claims = claims;
         this.executorId = executorId;
         this.clock = clock;
-    }
-
-    /** Verifies and runs in one step: for callers whose single-use ledger needs no acknowledgement wait. */
-    public ExecutionReported execute(WarrantIssued warrant) {
-        return admit(warrant).run();
+        this.agentRefusal = agentRefusal;
     }
 
     /**
-     * Every check, including the single-use claim, without running anything: the result either is a rejection report or
-     * runs the action when asked. Callers with a durable ledger admit a whole batch, wait for the claims'
-     * acknowledgement, then run.
+     * Checks, claims and runs one DIRECT warrant. Completes with the report to publish, or empty when someone else
+     * claimed the warrant first; completes exceptionally only when the claim could not be decided (not acknowledged),
+     * and then nothing ran.
      */
-    public Admitted admit(WarrantIssued warrant) {
-        Instant started = now();
+    public CompletableFuture<Optional<ExecutionReported>> execute(WarrantIssued warrant) {
+        Instant received = now();
         Optional<String> refusal = agentRefusal.apply(warrant.getAgentId());
         if (refusal.isPresent()) {
-            ExecutionReported rejected = report(
-                    warrant, ExecutionStatus.REJECTED, "none", started, null, "AGENT_INACTIVE: " + refusal.get());
-            return () -> rejected;
+            return rejected(warrant, received, "AGENT_INACTIVE: " + refusal.get());
         }
         var action = new ActionRequest(
                 warrant.getAgentId(), warrant.getAction(), warrant.getResource(), warrant.getParamsJson());
         var verification = verifier.verify(warrant.getToken(), audience, action);
         if (!verification.valid()) {
-            ExecutionReported rejected = report(
-                    warrant,
-                    ExecutionStatus.REJECTED,
-                    "none",
-                    started,
-                    null,
-                    verification.reason() + ": " + verification.detail());
-            return () -> rejected;
+            return rejected(warrant, received, verification.reason() + ": " + verification.detail());
         }
-        Handler handler = handlerByAction.get(warrant.getAction());
-        if (handler == null) {
-            ExecutionReported rejected = report(
+        Optional<ActionHandler> handler = catalog.handlerFor(warrant.getAction());
+        if (handler.isEmpty()) {
+            String inactive = catalog.inactive().get(warrant.getAction());
+            return rejected(
                     warrant,
-                    ExecutionStatus.REJECTED,
-                    "none",
-                    started,
-                    null,
-                    "no built-in handler for action '" + warrant.getAction() + "'");
-            return () -> rejected;
+                    received,
+                    inactive != null
+                            ? "action '" + warrant.getAction() + "' is not active: " + inactive
+                            : "no built-in handler for action '" + warrant.getAction() + "'");
         }
-        return () -> {
-            Instant running = now();
-            try {
-                return report(warrant, ExecutionStatus.SUCCEEDED, handler.name(), running, handler.run(warrant), null);
-            } catch (Exception e) {
-                return report(
-                        warrant,
-                        ExecutionStatus.FAILED,
-                        handler.name(),
-                        running,
-                        null,
-                        e.getClass().getSimpleName() + ": " + e.getMessage());
+        JsonNode params;
+        try {
+            params = JSON.readTree(warrant.getParamsJson());
+        } catch (IOException e) {
+            return rejected(warrant, received, "params are not JSON: " + e.getMessage());
+        }
+        String digest = action.digest();
+        String kind = handler.get().kind();
+        WarrantClaims verified = verification.claims();
+        return claims.claim(verified).thenCompose(won -> {
+            if (!won) {
+                return CompletableFuture.completedFuture(Optional.<ExecutionReported>empty());
             }
-        };
+            Instant started = now();
+            ActionInput input = new ActionInput(
+                    warrant.getWarrantId(),
+                    warrant.getIntentId(),
+                    warrant.getAgentId(),
+                    warrant.getAction(),
+                    warrant.getResource(),
+                    params,
+                    verified.expiresAt());
+            return dispatcher
+                    .dispatch(input)
+                    .thenApply(outcome -> Optional.of(report(warrant, outcome, kind, started, digest)));
+        });
     }
 
-    /** A warrant past every check (or rejected): {@link #run} runs its action, or reports the rejection. */
-    @FunctionalInterface
-    public interface Admitted {
-        ExecutionReported run();
+    private CompletableFuture<Optional<ExecutionReported>> rejected(
+            WarrantIssued warrant, Instant started, String reason) {
+        return CompletableFuture.completedFuture(Optional.of(report(
+                warrant,
+                new ActionOutcome(ActionOutcome.Status.REJECTED, null, reason, null),
+                "none",
+                started,
+                digestOf(warrant))));
+    }
+
+    private static String digestOf(WarrantIssued warrant) {
+        try {
+            return new ActionRequest(
+                            warrant.getAgentId(), warrant.getAction(), warrant.getResource(), warrant.getParamsJson())
+                    .digest();
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
     }
 
     private ExecutionReported report(
-            WarrantIssued warrant,
-            ExecutionStatus status,
-            String handler,
-            Instant started,
-            String output,
-            String error) {
+            WarrantIssued warrant, ActionOutcome outcome, String handler, Instant started, String actionDigest) {
+        String output = bounded(outcome.outputJson());
         return ExecutionReported.newBuilder()
                 .setEventId(EventIds.of(warrant.getWarrantId(), "execution"))
                 .setIntentId(warrant.getIntentId())
@@ -133,12 +170,15 @@ public final class WarrantExecution {
                 .setWarrantId(warrant.getWarrantId())
                 .setExecutorId(executorId)
                 .setMode(warrant.getMode())
-                .setStatus(status)
+                .setStatus(ExecutionStatus.valueOf(outcome.status().name()))
                 .setHandler(handler)
                 .setStartedAt(started)
                 .setFinishedAt(now())
-                .setOutputJson(bounded(output))
-                .setError(cut(error))
+                .setOutputJson(output)
+                .setError(cut(outcome.error()))
+                .setActionDigest(actionDigest)
+                .setOutputDigest(
+                        outcome.outputJson() == null ? null : ExecutionReports.outputDigest(outcome.outputJson()))
                 .build();
     }
 
@@ -154,7 +194,7 @@ public final class WarrantExecution {
     /**
      * A handler's output as reported: whole up to {@value #MAX_OUTPUT_CHARS} characters, else its size and SHA-256
      * (JSON) in its place, so a report always fits in a record and a large output never stops the loop that publishes
-     * it.
+     * it (the report's outputDigest is of the whole output either way).
      */
     static String bounded(String output) {
         if (output == null || output.length() <= MAX_OUTPUT_CHARS) {

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.vienna.events.DeadLetterHeaders;
+import dev.vienna.events.EventIds;
 import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.ExecutionStatus;
 import dev.vienna.events.RevocationScope;
 import dev.vienna.events.Topics;
+import dev.vienna.events.WarrantClaimed;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.events.WarrantRevoked;
+import dev.vienna.sdk.kafka.claims.ClaimLedger;
 import dev.vienna.sdk.warrant.WarrantKey;
 import dev.vienna.sdk.warrant.WarrantTokens;
 import dev.vienna.testing.KafkaBrokerResource;
@@ -26,6 +29,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -165,15 +169,61 @@ class ExecutorServiceTest {
         assertThat(claimRecord.value().getExecutorId()).isEqualTo("executor-service");
         assertThat(claimRecord.value().getWarrantId()).isEqualTo(warrant.getWarrantId());
 
-        // when an executor starts afresh (a restart) and loads the ledger
-        try (WarrantClaimLedger restarted =
-                WarrantClaimLedger.load(kafkaConfig, "executor-after-restart", Clock.systemUTC())) {
+        // when an executor starts afresh (a restart) and follows the ledger
+        try (ClaimLedger restarted =
+                new ClaimLedger(kafkaConfig, "executor-after-restart", Clock.systemUTC(), Duration.ofSeconds(30))) {
+            assertThat(restarted.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
             // then the warrant cannot be claimed again, while a new one can
-            assertThat(restarted.claim(WarrantTokens.readUnverified(warrant.getToken())))
-                    .isFalse();
+            var again =
+                    restarted.claim(claimOf(warrant, "executor-after-restart")).get(10, TimeUnit.SECONDS);
+            assertThat(again.won()).isFalse();
+            assertThat(again.first().claimant()).isEqualTo("executor-service");
             WarrantIssued fresh = warrant(UUID.randomUUID().toString(), ExecutionMode.DIRECT, SIGNER);
-            assertThat(restarted.claim(WarrantTokens.readUnverified(fresh.getToken())))
+            assertThat(restarted
+                            .claim(claimOf(fresh, "executor-after-restart"))
+                            .get(10, TimeUnit.SECONDS)
+                            .won())
                     .isTrue();
         }
+    }
+
+    @Test
+    void shouldLetExactlyOneOfTwoRacingClaimantsWin() throws Exception {
+        // given two claimants that both follow the ledger and have never seen these warrants
+        try (ClaimLedger a = new ClaimLedger(kafkaConfig, "racer-a", Clock.systemUTC(), Duration.ofSeconds(30));
+                ClaimLedger b = new ClaimLedger(kafkaConfig, "racer-b", Clock.systemUTC(), Duration.ofSeconds(30))) {
+            assertThat(a.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
+            assertThat(b.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
+            int winners = 0;
+            for (int i = 0; i < 20; i++) {
+                WarrantIssued w = warrant(UUID.randomUUID().toString(), ExecutionMode.DIRECT, SIGNER);
+                // when both claim each warrant at the same moment
+                var first = a.claim(claimOf(w, "racer-a"));
+                var second = b.claim(claimOf(w, "racer-b"));
+                boolean aWon = first.get(10, TimeUnit.SECONDS).won();
+                boolean bWon = second.get(10, TimeUnit.SECONDS).won();
+                // then exactly one wins, and both agree on who
+                assertThat(aWon ^ bWon)
+                        .as("warrant %d: a won %s, b won %s", i, aWon, bWon)
+                        .isTrue();
+                assertThat(a.firstClaim(w.getWarrantId()).orElseThrow().claimant())
+                        .isEqualTo(b.firstClaim(w.getWarrantId()).orElseThrow().claimant())
+                        .isEqualTo(aWon ? "racer-a" : "racer-b");
+                winners += aWon ? 1 : 0;
+            }
+            System.out.println("measured: of 20 races, racer-a won " + winners);
+        }
+    }
+
+    private static WarrantClaimed claimOf(WarrantIssued warrant, String claimant) {
+        return WarrantClaimed.newBuilder()
+                .setEventId(EventIds.random())
+                .setIntentId(warrant.getIntentId())
+                .setTenantId(warrant.getTenantId())
+                .setOccurredAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
+                .setWarrantId(warrant.getWarrantId())
+                .setExecutorId(claimant)
+                .setExpiresAt(warrant.getExpiresAt())
+                .build();
     }
 }

@@ -2,9 +2,11 @@ package dev.vienna.audit;
 
 import dev.vienna.events.AuditRecord;
 import dev.vienna.events.AvroSerde;
+import dev.vienna.events.ExecutionReported;
 import dev.vienna.events.IntentLifecycle;
 import dev.vienna.events.Topic;
 import dev.vienna.events.Topics;
+import dev.vienna.platform.streams.RecordSizeLimit;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -22,25 +24,40 @@ import org.apache.kafka.streams.state.Stores;
  * intentId, so one task sees every event of an intent; audit partition p holds chain p (records of topics keyed
  * otherwise, such as revocations, are chained on the partition they were written to). Also keeps each intent's
  * lifecycle in {@value #LIFECYCLES_STORE}.
+ *
+ * <p>The same sources of {@code warrants}, {@code warrant-claims} and {@code executions} also feed the
+ * {@link ExecutionVerifier}, which writes one verdict per judged report (or unreported warrant) to
+ * {@code execution-verdicts}, keyed by intentId; that topic is audited like every other, so each verdict is chained and
+ * recorded on its intent's lifecycle. One topology, one exactly-once transaction per commit: the verifier's stores, its
+ * verdicts and the audit chain commit together.
  */
 public final class AuditTopology {
 
     public static final String CHAIN_HEADS_STORE = "audit-chain-heads";
     public static final String LIFECYCLES_STORE = "intent-lifecycles";
     private static final String APPENDER = "audit-appender";
+    private static final String VERIFIER = "execution-verifier";
 
     /** Every topic but the audit log itself. */
     static List<Topic<?>> audited() {
         return Topics.all().stream().filter(t -> !t.equals(Topics.AUDIT)).toList();
     }
 
-    public static Topology buildTopology(Clock clock) {
+    private static String source(Topic<?> topic) {
+        return "source-" + topic.name();
+    }
+
+    /**
+     * The audit topology: {@code clock} stamps audit records' {@code recordedAt}; {@code verification} configures the
+     * {@link ExecutionVerifier}.
+     */
+    public static Topology buildTopology(Clock clock, VerificationSettings verification) {
         Topology topology = new Topology();
         List<Topic<?>> sources = audited();
         for (Topic<?> topic : sources) {
             topology.addSource(
                     AutoOffsetReset.earliest(),
-                    "source-" + topic.name(),
+                    source(topic),
                     new ByteArrayDeserializer(),
                     new ByteArrayDeserializer(),
                     topic.name());
@@ -48,7 +65,7 @@ public final class AuditTopology {
         topology.addProcessor(
                 APPENDER,
                 () -> new AuditAppender(clock),
-                sources.stream().map(t -> "source-" + t.name()).toArray(String[]::new));
+                sources.stream().map(AuditTopology::source).toArray(String[]::new));
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(CHAIN_HEADS_STORE), Serdes.Integer(), Serdes.String()),
@@ -66,7 +83,44 @@ public final class AuditTopology {
                 Topics.AUDIT.valueSerde().serializer(),
                 chainPartition(),
                 APPENDER);
+        addVerifier(topology, verification);
         return topology;
+    }
+
+    /**
+     * The verifier, a second child of the warrants, claims and executions sources (a topic feeds one source node only),
+     * with its own stores and a sink on {@code execution-verdicts} (default partitioner on the intentId key, so a
+     * verdict lands on its intent's partition).
+     */
+    private static void addVerifier(Topology topology, VerificationSettings verification) {
+        topology.addProcessor(
+                VERIFIER,
+                () -> new ExecutionVerifier(verification),
+                source(Topics.WARRANTS),
+                source(Topics.WARRANT_CLAIMS),
+                source(Topics.EXECUTIONS));
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(ExecutionVerifier.WARRANTS_STORE),
+                        Serdes.String(),
+                        new WatchedWarrantSerde()),
+                VERIFIER);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(ExecutionVerifier.HELD_STORE),
+                        Serdes.String(),
+                        new AvroSerde<>(ExecutionReported.class)),
+                VERIFIER);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(ExecutionVerifier.DUE_STORE), Serdes.String(), Serdes.String()),
+                VERIFIER);
+        topology.addSink(
+                "execution-verdicts-sink",
+                Topics.EXECUTION_VERDICTS.name(),
+                Topics.EXECUTION_VERDICTS.keySerde().serializer(),
+                RecordSizeLimit.limit(Topics.EXECUTION_VERDICTS.valueSerde()).serializer(),
+                VERIFIER);
     }
 
     /** Audit record of chain p goes to audit partition p. */

@@ -7,6 +7,7 @@ import dev.vienna.events.ApprovalVoteCast;
 import dev.vienna.events.DeadLetterHeaders;
 import dev.vienna.events.ExecutionReported;
 import dev.vienna.events.ExecutionStatus;
+import dev.vienna.events.ExecutionVerdict;
 import dev.vienna.events.Intent;
 import dev.vienna.events.IntentAccepted;
 import dev.vienna.events.IntentState;
@@ -18,6 +19,7 @@ import dev.vienna.events.PolicyDecision;
 import dev.vienna.events.RevocationScope;
 import dev.vienna.events.Topic;
 import dev.vienna.events.Topics;
+import dev.vienna.events.VerdictOutcome;
 import dev.vienna.events.WarrantClaimed;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.events.WarrantRevoked;
@@ -48,6 +50,7 @@ final class EventInterpreter {
                     decoding(Topics.WARRANT_REVOCATIONS, EventInterpreter::revocation)),
             Map.entry(Topics.WARRANT_CLAIMS.name(), decoding(Topics.WARRANT_CLAIMS, EventInterpreter::claim)),
             Map.entry(Topics.EXECUTIONS.name(), decoding(Topics.EXECUTIONS, EventInterpreter::execution)),
+            Map.entry(Topics.EXECUTION_VERDICTS.name(), decoding(Topics.EXECUTION_VERDICTS, EventInterpreter::verdict)),
             Map.entry(Topics.AGENTS.name(), decoding(Topics.AGENTS, EventInterpreter::agentChanged)));
 
     Observation interpret(String topic, byte[] value, Headers headers, Instant recordTime) {
@@ -240,6 +243,22 @@ final class EventInterpreter {
                 e.getOccurredAt(),
                 summary,
                 state);
+    }
+
+    /** A post-execution verdict: who reported, or why not verified; the lifecycle records it, its state stays. */
+    private static Observation verdict(ExecutionVerdict e) {
+        String summary = e.getVerdict() == VerdictOutcome.VERIFIED
+                ? "execution VERIFIED (" + e.getMode() + " report by " + e.getReporter() + ")"
+                : "execution " + e.getVerdict() + ": " + String.join("; ", e.getReasons());
+        return Observation.of(
+                        e.getIntentId(),
+                        e.getTenantId(),
+                        e.getEventId(),
+                        "ExecutionVerdict",
+                        e.getOccurredAt(),
+                        summary,
+                        null)
+                .withVerdict(e.getVerdict(), e.getReasons());
     }
 
     private static Observation deadLetter(Headers headers, Instant recordTime) {

@@ -54,7 +54,7 @@ public class IntentLifecycleResource {
     @Operation(
             summary = "An intent's lifecycle",
             description =
-                    "Its current state, tier, mode, warrant (token and decoded claims) and every audited event in order, each with the id of its audit record.")
+                    "Its current state, tier, mode, warrant (token and decoded claims), the latest post-execution verdict on its warrant (VERIFIED, VIOLATION or UNREPORTED, null before one) with its reasons, and every audited event in order, each with the id of its audit record.")
     @APIResponse(responseCode = "200", description = "The lifecycle")
     @APIResponse(
             responseCode = "401",
@@ -128,6 +128,8 @@ public class IntentLifecycleResource {
             String mode,
             String warrantId,
             Warrant warrant,
+            String verdict,
+            List<String> verdictReasons,
             Instant updatedAt,
             List<Step> events) {
 
@@ -143,6 +145,8 @@ public class IntentLifecycleResource {
                     l.getMode() == null ? null : l.getMode().name(),
                     l.getWarrantId(),
                     Warrant.of(l.getWarrantToken()),
+                    l.getVerdict() == null ? null : l.getVerdict().name(),
+                    List.copyOf(l.getVerdictReasons()),
                     l.getUpdatedAt(),
                     l.getSteps().stream()
                             .map(s -> new Step(

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * An intent's lifecycle, advanced by observations. Events of one intent arrive from several topics and may interleave,
- * so the state only moves forward: a late "tiered" never undoes "executed".
+ * so the state only moves forward: a late "tiered" never undoes "executed". A post-execution verdict does not change
+ * the state: the lifecycle keeps the latest verdict and its reasons.
  */
 final class Lifecycles {
 
@@ -53,6 +54,10 @@ final class Lifecycles {
         if (o.warrantId() != null) {
             next.setWarrantId(o.warrantId());
             next.setWarrantToken(o.warrantToken());
+        }
+        if (o.verdict() != null) {
+            next.setVerdict(o.verdict());
+            next.setVerdictReasons(new ArrayList<>(o.verdictReasons()));
         }
         if (o.occurredAt().isAfter(next.getUpdatedAt())) {
             next.setUpdatedAt(o.occurredAt());

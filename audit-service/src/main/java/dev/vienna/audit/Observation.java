@@ -3,11 +3,13 @@ package dev.vienna.audit;
 import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.IntentState;
 import dev.vienna.events.Tier;
+import dev.vienna.events.VerdictOutcome;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What one consumed record tells the audit: which intent (if any), what happened, when, a one-line summary, and the
- * lifecycle facts it establishes (null where it establishes none).
+ * lifecycle facts it establishes (null where it establishes none; a verdict's reasons are empty without a verdict).
  */
 record Observation(
         String intentId,
@@ -23,7 +25,9 @@ record Observation(
         String warrantToken,
         String agentId,
         String action,
-        String resource) {
+        String resource,
+        VerdictOutcome verdict,
+        List<String> verdictReasons) {
 
     static Observation of(
             String intentId,
@@ -47,7 +51,9 @@ record Observation(
                 null,
                 null,
                 null,
-                null);
+                null,
+                null,
+                List.of());
     }
 
     Observation withTierAndMode(Tier tier, ExecutionMode mode) {
@@ -65,7 +71,9 @@ record Observation(
                 warrantToken,
                 agentId,
                 action,
-                resource);
+                resource,
+                verdict,
+                verdictReasons);
     }
 
     Observation withWarrant(String warrantId, String warrantToken) {
@@ -83,7 +91,9 @@ record Observation(
                 warrantToken,
                 agentId,
                 action,
-                resource);
+                resource,
+                verdict,
+                verdictReasons);
     }
 
     Observation withSubject(String agentId, String action, String resource) {
@@ -101,7 +111,29 @@ record Observation(
                 warrantToken,
                 agentId,
                 action,
-                resource);
+                resource,
+                verdict,
+                verdictReasons);
+    }
+
+    Observation withVerdict(VerdictOutcome verdict, List<String> verdictReasons) {
+        return new Observation(
+                intentId,
+                tenantId,
+                eventId,
+                eventType,
+                occurredAt,
+                summary,
+                state,
+                tier,
+                mode,
+                warrantId,
+                warrantToken,
+                agentId,
+                action,
+                resource,
+                verdict,
+                List.copyOf(verdictReasons));
     }
 
     Observation withSummary(String summary) {
@@ -119,6 +151,8 @@ record Observation(
                 warrantToken,
                 agentId,
                 action,
-                resource);
+                resource,
+                verdict,
+                verdictReasons);
     }
 }

@@ -5,12 +5,12 @@ import jakarta.enterprise.inject.Produces;
 import java.time.Clock;
 import org.apache.kafka.streams.Topology;
 
-/** Hands the audit topology to Quarkus, which runs it. */
+/** Hands the audit topology, built from the service's settings, to Quarkus, which runs it. */
 @ApplicationScoped
 public class TopologyProducer {
 
     @Produces
-    public Topology topology() {
-        return AuditTopology.buildTopology(Clock.systemUTC());
+    public Topology topology(AuditConfig config) {
+        return AuditTopology.buildTopology(Clock.systemUTC(), VerificationSettings.of(config.verification()));
     }
 }

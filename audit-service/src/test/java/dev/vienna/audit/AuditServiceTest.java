@@ -3,13 +3,21 @@ package dev.vienna.audit;
 import static dev.vienna.testing.OperatorTokensResource.token;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
+import dev.vienna.events.EventIds;
+import dev.vienna.events.ExecutionMode;
+import dev.vienna.events.ExecutionReported;
+import dev.vienna.events.ExecutionStatus;
 import dev.vienna.events.Tier;
 import dev.vienna.events.Topics;
+import dev.vienna.events.VerdictOutcome;
+import dev.vienna.events.WarrantIssued;
 import dev.vienna.sdk.kafka.audit.AuditChain;
 import dev.vienna.sdk.kafka.audit.AuditLogReader;
+import dev.vienna.sdk.warrant.WarrantKey;
 import dev.vienna.testing.KafkaBrokerResource;
 import dev.vienna.testing.KafkaProbe;
 import dev.vienna.testing.OperatorTokensResource;
@@ -17,9 +25,11 @@ import dev.vienna.testing.TestEvents;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -32,6 +42,9 @@ import org.junit.jupiter.api.Test;
 class AuditServiceTest {
 
     private final KafkaProbe kafka = KafkaBrokerResource.probe();
+
+    @Inject
+    AuditConfig config;
 
     private static RequestSpecification asAuditor() {
         return given().auth().oauth2(token("ada", "auditor"));
@@ -98,6 +111,55 @@ class AuditServiceTest {
                         .then()
                         .statusCode(200)
                         .body("state", equalTo("SUBMITTED")));
+    }
+
+    @Test
+    void shouldRunTheVerifierWithTheDefaultsTheTopologyTestsUse() {
+        assertThat(VerificationSettings.of(config.verification())).isEqualTo(VerificationSettings.defaults());
+    }
+
+    @Test
+    void shouldVerifyADirectExecutionAndShowTheVerdictOnTheLifecycle() {
+        // given a DIRECT warrant and executor-service's report of the action it authorized
+        String intentId = UUID.randomUUID().toString();
+        WarrantIssued warrant =
+                TestEvents.warrant(intentId, ExecutionMode.DIRECT, WarrantKey.generateEd25519("warrant-key"));
+        Instant started = TestEvents.now();
+        ExecutionReported report = ExecutionReported.newBuilder()
+                .setEventId(EventIds.of(warrant.getWarrantId(), "execution"))
+                .setIntentId(intentId)
+                .setTenantId(warrant.getTenantId())
+                .setOccurredAt(started.plusMillis(20))
+                .setWarrantId(warrant.getWarrantId())
+                .setExecutorId("executor-service")
+                .setMode(ExecutionMode.DIRECT)
+                .setStatus(ExecutionStatus.SUCCEEDED)
+                .setHandler("noop")
+                .setStartedAt(started)
+                .setFinishedAt(started.plusMillis(10))
+                .setActionDigest(warrant.getActionDigest())
+                .build();
+        kafka.send(Topics.WARRANTS, intentId, warrant);
+        kafka.send(Topics.EXECUTIONS, intentId, report);
+
+        // then audit-service publishes the verdict on the intent's key
+        var verdict = kafka.await(Topics.EXECUTION_VERDICTS, r -> intentId.equals(r.key()), Duration.ofSeconds(60));
+        assertThat(verdict.value().getVerdict()).isEqualTo(VerdictOutcome.VERIFIED);
+        assertThat(verdict.value().getReasons()).isEmpty();
+        assertThat(verdict.value().getEventId()).isEqualTo(EventIds.of(warrant.getWarrantId(), "verdict"));
+        assertThat(verdict.value().getExecutionEventId()).isEqualTo(report.getEventId());
+        assertThat(verdict.value().getReporter()).isEqualTo("executor-service");
+        // and chains it, and shows it on the lifecycle
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> asAuditor()
+                        .get("/v1/intents/" + intentId)
+                        .then()
+                        .statusCode(200)
+                        .body("state", equalTo("EXECUTED"))
+                        .body("verdict", equalTo("VERIFIED"))
+                        .body("verdictReasons", empty())
+                        .body("events.type", hasItems("WarrantIssued", "ExecutionReported", "ExecutionVerdict")));
     }
 
     @Test

@@ -47,7 +47,8 @@ class AuditTopologyTest {
     private TopologyTestDriver driver() {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "audit-test");
-        return new TopologyTestDriver(AuditTopology.buildTopology(Clock.systemUTC()), props);
+        return new TopologyTestDriver(
+                AuditTopology.buildTopology(Clock.systemUTC(), VerificationSettings.defaults()), props);
     }
 
     private static <V> void pipe(TopologyTestDriver driver, Topic<V> topic, String key, V value) {

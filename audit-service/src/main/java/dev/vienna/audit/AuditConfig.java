@@ -1,0 +1,43 @@
+package dev.vienna.audit;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+
+/** audit-service settings ({@code vienna.audit.*}; environment: {@code VIENNA_AUDIT_*}). */
+@ConfigMapping(prefix = "vienna.audit")
+public interface AuditConfig {
+
+    /** The post-execution verification of warrants ({@code vienna.audit.verification.*}, {@link ExecutionVerifier}). */
+    Verification verification();
+
+    interface Verification {
+
+        /**
+         * How long after a warrant's expiry its execution report may still arrive: later it is a VIOLATION, and with
+         * none by then the warrant is UNREPORTED; also how long a report waits for a warrant not seen yet.
+         */
+        @WithDefault("5m")
+        Duration grace();
+
+        /** How far an execution's start may be before the warrant's issue or after its expiry (clocks disagree). */
+        @WithDefault("30s")
+        Duration clockSkew();
+
+        /** The executor ids that may report DIRECT executions (executor-service's {@code vienna.executor.id}). */
+        @WithDefault("executor-service")
+        List<String> executorIds();
+
+        /** How often the wall-clock punctuator looks for warrants and held reports that are due. */
+        @WithDefault("5s")
+        Duration scanInterval();
+
+        /**
+         * How long after its expiry plus grace a warrant is remembered, so a later report is still judged against it
+         * (as late, or as a second report); then it is forgotten.
+         */
+        @WithDefault("168h")
+        Duration retention();
+    }
+}

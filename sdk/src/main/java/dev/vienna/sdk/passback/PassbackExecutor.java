@@ -64,6 +64,11 @@ public final class PassbackExecutor implements AutoCloseable {
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile Consumer<Result> listener = result -> {};
+    /** Warrants refused here, oldest first: not tried again. */
+    private final java.util.Set<String> refused =
+            java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
+
+    private static final int MAX_REMEMBERED = 10_000;
     private Thread thread;
 
     /**
@@ -95,17 +100,44 @@ public final class PassbackExecutor implements AutoCloseable {
         return this;
     }
 
-    /** Polls once (waiting up to {@code wait} for a warrant) and handles what came; returns each warrant's result. */
+    /**
+     * Polls once (waiting up to {@code wait} for a warrant) and handles what came; returns each warrant's result. A
+     * warrant this executor refused before is not tried again (it stays unclaimed until it expires); when the poll
+     * brought only such warrants, it waits {@code wait} before returning, so a refused warrant never makes a busy loop.
+     */
     public List<Result> runOnce(Duration wait) {
         JsonNode answer =
                 send("GET", "/v1/passback/warrants?waitSeconds=" + Math.min(30, wait.toSeconds()), null, 200, wait);
         List<Result> results = new ArrayList<>();
         for (JsonNode warrant : answer.path("warrants")) {
+            String warrantId = warrant.path("warrantId").asText();
+            if (refused.contains(warrantId)) {
+                continue;
+            }
             Result result = handle(warrant);
+            if (result.outcome().equals("REFUSED")) {
+                remember(warrantId);
+            }
             results.add(result);
             listener.accept(result);
         }
+        if (results.isEmpty() && !answer.path("warrants").isEmpty()) {
+            try {
+                Thread.sleep(wait.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         return results;
+    }
+
+    private void remember(String warrantId) {
+        synchronized (refused) {
+            if (refused.size() >= MAX_REMEMBERED) {
+                refused.remove(refused.iterator().next());
+            }
+            refused.add(warrantId);
+        }
     }
 
     private Result handle(JsonNode w) {

@@ -43,6 +43,8 @@ class PassbackExecutorTest {
     private final List<JsonNode> reports = new ArrayList<>();
     private final List<Map<String, Object>> handedOut = new ArrayList<>();
     private int claimStatus = 200;
+    private boolean keepHandedOut;
+    private final AtomicInteger polls = new AtomicInteger();
     private HttpServer intake;
 
     @AfterEach
@@ -66,8 +68,11 @@ class PassbackExecutorTest {
                 answer = (status == 200 ? "{\"claimed\":true}" : "{\"detail\":\"claimed first by agent:x\"}")
                         .getBytes(StandardCharsets.UTF_8);
             } else {
+                polls.incrementAndGet();
                 answer = JSON.writeValueAsBytes(Map.of("warrants", handedOut));
-                handedOut.clear();
+                if (!keepHandedOut) {
+                    handedOut.clear();
+                }
             }
             exchange.sendResponseHeaders(status, answer.length);
             exchange.getResponseBody().write(answer);
@@ -197,6 +202,26 @@ class PassbackExecutorTest {
         assertThat(results.get(1).detail()).startsWith("ACTION_MISMATCH");
         assertThat(claims).isEmpty();
         assertThat(reports).isEmpty();
+        assertThat(runs).hasValue(0);
+    }
+
+    @Test
+    void shouldNotTryARefusedWarrantAgainNorSpinOnIt() throws Exception {
+        URI uri = startIntake();
+        keepHandedOut = true; // intake keeps handing out an unclaimed warrant until it expires
+        handedOut.add(warrant("w-bad", "{\"version\":\"v1\"}", WarrantKey.generateEd25519("thief")));
+        AtomicInteger runs = new AtomicInteger();
+        PassbackExecutor executor = executor(uri, runs);
+
+        assertThat(executor.runOnce(Duration.ZERO))
+                .extracting(PassbackExecutor.Result::outcome)
+                .containsExactly("REFUSED");
+        long start = System.nanoTime();
+        assertThat(executor.runOnce(Duration.ofMillis(300))).isEmpty();
+        // a poll that brought only refused warrants waits before the next one
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        assertThat(polls).hasValue(2);
+        assertThat(claims).isEmpty();
         assertThat(runs).hasValue(0);
     }
 

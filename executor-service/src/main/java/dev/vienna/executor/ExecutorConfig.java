@@ -19,6 +19,13 @@ public interface ExecutorConfig {
     @WithDefault("vienna-executor")
     String groupId();
 
+    /**
+     * This instance's static membership id in the consumer group ({@code group.instance.id}): an instance restarted
+     * with the same id takes its partitions back at once instead of waiting out the session timeout of the one that
+     * died. One id per instance (a pod of a StatefulSet, a supervised process); unset: dynamic membership.
+     */
+    Optional<String> groupInstanceId();
+
     /** The audience DIRECT warrants must name ({@code aud}). */
     @WithDefault("vienna-executor")
     String audience();

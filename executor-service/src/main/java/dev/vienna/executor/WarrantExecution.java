@@ -20,11 +20,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -45,6 +49,9 @@ public final class WarrantExecution {
     static final int MAX_ERROR_CHARS = 4 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** How long a claim may take to be acknowledged and read back. */
+    private static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(10);
 
     /** Claims a warrant once: completes true when this executor won it, false when someone claimed it first. */
     @FunctionalInterface
@@ -120,23 +127,37 @@ public final class WarrantExecution {
         String digest = action.digest();
         String kind = handler.get().kind();
         WarrantClaims verified = verification.claims();
-        return claims.claim(verified).thenCompose(won -> {
-            if (!won) {
-                return CompletableFuture.completedFuture(Optional.<ExecutionReported>empty());
-            }
-            Instant started = now();
-            ActionInput input = new ActionInput(
-                    warrant.getWarrantId(),
-                    warrant.getIntentId(),
-                    warrant.getAgentId(),
-                    warrant.getAction(),
-                    warrant.getResource(),
-                    params,
-                    verified.expiresAt());
-            return dispatcher
-                    .dispatch(input)
-                    .thenApply(outcome -> Optional.of(report(warrant, outcome, kind, started, digest)));
-        });
+        ActionInput input = new ActionInput(
+                warrant.getWarrantId(),
+                warrant.getIntentId(),
+                warrant.getAgentId(),
+                warrant.getAction(),
+                warrant.getResource(),
+                params,
+                verified.expiresAt());
+        Instant[] started = new Instant[1];
+        // the claim is made on the handler's pool thread once a slot is free, so a warrant waiting for a slot is not
+        // claimed yet (a crash then leaves it to be run after the restart, not UNREPORTED)
+        return dispatcher
+                .dispatchWhen(input, () -> {
+                    boolean won = awaitClaim(verified);
+                    started[0] = now();
+                    return won;
+                })
+                .thenApply(outcome -> outcome.map(o -> report(warrant, o, kind, started[0], digest)));
+    }
+
+    /** Claims the warrant and waits for the answer; throws when it cannot be decided (then nothing may run). */
+    private boolean awaitClaim(WarrantClaims verified) {
+        try {
+            return claims.claim(verified).get(CLAIM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while claiming warrant " + verified.warrantId(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(
+                    "the claim of warrant " + verified.warrantId() + " was not decided: " + e, e);
+        }
     }
 
     private CompletableFuture<Optional<ExecutionReported>> rejected(

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -14,6 +16,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -57,36 +60,55 @@ public final class ActionDispatcher implements AutoCloseable {
      * handler, an inactive one, or one whose warrant's deadline has passed is REJECTED at once.
      */
     public CompletableFuture<ActionOutcome> dispatch(ActionInput input) {
+        return dispatchWhen(input, null).thenApply(Optional::orElseThrow);
+    }
+
+    /**
+     * The same, but {@code gate} is asked on the pool thread just before the action would run, once a slot of its kind
+     * is free (executor-service claims the warrant there, so a warrant waiting for a slot is not claimed yet). When the
+     * gate answers false the action does not run and the future completes empty. The future completes exceptionally
+     * only when the gate throws, or when the dispatcher closed before the action was started: then nothing ran and the
+     * gate was not asked.
+     */
+    public CompletableFuture<Optional<ActionOutcome>> dispatchWhen(ActionInput input, BooleanSupplier gate) {
+        return submit(input, gate);
+    }
+
+    /** Dispatches, gated unless {@code gate} is null. */
+    private CompletableFuture<Optional<ActionOutcome>> submit(ActionInput input, BooleanSupplier gate) {
         try {
             if (input == null) {
-                return CompletableFuture.completedFuture(ActionOutcome.rejected("no action input"));
+                return completed(ActionOutcome.rejected("no action input"));
             }
             if (closed.get()) {
-                return CompletableFuture.completedFuture(ActionOutcome.rejected("the action dispatcher is closed"));
+                return completed(ActionOutcome.rejected("the action dispatcher is closed"));
             }
             BuiltInHandler handler = catalog.builtIn(input.action());
             if (handler == null) {
                 String why = catalog.inactive().get(input.action());
-                return CompletableFuture.completedFuture(ActionOutcome.rejected(
+                return completed(ActionOutcome.rejected(
                         why == null
                                 ? "no built-in handler for action '" + input.action() + "'"
                                 : "action '" + input.action() + "' is not active: " + why));
             }
             if (input.deadline() != null && !clock.instant().isBefore(input.deadline())) {
-                return CompletableFuture.completedFuture(
-                        ActionOutcome.rejected("the warrant's deadline " + input.deadline() + " has passed"));
+                return completed(ActionOutcome.rejected("the warrant's deadline " + input.deadline() + " has passed"));
             }
-            Run run = new Run(handler, input);
+            Run run = new Run(handler, input, gate);
             try {
                 pools.get(handler.handlerKind()).execute(run);
             } catch (RejectedExecutionException e) {
-                run.future.complete(ActionOutcome.rejected("the action dispatcher is closed"));
+                run.future.complete(Optional.of(ActionOutcome.rejected("the action dispatcher is closed")));
             }
             return run.future;
         } catch (RuntimeException e) {
-            LOG.errorf(e, "could not dispatch action %s", input.action());
-            return CompletableFuture.completedFuture(ActionOutcome.failed("could not dispatch the action: " + e));
+            LOG.errorf(e, "could not dispatch action %s", input == null ? null : input.action());
+            return completed(ActionOutcome.failed("could not dispatch the action: " + e));
         }
+    }
+
+    private static CompletableFuture<Optional<ActionOutcome>> completed(ActionOutcome outcome) {
+        return CompletableFuture.completedFuture(Optional.of(outcome));
     }
 
     /**
@@ -116,10 +138,14 @@ public final class ActionDispatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Actions that never started: a plain dispatch is REJECTED; a gated one fails (its gate was never asked, so its
+     * caller must treat it as not handled, not as refused).
+     */
     private static void refuse(List<Runnable> queued) {
         for (Runnable runnable : queued) {
             if (runnable instanceof Run run) {
-                run.future.complete(ActionOutcome.rejected("the action dispatcher closed before the action started"));
+                run.notStarted();
             }
         }
     }
@@ -153,22 +179,43 @@ public final class ActionDispatcher implements AutoCloseable {
 
         private final BuiltInHandler handler;
         private final ActionInput input;
-        private final CompletableFuture<ActionOutcome> future = new CompletableFuture<>();
+        private final BooleanSupplier gate;
+        private final CompletableFuture<Optional<ActionOutcome>> future = new CompletableFuture<>();
 
-        private Run(BuiltInHandler handler, ActionInput input) {
+        private Run(BuiltInHandler handler, ActionInput input, BooleanSupplier gate) {
             this.handler = handler;
             this.input = input;
+            this.gate = gate;
+        }
+
+        void notStarted() {
+            if (gate == null) {
+                future.complete(
+                        Optional.of(ActionOutcome.rejected("the action dispatcher closed before the action started")));
+            } else {
+                future.completeExceptionally(
+                        new CancellationException("the action dispatcher closed before the action started"));
+            }
         }
 
         @Override
         public void run() {
+            try {
+                if (gate != null && !gate.getAsBoolean()) {
+                    future.complete(Optional.empty());
+                    return;
+                }
+            } catch (RuntimeException | Error e) {
+                future.completeExceptionally(e);
+                return;
+            }
             ActionOutcome outcome;
             try {
                 outcome = handler.run(input, clock);
             } catch (RuntimeException | Error e) {
                 outcome = ActionOutcome.failed("the " + handler.kind() + " handler failed unexpectedly: " + e);
             }
-            future.complete(outcome);
+            future.complete(Optional.of(outcome));
         }
     }
 }

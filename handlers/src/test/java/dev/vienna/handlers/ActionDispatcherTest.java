@@ -15,8 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -190,5 +192,41 @@ class ActionDispatcherTest {
             Thread.sleep(20);
         }
         throw new AssertionError(file + " never appeared");
+    }
+
+    @Test
+    void shouldAskTheGateOnlyOnceASlotIsFreeAndRunNothingItRefuses() throws Exception {
+        ActionCatalog catalog = catalog("limits: { shell: { concurrency: 1 } }\nactions:\n"
+                + "  slow: { handler: shell, command: [\"/bin/sleep\", \"0.5\"] }\n");
+        List<String> asked = Collections.synchronizedList(new ArrayList<>());
+        try (ActionDispatcher dispatcher = new ActionDispatcher(catalog, Clock.systemUTC())) {
+            var first = dispatcher.dispatchWhen(input("slow", "x", "{}"), () -> asked.add("first"));
+            var second = dispatcher.dispatchWhen(input("slow", "x", "{}"), () -> {
+                asked.add("second");
+                return false;
+            });
+            Thread.sleep(200);
+            // the second waits for the one slot: its gate (the executor's claim) is not asked yet
+            assertThat(asked).containsExactly("first");
+            assertThat(first.get(10, TimeUnit.SECONDS).orElseThrow().status()).isEqualTo(Status.SUCCEEDED);
+            // refused by its gate: it completes empty, and nothing ran
+            assertThat(second.get(10, TimeUnit.SECONDS)).isEmpty();
+            assertThat(asked).containsExactly("first", "second");
+        }
+    }
+
+    @Test
+    void shouldFailAGatedActionThatNeverStartedBeforeTheDispatcherClosed() {
+        ActionCatalog catalog = catalog("limits: { shell: { concurrency: 1 } }\nactions:\n"
+                + "  slow: { handler: shell, command: [\"/bin/sleep\", \"0.5\"] }\n");
+        List<String> asked = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Optional<ActionOutcome>> queued;
+        try (ActionDispatcher dispatcher = new ActionDispatcher(catalog, Clock.systemUTC())) {
+            dispatcher.dispatchWhen(input("slow", "x", "{}"), () -> true);
+            queued = dispatcher.dispatchWhen(input("slow", "x", "{}"), () -> asked.add("queued"));
+        }
+        // its gate was never asked: the caller must not take it as handled
+        assertThat(queued).isCompletedExceptionally();
+        assertThat(asked).isEmpty();
     }
 }

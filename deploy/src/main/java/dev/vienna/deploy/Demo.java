@@ -5,24 +5,31 @@ import dev.vienna.sdk.client.ViennaClient;
 import dev.vienna.sdk.kafka.audit.AuditChain;
 import dev.vienna.sdk.kafka.audit.AuditLogReader;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Submits one intent per tier to a running stack, each as its agent (with the API key the stack registered it with),
+ * Submits intents of every tier to a running stack, each as its agent (with the API key the stack registered it with),
  * prints each intent's lifecycle as the pipeline moves it, has operators decide the ones waiting for them (with tokens
- * of the stack's local issuer, as {@code ./vienna token} prints them), and checks the outcome: T0/T1 end EXECUTED, the
- * T2 intent DENIED by one operator, the T3 intent WARRANTED after two distinct approvals (carol, on whose behalf the
- * agent acts, is refused), and the audit chain of the run verifies.
+ * of the stack's local issuer, as {@code ./vienna token} prints them), runs the example passback agent for
+ * {@code deploy-agent}, and checks the outcome: the T0/T1 intents EXECUTED by Vienna's built-in handlers (noop, the
+ * HTTP webhook, the shell restart, and the SQL change log when a database is configured), the T2 intent DENIED by one
+ * operator, the T3 intent EXECUTED by the passback agent after two distinct approvals (carol, on whose behalf the agent
+ * acts, is refused); every execution VERIFIED by audit-service; the side effects really there (the demo target's
+ * restart log, webhook and deployment log, the change-log row); and the audit chain of the run verifies.
  */
 final class Demo {
 
     /** One demo intent, the operators' votes once it waits for them, and the state it must reach. */
-    record Case(String label, Map<String, Object> body, List<Vote> votes, String expectedState) {
+    record Case(
+            String label, Map<String, Object> body, List<Vote> votes, String expectedState, String expectedVerdict) {
         String agentId() {
             return (String) body.get("agentId");
         }
@@ -31,7 +38,32 @@ final class Demo {
     /** An operator's vote; {@code expectedStatus} is what approval-service must answer. */
     record Vote(String operator, String decision, String reason, int expectedStatus) {}
 
-    static List<Case> cases() {
+    static List<Case> cases(boolean database) {
+        List<Case> cases = new ArrayList<>(baseCases());
+        if (database) {
+            cases.add(
+                    2,
+                    new Case(
+                            "T1 record_change (SQL)",
+                            Map.of(
+                                    "agentId",
+                                    "demo-agent",
+                                    "action",
+                                    "record_change",
+                                    "resource",
+                                    "api-gateway",
+                                    "params",
+                                    Map.of("summary", "raised the connection pool to 40"),
+                                    "reversible",
+                                    true),
+                            List.of(),
+                            "EXECUTED",
+                            "VERIFIED"));
+        }
+        return cases;
+    }
+
+    private static List<Case> baseCases() {
         return List.of(
                 new Case(
                         "T0 noop",
@@ -45,9 +77,24 @@ final class Demo {
                                 "params",
                                 Map.of("ping", true)),
                         List.of(),
-                        "EXECUTED"),
+                        "EXECUTED",
+                        "VERIFIED"),
                 new Case(
-                        "T1 restart_service",
+                        "T0 notify_oncall (HTTP)",
+                        Map.of(
+                                "agentId",
+                                "demo-agent",
+                                "action",
+                                "notify_oncall",
+                                "resource",
+                                "api-gateway",
+                                "params",
+                                Map.of("severity", "low", "summary", "p99 latency back under 200 ms")),
+                        List.of(),
+                        "EXECUTED",
+                        "VERIFIED"),
+                new Case(
+                        "T1 restart_service (shell)",
                         Map.of(
                                 "agentId",
                                 "demo-agent",
@@ -60,7 +107,8 @@ final class Demo {
                                 "reversible",
                                 true),
                         List.of(),
-                        "EXECUTED"),
+                        "EXECUTED",
+                        "VERIFIED"),
                 new Case(
                         "T2 scale_kubernetes_deployment",
                         Map.of(
@@ -75,9 +123,10 @@ final class Demo {
                                 "costImpact",
                                 1200),
                         List.of(new Vote("dave", "DENY", "no capacity budget left this month", 202)),
-                        "DENIED"),
+                        "DENIED",
+                        null),
                 new Case(
-                        "T3 deploy_production",
+                        "T3 deploy_production (passback)",
                         Map.of(
                                 "agentId",
                                 "deploy-agent",
@@ -95,14 +144,30 @@ final class Demo {
                                 new Vote("carol", "APPROVE", "my agent, my release", 403),
                                 new Vote("alice", "APPROVE", "release notes reviewed", 202),
                                 new Vote("bob", "APPROVE", "rollback plan tested", 202)),
-                        "WARRANTED"));
+                        "EXECUTED",
+                        "VERIFIED"));
     }
 
     /** Runs the demo; returns true when every intent reached its expected state and the audit chain verified. */
-    static boolean run(ViennaStack stack, PrintStream out, Duration timeout) throws InterruptedException {
+    static boolean run(ViennaStack stack, PrintStream out, Duration timeout) throws Exception {
+        AutoCloseable agent = stack.startPassbackAgent("deploy-agent", out);
+        try {
+            return runCases(stack, out, timeout);
+        } finally {
+            agent.close();
+        }
+    }
+
+    private static boolean runCases(ViennaStack stack, PrintStream out, Duration timeout) throws Exception {
         Map<String, Case> byIntent = new LinkedHashMap<>();
         Map<String, ViennaClient> clients = new HashMap<>();
-        for (Case c : cases()) {
+        boolean database = stack.database().isPresent();
+        if (!database) {
+            out.println("demo: no database configured: the SQL action (record_change) is skipped; set "
+                    + LocalDatabase.URL_VARIABLE + "=jdbc:postgresql://127.0.0.1:5432/test to include it");
+        }
+        Effects before = Effects.of(stack);
+        for (Case c : cases(database)) {
             // each agent submits with its own API key; the body's agentId must be the key's
             ViennaClient client = clients.computeIfAbsent(c.agentId(), stack::client);
             String intentId = client.submit(c.body());
@@ -114,15 +179,26 @@ final class Demo {
                 stack.operatorIssuer().token("demo-viewer", timeout.plusMinutes(1), List.of("viewer")));
         Map<String, Integer> printed = new HashMap<>();
         Map<String, String> states = new HashMap<>();
+        Map<String, String> verdicts = new HashMap<>();
+        Map<String, String> warrants = new HashMap<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, Boolean> voted = new HashMap<>();
         boolean votesAsExpected = true;
-        while (System.nanoTime() < deadline && !allReached(byIntent, states)) {
+        while (System.nanoTime() < deadline && !allReached(byIntent, states, verdicts)) {
             for (var entry : byIntent.entrySet()) {
                 clients.get(entry.getValue().agentId())
                         .lifecycle(entry.getKey())
                         .ifPresent(lifecycle -> {
                             states.put(entry.getKey(), lifecycle.get("state").asText());
+                            if (lifecycle.hasNonNull("verdict")) {
+                                verdicts.put(
+                                        entry.getKey(), lifecycle.get("verdict").asText());
+                            }
+                            if (lifecycle.hasNonNull("warrantId")) {
+                                warrants.put(
+                                        entry.getKey(),
+                                        lifecycle.get("warrantId").asText());
+                            }
                             printNewEvents(out, entry.getValue().label(), lifecycle, printed, entry.getKey());
                         });
                 if ("PENDING_APPROVAL".equals(states.get(entry.getKey())) && !voted.containsKey(entry.getKey())) {
@@ -138,15 +214,19 @@ final class Demo {
         boolean ok = votesAsExpected;
         out.println();
         for (var entry : byIntent.entrySet()) {
+            Case c = entry.getValue();
             String state = states.getOrDefault(entry.getKey(), "UNSEEN");
-            boolean reached = state.equals(entry.getValue().expectedState());
+            String verdict = verdicts.get(entry.getKey());
+            boolean reached = state.equals(c.expectedState()) && Objects.equals(verdict, c.expectedVerdict());
             ok &= reached;
             out.printf(
-                    "demo: %-32s %-17s %s%n",
-                    entry.getValue().label(),
+                    "demo: %-32s %-9s verdict %-10s %s%n",
+                    c.label(),
                     state,
-                    reached ? "as expected" : "EXPECTED " + entry.getValue().expectedState());
+                    verdict == null ? "-" : verdict,
+                    reached ? "as expected" : "EXPECTED " + c.expectedState() + " / " + c.expectedVerdict());
         }
+        ok &= sideEffects(stack, before, byIntent, warrants, out);
         AuditChain.Report report =
                 AuditChain.verify(AuditLogReader.readAll(stack.auditorClientConfig(), Duration.ofSeconds(30)));
         out.printf(
@@ -187,9 +267,67 @@ final class Demo {
         return ok;
     }
 
-    private static boolean allReached(Map<String, Case> byIntent, Map<String, String> states) {
+    private static boolean allReached(
+            Map<String, Case> byIntent, Map<String, String> states, Map<String, String> verdicts) {
         return byIntent.entrySet().stream()
-                .allMatch(e -> e.getValue().expectedState().equals(states.get(e.getKey())));
+                .allMatch(e -> e.getValue().expectedState().equals(states.get(e.getKey()))
+                        && Objects.equals(e.getValue().expectedVerdict(), verdicts.get(e.getKey())));
+    }
+
+    /**
+     * Whether what the handlers and the passback agent did is really there, counted at the targets themselves: the
+     * shell target's restart log, the webhook the HTTP handler posted, the passback agent's deployment log, and the
+     * change-log row of the SQL action's warrant.
+     */
+    private static boolean sideEffects(
+            ViennaStack stack,
+            Effects before,
+            Map<String, Case> byIntent,
+            Map<String, String> warrants,
+            PrintStream out)
+            throws Exception {
+        Effects after = Effects.of(stack);
+        long restarts = after.restarts() - before.restarts();
+        long deployments = after.deployments() - before.deployments();
+        long hooks = after.hooks() - before.hooks();
+        boolean ok = restarts == 1 && deployments == 1 && hooks == 1;
+        out.printf(
+                "demo: side effects: %d restart (shell), %d webhook (HTTP), %d deployment (passback agent)",
+                restarts, hooks, deployments);
+        if (stack.database().isPresent()) {
+            String warrantId = byIntent.entrySet().stream()
+                    .filter(e -> e.getValue().body().get("action").equals("record_change"))
+                    .map(e -> warrants.get(e.getKey()))
+                    .findFirst()
+                    .orElse(null);
+            int rows = warrantId == null ? 0 : stack.database().get().changeLogRows(warrantId);
+            out.printf(", %d change-log row (SQL)", rows);
+            ok &= rows == 1;
+        }
+        out.println(ok ? "" : ": NOT as expected (one each)");
+        return ok;
+    }
+
+    /** What the demo target has recorded so far: restarts, deployments and webhooks of the demo's resources. */
+    private record Effects(long restarts, long deployments, long hooks) {
+        static Effects of(ViennaStack stack) throws java.io.IOException {
+            Path dir = stack.demoTargetDir();
+            return new Effects(
+                    lines(dir.resolve("restarts.log"), "restarted api-gateway"),
+                    lines(dir.resolve("deployments.log"), "checkout v2.3.1"),
+                    stack.demoTargetReceived().stream()
+                            .filter(r -> r.path().equals("/hooks/oncall/api-gateway"))
+                            .count());
+        }
+    }
+
+    private static long lines(Path file, String containing) throws java.io.IOException {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        try (var lines = Files.lines(file)) {
+            return lines.filter(l -> l.contains(containing)).count();
+        }
     }
 
     private static void printNewEvents(

@@ -106,6 +106,11 @@ final class LocalAgents {
         return send("GET", "/v1/agents", null, "viewer", 200);
     }
 
+    /** Where the secrets of {@code agentId} are kept on this machine (API key, signing key, Kafka settings). */
+    Path agentDir(String agentId) {
+        return agentsDir.resolve(agentId);
+    }
+
     /** Where the API key of {@code agentId} is kept on this machine. */
     Path apiKeyFile(String agentId) {
         return agentsDir.resolve(agentId).resolve("api-key");

@@ -119,6 +119,11 @@ final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException(name + " was not ready within " + timeout);
     }
 
+    /** SIGKILL: the process ends at once, with no shutdown of any kind; returns once it has. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
     @Override
     public void close() {
         if (!process.isAlive()) {

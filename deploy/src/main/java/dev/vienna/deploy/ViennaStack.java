@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -68,8 +69,19 @@ public final class ViennaStack implements AutoCloseable {
     private final LocalAgents agents;
     private final Map<String, String> apiKeys = new ConcurrentHashMap<>();
 
+    private final DemoTarget demoTarget;
+    private final Optional<LocalDatabase> database;
+
     private ViennaStack(
-            LocalKafka kafka, List<ServiceProcess> services, Path runDir, KafkaCredentials auditor, Options options) {
+            LocalKafka kafka,
+            List<ServiceProcess> services,
+            Path runDir,
+            KafkaCredentials auditor,
+            Options options,
+            DemoTarget demoTarget,
+            Optional<LocalDatabase> database) {
+        this.demoTarget = demoTarget;
+        this.database = database;
         this.kafka = kafka;
         this.services = services;
         this.runDir = runDir;
@@ -87,7 +99,9 @@ public final class ViennaStack implements AutoCloseable {
             SignatureAlgorithm algorithm,
             String jvmOptions,
             String listenHost,
-            PrintStream log) {
+            PrintStream log,
+            Path actionsFile,
+            Optional<LocalDatabase> database) {
         /**
          * Seven JVMs share the machine, so the children run C1 only with a serial collector: on 2 cores C2's compiler
          * threads cost the pipeline more than they give back (README, "Benchmark"). {@code VIENNA_SERVICE_JVM_OPTS}
@@ -104,24 +118,99 @@ public final class ViennaStack implements AutoCloseable {
                     SignatureAlgorithm.ED25519,
                     jvm,
                     "127.0.0.1",
-                    log);
+                    log,
+                    Path.of(System.getenv()
+                            .getOrDefault(
+                                    "VIENNA_ACTIONS_FILE",
+                                    projectRoot
+                                            .resolve("actions")
+                                            .resolve("local.yaml")
+                                            .toString())),
+                    LocalDatabase.fromEnvironment());
         }
 
         public Options withBasePort(int port) {
-            return new Options(projectRoot, dataDir, port, partitions, algorithm, jvmOptions, listenHost, log);
+            return new Options(
+                    projectRoot,
+                    dataDir,
+                    port,
+                    partitions,
+                    algorithm,
+                    jvmOptions,
+                    listenHost,
+                    log,
+                    actionsFile,
+                    database);
         }
 
         public Options withDataDir(Path dir) {
-            return new Options(projectRoot, dir, basePort, partitions, algorithm, jvmOptions, listenHost, log);
+            return new Options(
+                    projectRoot,
+                    dir,
+                    basePort,
+                    partitions,
+                    algorithm,
+                    jvmOptions,
+                    listenHost,
+                    log,
+                    actionsFile,
+                    database);
         }
 
         public Options withAlgorithm(SignatureAlgorithm a) {
-            return new Options(projectRoot, dataDir, basePort, partitions, a, jvmOptions, listenHost, log);
+            return new Options(
+                    projectRoot, dataDir, basePort, partitions, a, jvmOptions, listenHost, log, actionsFile, database);
+        }
+
+        /** The actions file executor-service runs its actions from. */
+        public Options withActionsFile(Path file) {
+            return new Options(
+                    projectRoot, dataDir, basePort, partitions, algorithm, jvmOptions, listenHost, log, file, database);
+        }
+
+        /** The database SQL actions run on (none: they are inactive). */
+        public Options withDatabase(Optional<LocalDatabase> db) {
+            return new Options(
+                    projectRoot,
+                    dataDir,
+                    basePort,
+                    partitions,
+                    algorithm,
+                    jvmOptions,
+                    listenHost,
+                    log,
+                    actionsFile,
+                    db);
+        }
+
+        /** More JVM options for every service (after the defaults). */
+        public Options withJvmOptions(String more) {
+            return new Options(
+                    projectRoot,
+                    dataDir,
+                    basePort,
+                    partitions,
+                    algorithm,
+                    jvmOptions + " " + more,
+                    listenHost,
+                    log,
+                    actionsFile,
+                    database);
         }
 
         /** The interface the services' HTTP listen on: loopback unless asked ({@code ./vienna up --listen}). */
         public Options withListenHost(String host) {
-            return new Options(projectRoot, dataDir, basePort, partitions, algorithm, jvmOptions, host, log);
+            return new Options(
+                    projectRoot,
+                    dataDir,
+                    basePort,
+                    partitions,
+                    algorithm,
+                    jvmOptions,
+                    host,
+                    log,
+                    actionsFile,
+                    database);
         }
     }
 
@@ -129,7 +218,10 @@ public final class ViennaStack implements AutoCloseable {
         Path runDir = Files.createDirectories(options.dataDir()).resolve("run-" + System.currentTimeMillis());
         LocalKafka kafka = LocalKafka.start(Files.createDirectories(runDir.resolve("kafka")));
         List<ServiceProcess> started = new ArrayList<>();
+        DemoTarget demoTarget = DemoTarget.start();
         try {
+            Optional<LocalDatabase> database = options.database();
+            Map<String, String> executorEnvironment = executorEnvironment(options, runDir, demoTarget, database);
             kafka.createTopics(options.partitions());
             Map<String, KafkaCredentials> principals = new HashMap<>();
             for (KafkaAccess access : KafkaAccess.services()) {
@@ -170,6 +262,9 @@ public final class ViennaStack implements AutoCloseable {
                 Map<String, String> environment = new HashMap<>(keyEnvironment);
                 // the service's Kafka password: in its environment, never on its command line
                 environment.put("VIENNA_KAFKA_PASSWORD", principals.get(name).password());
+                if (name.equals("executor-service")) {
+                    environment.putAll(executorEnvironment);
+                }
                 started.add(ServiceProcess.start(options.projectRoot(), name, port, jvm, environment, options.log()));
             }
             HttpClient http = HttpClient.newHttpClient();
@@ -177,8 +272,14 @@ public final class ViennaStack implements AutoCloseable {
                 service.awaitReady(http, Duration.ofSeconds(120));
                 options.log().println("vienna: " + service.name() + " ready on " + service.uri());
             }
-            ViennaStack stack =
-                    new ViennaStack(kafka, started, runDir, principals.get(KafkaAccess.AUDITOR.principal()), options);
+            ViennaStack stack = new ViennaStack(
+                    kafka,
+                    started,
+                    runDir,
+                    principals.get(KafkaAccess.AUDITOR.principal()),
+                    options,
+                    demoTarget,
+                    database);
             for (LocalAgent agent : LOCAL_AGENTS) {
                 stack.registerAgent(agent.agentId(), LOCAL_TENANT, agent.owners());
             }
@@ -191,8 +292,62 @@ public final class ViennaStack implements AutoCloseable {
         } catch (Exception e) {
             stopAll(started);
             kafka.close();
+            demoTarget.close();
             throw e;
         }
+    }
+
+    /**
+     * What executor-service's actions need: the actions file (by default the repository's {@code actions/local.yaml}
+     * unless {@code VIENNA_ACTIONS_FILE} names another), the variables it refers to, and the database SQL actions run
+     * on when one is configured ({@link LocalDatabase}).
+     */
+    private static Map<String, String> executorEnvironment(
+            Options options, Path runDir, DemoTarget demoTarget, Optional<LocalDatabase> database) throws IOException {
+        Path actions = options.actionsFile();
+        Map<String, String> env = new HashMap<>();
+        env.put("VIENNA_EXECUTOR_ACTIONS_FILE", actions.toAbsolutePath().toString());
+        env.put("VIENNA_HOME", options.projectRoot().toAbsolutePath().toString());
+        Files.createDirectories(runDir.resolve("demo-target"));
+        env.put("VIENNA_DATA", runDir.toAbsolutePath().toString());
+        env.put("VIENNA_DEMO_TARGET_URL", demoTarget.uri().toString());
+        // one supervised instance: restarted, it takes its partitions back at once (static membership)
+        env.put("VIENNA_EXECUTOR_GROUP_INSTANCE_ID", "executor-service-0");
+        options.log()
+                .println("vienna: actions from " + actions.toAbsolutePath() + "; demo target on " + demoTarget.uri());
+        if (database.isPresent()) {
+            database.get().prepare();
+            env.putAll(database.get().executorEnvironment());
+            options.log().println("vienna: SQL actions run on " + database.get().url());
+        } else {
+            options.log()
+                    .println("vienna: no database configured: SQL actions (record_change) are inactive; set "
+                            + LocalDatabase.URL_VARIABLE + "=jdbc:postgresql://127.0.0.1:5432/test to run them");
+        }
+        return env;
+    }
+
+    /** The webhook receiver the shipped HTTP action posts to: what it received. */
+    List<DemoTarget.Received> demoTargetReceived() {
+        return demoTarget.received();
+    }
+
+    /** The database SQL actions run on, when one is configured. */
+    public Optional<LocalDatabase> database() {
+        return database;
+    }
+
+    /** Where the shell demo target and the example passback agent keep their state in this run. */
+    public Path demoTargetDir() {
+        return runDir.resolve("demo-target");
+    }
+
+    /** Starts the example passback agent ({@link PassbackAgentExample}) for a registered agent of this stack. */
+    public AutoCloseable startPassbackAgent(String agentId, PrintStream log) throws IOException {
+        PassbackAgentExample agent = new PassbackAgentExample(
+                uriOf("intake-service"), jwksUri(), agentId, agents.agentDir(agentId), demoTargetDir(), log);
+        agent.start();
+        return agent;
     }
 
     /**
@@ -341,11 +496,27 @@ public final class ViennaStack implements AutoCloseable {
                 .toList();
     }
 
+    /**
+     * Kills one service as {@code kill -9} would (no shutdown hook, no graceful close), starts it again with the same
+     * settings and state directory, as a supervisor would, and returns how long it took until it was ready again.
+     */
+    public Duration killAndRestart(String service) throws Exception {
+        int i = SERVICES.indexOf(service);
+        ServiceProcess old = services.get(i);
+        long start = System.nanoTime();
+        old.kill();
+        ServiceProcess fresh = old.relaunch();
+        services.set(i, fresh);
+        fresh.awaitReady(HttpClient.newHttpClient(), Duration.ofSeconds(120));
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
     /** Stops the services (newest first) and the broker, and deletes this run's data. */
     @Override
     public void close() throws IOException {
         stopAll(services);
         kafka.close();
+        demoTarget.close();
         try (var paths = Files.walk(runDir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

@@ -76,7 +76,8 @@ class PipelineEndToEndIT {
                 "ApprovalDecided",
                 "WarrantIssued",
                 "WarrantClaimed",
-                "ExecutionReported");
+                "ExecutionReported",
+                "ExecutionVerdict");
         JsonNode lifecycle = Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
                 .until(
@@ -84,6 +85,8 @@ class PipelineEndToEndIT {
                         l -> l.get("events").findValuesAsText("type").size() == expected.size());
         assertThat(lifecycle.get("events").findValuesAsText("type")).containsExactlyElementsOf(expected);
         assertThat(lifecycle.get("tier").asText()).isEqualTo("T0");
+        assertThat(lifecycle.get("verdict").asText()).isEqualTo("VERIFIED");
+        assertThat(lifecycle.get("verdictReasons")).isEmpty();
 
         // and the warrant it ran under verifies with the run's public key, for exactly this action
         var warrant = kafka.await(Topics.WARRANTS, r -> r.key().equals(intentId), Duration.ofSeconds(30))
@@ -360,5 +363,27 @@ class PipelineEndToEndIT {
 
     private static JsonNode awaitState(String intentId, String state) {
         return client.awaitState(intentId, Set.of(state), Duration.ofSeconds(60));
+    }
+
+    @Test
+    @Order(100)
+    void shouldRunTheDemoToItsEndWithEveryTierVerified() throws Exception {
+        // the README's first command, on this stack: every tier reaches its final state, T0/T1 by the built-in
+        // handlers (noop, HTTP, shell, SQL), T2 denied, T3 by the example passback agent, each execution VERIFIED,
+        // the side effects counted at the targets, and the audit chain intact
+        var printed = new ByteArrayOutputStream();
+        boolean ok = Demo.run(stack, new PrintStream(printed, true), Duration.ofSeconds(120));
+        String output = printed.toString();
+        assertThat(ok).as(output).isTrue();
+        assertThat(output)
+                .contains("T1 record_change (SQL)")
+                .contains("1 change-log row (SQL)")
+                .contains("deploy-agent: warrant ");
+        assertThat(output.lines())
+                .anySatisfy(line -> assertThat(line)
+                        .startsWith("demo: T3 deploy_production (passback)")
+                        .contains(" EXECUTED ")
+                        .contains("verdict VERIFIED")
+                        .endsWith("as expected"));
     }
 }

@@ -4,6 +4,7 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** The whole local stack for an end-to-end test: its own data directory and log under target/, free ports. */
 final class TestStacks {
@@ -15,7 +16,9 @@ final class TestStacks {
         return ViennaStack.start(
                 ViennaStack.Options.defaults(Path.of("..").toAbsolutePath().normalize(), log)
                         .withDataDir(dir)
-                        .withBasePort(FreePorts.range(ViennaStack.SERVICES.size())));
+                        .withBasePort(FreePorts.range(ViennaStack.SERVICES.size()))
+                        // PostgreSQL on this machine's loopback: SQL actions run in every end-to-end stack
+                        .withDatabase(Optional.of(LocalDatabase.localTest())));
     }
 
     private TestStacks() {}

@@ -1,0 +1,109 @@
+package dev.vienna.deploy;
+
+import dev.vienna.sdk.passback.PassbackExecutor;
+import dev.vienna.sdk.warrant.JwksKeyResolver;
+import dev.vienna.sdk.warrant.WarrantKey;
+import dev.vienna.sdk.warrant.WarrantVerifier;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * An example passback agent: the whole agent side of a PASSBACK warrant in one small program, as a team would write
+ * theirs with the sdk. It waits for its warrants ({@link PassbackExecutor}), which verifies each offline against
+ * warrant-service's published keys and its own key, claims it once, runs {@link #deploy} and reports the outcome signed
+ * with its key. Its "deploy" appends the version to {@code <state-dir>/deployments.log} and answers it as output.
+ * {@code ./vienna demo} runs it for {@code deploy-agent}.
+ *
+ * <pre>
+ * java -cp deploy/target/lib/*:deploy/target/classes dev.vienna.deploy.PassbackAgentExample \
+ *     --intake http://127.0.0.1:8081 --jwks http://127.0.0.1:8084/.well-known/jwks.json \
+ *     --agent deploy-agent --agent-dir .vienna/agents/deploy-agent --state-dir /tmp/deploy-target
+ * </pre>
+ */
+public final class PassbackAgentExample implements AutoCloseable {
+
+    private final PassbackExecutor executor;
+
+    PassbackAgentExample(URI intake, URI jwks, String agentId, Path agentDir, Path stateDir, PrintStream log)
+            throws IOException {
+        String apiKey = Files.readString(agentDir.resolve("api-key")).trim();
+        WarrantKey key = agentKey(agentId, agentDir);
+        Clock clock = Clock.systemUTC();
+        WarrantVerifier verifier = new WarrantVerifier(
+                new JwksKeyResolver(jwks, Duration.ofSeconds(5), Duration.ofMinutes(5), clock),
+                clock,
+                Duration.ofSeconds(30),
+                WarrantVerifier.Revocations.NONE,
+                WarrantVerifier.SingleUse.NOT_TRACKED);
+        executor = new PassbackExecutor(
+                        intake, apiKey, agentId, key, verifier, warrant -> deploy(warrant, stateDir), clock)
+                .onResult(result -> log.printf(
+                        "%s: warrant %s of intent %s: %s (%s)%n",
+                        agentId, result.warrantId(), result.intentId(), result.outcome(), result.detail()));
+    }
+
+    /** The agent's action: a deploy of {@code params.version} to the resource, recorded in the state directory. */
+    static String deploy(PassbackExecutor.PassbackWarrant warrant, Path stateDir) throws IOException {
+        var params = new com.fasterxml.jackson.databind.ObjectMapper().readTree(warrant.paramsJson());
+        String version = params.path("version").asText();
+        if (version.isEmpty()) {
+            throw new IllegalArgumentException("no version to deploy");
+        }
+        Files.createDirectories(stateDir);
+        Files.writeString(
+                stateDir.resolve("deployments.log"),
+                warrant.claims().warrantId() + " " + warrant.claims().resource() + " " + version + "\n",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        return "{\"deployed\":\"" + version + "\",\"resource\":\""
+                + warrant.claims().resource() + "\"}";
+    }
+
+    /** The agent's Ed25519 key as {@code ./vienna agent register} keeps it: {@code <agentId>-1.ed25519}. */
+    static WarrantKey agentKey(String agentId, Path agentDir) throws IOException {
+        String keyId = agentId + "-1";
+        return WarrantKey.ed25519FromPrivate(
+                keyId, Files.readString(agentDir.resolve(keyId + ".ed25519")).trim());
+    }
+
+    void start() {
+        executor.start();
+    }
+
+    @Override
+    public void close() {
+        executor.close();
+    }
+
+    public static void main(String[] args) throws Exception {
+        var options = new java.util.HashMap<String, String>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i], args[i + 1]);
+        }
+        for (String required : new String[] {"--intake", "--jwks", "--agent", "--agent-dir", "--state-dir"}) {
+            if (!options.containsKey(required)) {
+                System.err.println("usage: PassbackAgentExample --intake URL --jwks URL --agent ID --agent-dir DIR"
+                        + " --state-dir DIR (missing " + required + ")");
+                System.exit(64);
+            }
+        }
+        try (var agent = new PassbackAgentExample(
+                URI.create(options.get("--intake")),
+                URI.create(options.get("--jwks")),
+                options.get("--agent"),
+                Path.of(options.get("--agent-dir")),
+                Path.of(options.get("--state-dir")),
+                System.out)) {
+            agent.start();
+            Thread.currentThread().join();
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package dev.vienna.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vienna.sdk.client.ViennaClient;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * At most once, proven from the side effects: a stream of direct SQL actions (each run inserts one change-log row keyed
+ * by its warrant id, in PostgreSQL) while executor-service is killed with SIGKILL and restarted, again and again.
+ * Afterwards no warrant has more than one row, every warrant ended with a verdict (VERIFIED with a final state, or
+ * UNREPORTED for one whose run was cut short by a kill), and every VERIFIED execution's row is there.
+ */
+class ExecutorKillIT {
+
+    private static final int MIN_INTENTS = 60;
+    private static final int KILLS = 3;
+
+    private static ViennaStack stack;
+    private static LocalDatabase database;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "kill"));
+        PrintStream log =
+                new PrintStream(new FileOutputStream(dir.resolve("stack.log").toFile()), true);
+        database = LocalDatabase.localTest();
+        stack = ViennaStack.start(ViennaStack.Options.defaults(
+                        Path.of("..").toAbsolutePath().normalize(), log)
+                .withDataDir(dir)
+                .withBasePort(FreePorts.range(ViennaStack.SERVICES.size()))
+                .withDatabase(Optional.of(database))
+                .withActionsFile(Path.of("src/test/resources/kill-actions.yaml").toAbsolutePath())
+                // an unreported warrant is named soon after its one-minute lifetime
+                .withJvmOptions(
+                        "-Dvienna.audit.verification.grace=PT5S -Dvienna.audit.verification.scan-interval=PT1S"));
+    }
+
+    @AfterAll
+    static void stopStack() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void shouldNeverRunAWarrantTwiceNorLoseOneWhileTheExecutorIsKilled() throws Exception {
+        ViennaClient client = stack.client("e2e-agent");
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        List<String> intents = new ArrayList<>();
+        Set<String> failedSubmissions = ConcurrentHashMap.newKeySet();
+        AtomicBoolean killing = new AtomicBoolean(true);
+        // a steady stream of direct actions, about five a second, for as long as the kills go on
+        Thread submitter = new Thread(() -> {
+            for (int i = 0; killing.get() || i < MIN_INTENTS; i++) {
+                try {
+                    String intentId = client.submit(Map.of(
+                            "agentId", "e2e-agent",
+                            "action", "record_change",
+                            "resource", "kill-test",
+                            "params", Map.of("summary", "kill test " + run + " change " + i),
+                            "reversible", true));
+                    synchronized (intents) {
+                        intents.add(intentId);
+                    }
+                    Thread.sleep(200);
+                } catch (Exception e) {
+                    failedSubmissions.add(i + ": " + e.getMessage());
+                }
+            }
+        });
+        submitter.start();
+        // kill -9 the executor while it works, and restart it as a supervisor would
+        List<Duration> recoveries = new ArrayList<>();
+        try {
+            for (int k = 0; k < KILLS; k++) {
+                Thread.sleep(3_000);
+                recoveries.add(stack.killAndRestart("executor-service"));
+            }
+        } finally {
+            killing.set(false);
+        }
+        submitter.join();
+        assertThat(failedSubmissions).as("intake refused submissions").isEmpty();
+
+        // every intent ends with a verdict: VERIFIED once reported, UNREPORTED when a kill cut its run short
+        Map<String, JsonNode> outcomes = new HashMap<>();
+        for (String intentId : intents) {
+            outcomes.put(intentId, awaitVerdict(client, intentId, Duration.ofMinutes(3)));
+        }
+        Map<String, Integer> rowsByWarrant = rowsByWarrant(run);
+        int duplicates = 0;
+        int unreported = 0;
+        int verified = 0;
+        for (var outcome : outcomes.values()) {
+            String warrantId = outcome.path("warrantId").asText();
+            String verdict = outcome.path("verdict").asText();
+            int rows = rowsByWarrant.getOrDefault(warrantId, 0);
+            duplicates += rows > 1 ? 1 : 0;
+            switch (verdict) {
+                case "VERIFIED" -> {
+                    verified++;
+                    assertThat(outcome.path("state").asText())
+                            .as("a verified warrant's state")
+                            .isIn("EXECUTED", "FAILED", "REJECTED");
+                    if (outcome.path("state").asText().equals("EXECUTED")) {
+                        assertThat(rows)
+                                .as("rows of executed warrant %s", warrantId)
+                                .isEqualTo(1);
+                    }
+                }
+                case "UNREPORTED" -> {
+                    unreported++;
+                    assertThat(rows)
+                            .as("rows of unreported warrant %s", warrantId)
+                            .isLessThanOrEqualTo(1);
+                }
+                default ->
+                    throw new AssertionError(
+                            "warrant " + warrantId + " ended " + verdict + ": " + outcome.path("verdictReasons"));
+            }
+        }
+        System.out.printf(
+                "measured: %d warrants, %d kills -9 of executor-service (recovered in %s), %d verified, %d unreported,"
+                        + " %d duplicated, %d change-log rows%n",
+                outcomes.size(),
+                KILLS,
+                recoveries,
+                verified,
+                unreported,
+                duplicates,
+                rowsByWarrant.values().stream().mapToInt(Integer::intValue).sum());
+        assertThat(outcomes).hasSizeGreaterThanOrEqualTo(MIN_INTENTS);
+        assertThat(duplicates).as("warrants that ran twice").isZero();
+        assertThat(rowsByWarrant.keySet())
+                .as("rows of warrants this run did not issue")
+                .isSubsetOf(outcomes.values().stream()
+                        .map(o -> o.path("warrantId").asText())
+                        .toList());
+        assertThat(stack.deadServices()).isEmpty();
+    }
+
+    private static JsonNode awaitVerdict(ViennaClient client, String intentId, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            Optional<JsonNode> lifecycle = client.lifecycle(intentId);
+            if (lifecycle.isPresent()) {
+                last = lifecycle.get();
+                if (last.hasNonNull("verdict")) {
+                    return last;
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("intent " + intentId + " has no verdict within " + timeout + "; last: " + last);
+    }
+
+    /** Change-log rows of this run per warrant: how often each warrant's action really ran. */
+    private static Map<String, Integer> rowsByWarrant(String run) throws Exception {
+        Map<String, Integer> rows = new HashMap<>();
+        try (var c = database.connect();
+                var s = c.prepareStatement(
+                        "SELECT warrant_id, count(*) FROM vienna_change_log WHERE summary LIKE ? GROUP BY warrant_id")) {
+            s.setString(1, "kill test " + run + " %");
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    rows.put(r.getString(1), r.getInt(2));
+                }
+            }
+        }
+        return rows;
+    }
+}

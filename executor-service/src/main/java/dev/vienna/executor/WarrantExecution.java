@@ -136,15 +136,29 @@ public final class WarrantExecution {
                 params,
                 verified.expiresAt());
         Instant[] started = new Instant[1];
+        String[] refusedLate = new String[1];
         // the claim is made on the handler's pool thread once a slot is free, so a warrant waiting for a slot is not
-        // claimed yet (a crash then leaves it to be run after the restart, not UNREPORTED)
+        // claimed yet (a crash then leaves it to be run after the restart, not UNREPORTED); the warrant is checked
+        // again there, so one revoked or expired while it waited does not run
         return dispatcher
                 .dispatchWhen(input, () -> {
+                    var again = verifier.verify(warrant.getToken(), audience, action);
+                    if (!again.valid()) {
+                        refusedLate[0] = again.reason() + ": " + again.detail();
+                        return false;
+                    }
                     boolean won = awaitClaim(verified);
                     started[0] = now();
                     return won;
                 })
-                .thenApply(outcome -> outcome.map(o -> report(warrant, o, kind, started[0], digest)));
+                .thenApply(outcome -> outcome.map(o -> report(warrant, o, kind, started[0], digest))
+                        .or(() -> Optional.ofNullable(refusedLate[0])
+                                .map(why -> report(
+                                        warrant,
+                                        new ActionOutcome(ActionOutcome.Status.REJECTED, null, why, null),
+                                        "none",
+                                        now(),
+                                        digest))));
     }
 
     /** Claims the warrant and waits for the answer; throws when it cannot be decided (then nothing may run). */

@@ -11,6 +11,7 @@ import dev.vienna.handlers.ActionDispatcher;
 import dev.vienna.sdk.canonical.ActionRequest;
 import dev.vienna.sdk.kafka.events.WarrantEvents;
 import dev.vienna.sdk.warrant.ExecutionReports;
+import dev.vienna.sdk.warrant.RevocationList;
 import dev.vienna.sdk.warrant.WarrantClaims;
 import dev.vienna.sdk.warrant.WarrantKey;
 import dev.vienna.sdk.warrant.WarrantVerifier;
@@ -42,6 +43,7 @@ class WarrantExecutionTest {
 
     private ActionDispatcher dispatcher;
     private final Set<String> claimed = ConcurrentHashMap.newKeySet();
+    private final RevocationList revocations = new RevocationList();
 
     @AfterEach
     void close() {
@@ -51,13 +53,17 @@ class WarrantExecutionTest {
     }
 
     static WarrantIssued warrant(String action, Instant issuedAt) {
+        return warrant(action, issuedAt, "w-1");
+    }
+
+    static WarrantIssued warrant(String action, Instant issuedAt, String warrantId) {
         String params = "{\"graceful\":true}";
         ActionRequest request = new ActionRequest("agent-7", action, "api", params);
         WarrantClaims claims = new WarrantClaims(
                 "vienna",
                 "agent-7",
                 "vienna-executor",
-                "w-1",
+                warrantId,
                 issuedAt,
                 issuedAt,
                 issuedAt.plusSeconds(900),
@@ -82,9 +88,15 @@ class WarrantExecutionTest {
     private WarrantExecution executionAt(Instant now) {
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
         String yaml = """
+                limits:
+                  shell: { concurrency: 1 }
                 actions:
                   noop:
                     handler: noop
+                  slow:
+                    handler: shell
+                    command: ["/bin/sleep", "1"]
+                    timeout: 10s
                   restart_service:
                     handler: shell
                     command: ["/bin/sh", "-c", "echo ran >> \\"$1\\"; echo restarted", "restart", "${MARKER}"]
@@ -106,7 +118,7 @@ class WarrantExecutionTest {
                 List.of(KEY.verifyOnly()),
                 clock,
                 Duration.ofSeconds(30),
-                WarrantVerifier.Revocations.NONE,
+                revocations,
                 WarrantVerifier.SingleUse.NOT_TRACKED);
         return new WarrantExecution(
                 verifier,
@@ -222,5 +234,21 @@ class WarrantExecutionTest {
         claimed.add("w-1");
         assertThat(execution.execute(warrant("restart_service", NOW)).join()).isEmpty();
         assertThat(runs()).isZero();
+    }
+
+    @Test
+    void shouldNotRunAWarrantRevokedWhileItWaitedForAHandlerSlot() throws Exception {
+        WarrantExecution execution = executionAt(NOW);
+        // the one shell slot is busy, so the restart waits for it, unclaimed
+        var busy = execution.execute(warrant("slow", NOW, "w-slow"));
+        var waiting = execution.execute(warrant("restart_service", NOW));
+        revocations.revokeWarrant("w-1");
+
+        var result = waiting.join().orElseThrow();
+        assertThat(result.getStatus()).isEqualTo(ExecutionStatus.REJECTED);
+        assertThat(result.getError()).startsWith("REVOKED");
+        assertThat(claimed).as("a warrant refused before it ran is not claimed").doesNotContain("w-1");
+        assertThat(runs()).isZero();
+        assertThat(busy.join().orElseThrow().getStatus()).isEqualTo(ExecutionStatus.SUCCEEDED);
     }
 }

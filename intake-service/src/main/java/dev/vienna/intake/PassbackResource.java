@@ -1,5 +1,6 @@
 package dev.vienna.intake;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vienna.events.AgentChanged;
 import dev.vienna.events.EventIds;
 import dev.vienna.events.ExecutionMode;
@@ -36,6 +37,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +67,7 @@ public class PassbackResource {
     static final int MAX_OUTPUT_CHARS = 64 * 1024;
 
     private static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     PassbackWarrants warrants;
@@ -305,8 +308,7 @@ public class PassbackResource {
             if (parts.length != 3 || parts[1].length() > 16 * 1024) {
                 throw new IllegalArgumentException("not a compact JWS");
             }
-            var payload = new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
+            var payload = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
             String warrantId = payload.path("warrantId").asText("");
             if (warrantId.isEmpty()) {
                 throw new IllegalArgumentException("it names no warrantId");

@@ -176,7 +176,8 @@ class KafkaAclTest {
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "vienna-intake");
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (var consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.WARRANTS.name()));
+            // intake reads warrants (for passback agents) but never approvals
+            consumer.subscribe(List.of(Topics.APPROVED.name()));
             assertThatThrownBy(() -> {
                         for (int i = 0; i < 20; i++) {
                             consumer.poll(Duration.ofMillis(250));

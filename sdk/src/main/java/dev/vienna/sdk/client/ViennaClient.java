@@ -89,27 +89,11 @@ public final class ViennaClient {
      * first.
      */
     public JsonNode awaitState(String intentId, Set<String> states, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "not audited yet";
-        while (true) {
-            Optional<JsonNode> lifecycle = lifecycle(intentId);
-            if (lifecycle.isPresent()) {
-                last = lifecycle.get().path("state").asText();
-                if (states.contains(last)) {
-                    return lifecycle.get();
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new ViennaException(
-                        "intent " + intentId + " did not reach " + states + " within " + timeout + "; last: " + last);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ViennaException("interrupted", e);
-            }
-        }
+        return awaitLifecycle(
+                intentId,
+                timeout,
+                states.toString(),
+                l -> states.contains(l.path("state").asText()));
     }
 
     /** The states an intent ends in. */

@@ -24,7 +24,7 @@ import java.time.Duration;
  * <pre>
  * java -cp deploy/target/lib/*:deploy/target/classes dev.vienna.deploy.PassbackAgentExample \
  *     --intake http://127.0.0.1:8081 --jwks http://127.0.0.1:8084/.well-known/jwks.json \
- *     --agent deploy-agent --agent-dir .vienna/agents/deploy-agent --state-dir /tmp/deploy-target
+ *     --agent deploy-agent --agent-dir .vienna/agents/deploy-agent --state-dir /tmp/deploy-target [--work-millis 300]
  * </pre>
  */
 public final class PassbackAgentExample implements AutoCloseable {
@@ -32,6 +32,13 @@ public final class PassbackAgentExample implements AutoCloseable {
     private final PassbackExecutor executor;
 
     PassbackAgentExample(URI intake, URI jwks, String agentId, Path agentDir, Path stateDir, PrintStream log)
+            throws IOException {
+        this(intake, jwks, agentId, agentDir, stateDir, Duration.ZERO, log);
+    }
+
+    /** @param work how long each deploy takes (simulated), before it is recorded */
+    PassbackAgentExample(
+            URI intake, URI jwks, String agentId, Path agentDir, Path stateDir, Duration work, PrintStream log)
             throws IOException {
         String apiKey = Files.readString(agentDir.resolve("api-key")).trim();
         WarrantKey key = agentKey(agentId, agentDir);
@@ -43,7 +50,16 @@ public final class PassbackAgentExample implements AutoCloseable {
                 WarrantVerifier.Revocations.NONE,
                 WarrantVerifier.SingleUse.NOT_TRACKED);
         executor = new PassbackExecutor(
-                        intake, apiKey, agentId, key, verifier, warrant -> deploy(warrant, stateDir), clock)
+                        intake,
+                        apiKey,
+                        agentId,
+                        key,
+                        verifier,
+                        warrant -> {
+                            Thread.sleep(work.toMillis());
+                            return deploy(warrant, stateDir);
+                        },
+                        clock)
                 .onResult(result -> log.printf(
                         "%s: warrant %s of intent %s: %s (%s)%n",
                         agentId, result.warrantId(), result.intentId(), result.outcome(), result.detail()));
@@ -91,7 +107,7 @@ public final class PassbackAgentExample implements AutoCloseable {
         for (String required : new String[] {"--intake", "--jwks", "--agent", "--agent-dir", "--state-dir"}) {
             if (!options.containsKey(required)) {
                 System.err.println("usage: PassbackAgentExample --intake URL --jwks URL --agent ID --agent-dir DIR"
-                        + " --state-dir DIR (missing " + required + ")");
+                        + " --state-dir DIR [--work-millis MS] (missing " + required + ")");
                 System.exit(64);
             }
         }
@@ -101,6 +117,7 @@ public final class PassbackAgentExample implements AutoCloseable {
                 options.get("--agent"),
                 Path.of(options.get("--agent-dir")),
                 Path.of(options.get("--state-dir")),
+                Duration.ofMillis(Long.parseLong(options.getOrDefault("--work-millis", "0"))),
                 System.out)) {
             agent.start();
             Thread.currentThread().join();

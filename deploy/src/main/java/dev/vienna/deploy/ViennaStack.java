@@ -101,7 +101,8 @@ public final class ViennaStack implements AutoCloseable {
             String listenHost,
             PrintStream log,
             Path actionsFile,
-            Optional<LocalDatabase> database) {
+            Optional<LocalDatabase> database,
+            Path policyDir) {
         /**
          * Seven JVMs share the machine, so the children run C1 only with a serial collector: on 2 cores C2's compiler
          * threads cost the pipeline more than they give back (README, "Benchmark"). {@code VIENNA_SERVICE_JVM_OPTS}
@@ -126,7 +127,11 @@ public final class ViennaStack implements AutoCloseable {
                                             .resolve("actions")
                                             .resolve("local.yaml")
                                             .toString())),
-                    LocalDatabase.fromEnvironment());
+                    LocalDatabase.fromEnvironment(),
+                    Path.of(System.getenv()
+                            .getOrDefault(
+                                    "VIENNA_POLICY_DIR",
+                                    projectRoot.resolve("policies").toString())));
         }
 
         public Options withBasePort(int port) {
@@ -140,7 +145,8 @@ public final class ViennaStack implements AutoCloseable {
                     listenHost,
                     log,
                     actionsFile,
-                    database);
+                    database,
+                    policyDir);
         }
 
         public Options withDataDir(Path dir) {
@@ -154,18 +160,55 @@ public final class ViennaStack implements AutoCloseable {
                     listenHost,
                     log,
                     actionsFile,
-                    database);
+                    database,
+                    policyDir);
         }
 
         public Options withAlgorithm(SignatureAlgorithm a) {
             return new Options(
-                    projectRoot, dataDir, basePort, partitions, a, jvmOptions, listenHost, log, actionsFile, database);
+                    projectRoot,
+                    dataDir,
+                    basePort,
+                    partitions,
+                    a,
+                    jvmOptions,
+                    listenHost,
+                    log,
+                    actionsFile,
+                    database,
+                    policyDir);
+        }
+
+        /** The policy directory policy-service reads (and hot-reloads). */
+        public Options withPolicyDir(Path dir) {
+            return new Options(
+                    projectRoot,
+                    dataDir,
+                    basePort,
+                    partitions,
+                    algorithm,
+                    jvmOptions,
+                    listenHost,
+                    log,
+                    actionsFile,
+                    database,
+                    dir);
         }
 
         /** The actions file executor-service runs its actions from. */
         public Options withActionsFile(Path file) {
             return new Options(
-                    projectRoot, dataDir, basePort, partitions, algorithm, jvmOptions, listenHost, log, file, database);
+                    projectRoot,
+                    dataDir,
+                    basePort,
+                    partitions,
+                    algorithm,
+                    jvmOptions,
+                    listenHost,
+                    log,
+                    file,
+                    database,
+                    policyDir);
         }
 
         /** The database SQL actions run on (none: they are inactive). */
@@ -180,7 +223,8 @@ public final class ViennaStack implements AutoCloseable {
                     listenHost,
                     log,
                     actionsFile,
-                    db);
+                    db,
+                    policyDir);
         }
 
         /** More JVM options for every service (after the defaults). */
@@ -195,7 +239,8 @@ public final class ViennaStack implements AutoCloseable {
                     listenHost,
                     log,
                     actionsFile,
-                    database);
+                    database,
+                    policyDir);
         }
 
         /** The interface the services' HTTP listen on: loopback unless asked ({@code ./vienna up --listen}). */
@@ -210,7 +255,8 @@ public final class ViennaStack implements AutoCloseable {
                     host,
                     log,
                     actionsFile,
-                    database);
+                    database,
+                    policyDir);
         }
     }
 
@@ -241,10 +287,7 @@ public final class ViennaStack implements AutoCloseable {
                     keyEnvironment(options, options.basePort() + SERVICES.indexOf("warrant-service"));
             // policy-service reads (and hot-reloads) the repository's policies/ unless VIENNA_POLICY_DIR names another
             // directory
-            Path policyDir = Path.of(System.getenv()
-                    .getOrDefault(
-                            "VIENNA_POLICY_DIR",
-                            options.projectRoot().resolve("policies").toString()));
+            Path policyDir = options.policyDir();
             keyEnvironment.put("VIENNA_POLICY_DIR", policyDir.toAbsolutePath().toString());
             options.log().println("vienna: policies from " + policyDir.toAbsolutePath());
             Map<String, String> operatorTrust = operatorTrust(options);

@@ -136,12 +136,17 @@ class ApprovalsEndToEndIT {
         var published = WarrantKeyRing.fromJwks(HttpClient.newHttpClient()
                 .send(HttpRequest.newBuilder(stack.jwksUri()).build(), HttpResponse.BodyHandlers.ofString())
                 .body());
-        var verification = new WarrantVerifier(published.keys(), Clock.systemUTC(), Duration.ofSeconds(30))
-                .verify(
-                        warrant.getToken(),
-                        "agent:deploy-agent",
-                        new ActionRequest("deploy-agent", "deploy_production", "checkout", "{\"version\":\"v2.3.1\"}"));
+        var verifier = new WarrantVerifier(published.keys(), Clock.systemUTC(), Duration.ofSeconds(30));
+        var action = new ActionRequest("deploy-agent", "deploy_production", "checkout", "{\"version\":\"v2.3.1\"}");
+        // the passback warrant is bound to deploy-agent's registered key: it verifies for its holder only
+        var agentKey = PassbackAgentExample.agentKey(
+                "deploy-agent", stack.dataDir().resolve("agents").resolve("deploy-agent"));
+        var verification = verifier.verify(
+                warrant.getToken(), "agent:deploy-agent", action, WarrantVerifier.Presenter.holding(agentKey));
         assertThat(verification.valid()).as(verification.detail()).isTrue();
+        assertThat(verifier.verify(warrant.getToken(), "agent:deploy-agent", action)
+                        .reason())
+                .isEqualTo(WarrantVerifier.Reason.KEY_NOT_PROVEN);
         assertThat(verification.claims().approvedBy())
                 .extracting(WarrantClaims.Approver::operatorId)
                 .containsExactlyInAnyOrder("alice", "bob");

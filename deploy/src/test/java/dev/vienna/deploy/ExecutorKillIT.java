@@ -157,7 +157,8 @@ class ExecutorKillIT {
         assertThat(stack.deadServices()).isEmpty();
     }
 
-    private static JsonNode awaitVerdict(ViennaClient client, String intentId, Duration timeout) throws Exception {
+    /** The intent's lifecycle once it has a verdict. */
+    static JsonNode awaitVerdict(ViennaClient client, String intentId, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {

@@ -227,7 +227,8 @@ public class PassbackResource {
             summary = "Report what a PASSBACK warrant's execution did",
             description = "A report signed by the key the warrant is bound to (sdk ExecutionReports), for a warrant"
                     + " this agent claimed; output, when given, must have the report's outputDigest. Published to"
-                    + " executions; the same report again is accepted once more and changes nothing.")
+                    + " executions; the same report sent again is published again under the same eventId, which"
+                    + " audit-service's verification takes as a re-delivery (no second verdict).")
     @APIResponse(responseCode = "202", description = "Recorded on executions: eventId")
     @APIResponse(responseCode = "400", description = "Not a valid signed report, or the output does not match it")
     @APIResponse(responseCode = "403", description = "Another agent's warrant")

@@ -15,9 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +29,8 @@ class ExecutorKillIT {
 
     private static final int MIN_INTENTS = 60;
     private static final int KILLS = 3;
+    /** Intents submitted between two kills, so each kill finds actions in flight. */
+    private static final int WORK_BETWEEN_KILLS = 12;
 
     private static ViennaStack stack;
     private static LocalDatabase database;
@@ -64,46 +63,33 @@ class ExecutorKillIT {
     void shouldNeverRunAWarrantTwiceNorLoseOneWhileTheExecutorIsKilled() throws Exception {
         ViennaClient client = stack.client("e2e-agent");
         String run = Long.toString(System.currentTimeMillis(), 36);
-        List<String> intents = new ArrayList<>();
-        Set<String> failedSubmissions = ConcurrentHashMap.newKeySet();
-        AtomicBoolean killing = new AtomicBoolean(true);
-        // a steady stream of direct actions, about five a second, for as long as the kills go on
-        Thread submitter = new Thread(() -> {
-            for (int i = 0; killing.get() || i < MIN_INTENTS; i++) {
-                try {
-                    String intentId = client.submit(Map.of(
-                            "agentId", "e2e-agent",
-                            "action", "record_change",
-                            "resource", "kill-test",
-                            "params", Map.of("summary", "kill test " + run + " change " + i),
-                            "reversible", true));
-                    synchronized (intents) {
-                        intents.add(intentId);
-                    }
-                    Thread.sleep(200);
-                } catch (Exception e) {
-                    failedSubmissions.add(i + ": " + e.getMessage());
-                }
-            }
-        });
-        submitter.start();
-        // kill -9 the executor while it works, and restart it as a supervisor would
         List<Duration> recoveries = new ArrayList<>();
-        try {
+        List<String> intents;
+        // a steady stream of direct actions, five a second, for as long as the kills go on
+        try (SteadyLoad load = new SteadyLoad(
+                client,
+                Duration.ofMillis(200),
+                i -> Map.of(
+                        "agentId", "e2e-agent",
+                        "action", "record_change",
+                        "resource", "kill-test",
+                        "params", Map.of("summary", "kill test " + run + " change " + i),
+                        "reversible", true))) {
+            // kill -9 the executor once more work has arrived since it (re)started, and restart it as a supervisor
+            // would
             for (int k = 0; k < KILLS; k++) {
-                Thread.sleep(3_000);
+                load.awaitSubmitted(load.submitted() + WORK_BETWEEN_KILLS);
                 recoveries.add(stack.killAndRestart("executor-service"));
             }
-        } finally {
-            killing.set(false);
+            load.awaitSubmitted(MIN_INTENTS);
+            intents = load.stop();
+            assertThat(load.refused()).as("intake refused submissions").isEmpty();
         }
-        submitter.join();
-        assertThat(failedSubmissions).as("intake refused submissions").isEmpty();
 
         // every intent ends with a verdict: VERIFIED once reported, UNREPORTED when a kill cut its run short
         Map<String, JsonNode> outcomes = new HashMap<>();
         for (String intentId : intents) {
-            outcomes.put(intentId, awaitVerdict(client, intentId, Duration.ofMinutes(3)));
+            outcomes.put(intentId, SteadyLoad.awaitVerdict(client, intentId, Duration.ofMinutes(3)));
         }
         Map<String, Integer> rowsByWarrant = rowsByWarrant(run);
         int duplicates = 0;
@@ -155,23 +141,6 @@ class ExecutorKillIT {
                         .map(o -> o.path("warrantId").asText())
                         .toList());
         assertThat(stack.deadServices()).isEmpty();
-    }
-
-    /** The intent's lifecycle once it has a verdict. */
-    static JsonNode awaitVerdict(ViennaClient client, String intentId, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            Optional<JsonNode> lifecycle = client.lifecycle(intentId);
-            if (lifecycle.isPresent()) {
-                last = lifecycle.get();
-                if (last.hasNonNull("verdict")) {
-                    return last;
-                }
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("intent " + intentId + " has no verdict within " + timeout + "; last: " + last);
     }
 
     /** Change-log rows of this run per warrant: how often each warrant's action really ran. */

@@ -10,13 +10,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,6 +27,8 @@ class PassbackAgentKillIT {
 
     private static final int MIN_INTENTS = 40;
     private static final int KILLS = 3;
+    /** Intents submitted between two kills, so each kill finds warrants in flight. */
+    private static final int WORK_BETWEEN_KILLS = 12;
 
     private static ViennaStack stack;
     private static Path stateDir;
@@ -88,45 +86,32 @@ class PassbackAgentKillIT {
         ViennaClient client = stack.client("e2e-agent");
         Path agentLog = stack.dataDir().resolve("agent.log");
         Process agent = startAgent(agentLog);
-        List<String> intents = new ArrayList<>();
-        Set<String> failedSubmissions = ConcurrentHashMap.newKeySet();
-        AtomicBoolean killing = new AtomicBoolean(true);
-        Thread submitter = new Thread(() -> {
-            for (int i = 0; killing.get() || i < MIN_INTENTS; i++) {
-                try {
-                    String intentId = client.submit(Map.of(
-                            "agentId", "e2e-agent",
-                            "action", "deploy_canary",
-                            "resource", "checkout",
-                            "params", Map.of("version", "k" + i)));
-                    synchronized (intents) {
-                        intents.add(intentId);
-                    }
-                    Thread.sleep(250);
-                } catch (Exception e) {
-                    failedSubmissions.add(i + ": " + e.getMessage());
-                }
-            }
-        });
-        submitter.start();
         int kills = 0;
-        try {
+        List<String> intents;
+        try (SteadyLoad load = new SteadyLoad(
+                client,
+                Duration.ofMillis(250),
+                i -> Map.of(
+                        "agentId", "e2e-agent",
+                        "action", "deploy_canary",
+                        "resource", "checkout",
+                        "params", Map.of("version", "k" + i)))) {
+            // kill -9 the agent once more work has arrived since it (re)started, and start it again
             for (int k = 0; k < KILLS; k++) {
-                Thread.sleep(3_000);
+                load.awaitSubmitted(load.submitted() + WORK_BETWEEN_KILLS);
                 agent.destroyForcibly().waitFor();
                 kills++;
                 agent = startAgent(agentLog);
             }
-        } finally {
-            killing.set(false);
+            load.awaitSubmitted(MIN_INTENTS);
+            intents = load.stop();
+            assertThat(load.refused()).as("intake refused submissions").isEmpty();
         }
-        submitter.join();
-        assertThat(failedSubmissions).as("intake refused submissions").isEmpty();
 
         Map<String, JsonNode> outcomes = new HashMap<>();
         try {
             for (String intentId : intents) {
-                outcomes.put(intentId, ExecutorKillIT.awaitVerdict(client, intentId, Duration.ofMinutes(3)));
+                outcomes.put(intentId, SteadyLoad.awaitVerdict(client, intentId, Duration.ofMinutes(3)));
             }
         } finally {
             agent.destroyForcibly().waitFor();

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -200,13 +201,18 @@ class ActionDispatcherTest {
                 + "  slow: { handler: shell, command: [\"/bin/sleep\", \"0.5\"] }\n");
         List<String> asked = Collections.synchronizedList(new ArrayList<>());
         try (ActionDispatcher dispatcher = new ActionDispatcher(catalog, Clock.systemUTC())) {
-            var first = dispatcher.dispatchWhen(input("slow", "x", "{}"), () -> asked.add("first"));
+            CountDownLatch firstRuns = new CountDownLatch(1);
+            var first = dispatcher.dispatchWhen(input("slow", "x", "{}"), () -> {
+                asked.add("first");
+                firstRuns.countDown();
+                return true;
+            });
             var second = dispatcher.dispatchWhen(input("slow", "x", "{}"), () -> {
                 asked.add("second");
                 return false;
             });
-            Thread.sleep(200);
-            // the second waits for the one slot: its gate (the executor's claim) is not asked yet
+            assertThat(firstRuns.await(10, TimeUnit.SECONDS)).isTrue();
+            // the second waits for the one slot, held for 0.5 s: its gate (the executor's claim) is not asked yet
             assertThat(asked).containsExactly("first");
             assertThat(first.get(10, TimeUnit.SECONDS).orElseThrow().status()).isEqualTo(Status.SUCCEEDED);
             // refused by its gate: it completes empty, and nothing ran

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class HttpHandlerTest {
+
+    /** Released when a slow-server test has its outcome: the server holds its answer until then. */
+    private final CountDownLatch release = new CountDownLatch(1);
 
     private static final String SECRET = "s3cr3t-oncall-token";
 
@@ -166,12 +171,18 @@ class HttpHandlerTest {
     void shouldFailWithinTheDeadlineWhenTheServerIsSlow() {
         ActionHandler handler = call("    method: GET\n    timeout: 500ms\n");
         server.respondWith(exchange -> {
-            Thread.sleep(5000);
+            // the answer is held until the test has its outcome (at most 10 s)
+            release.await(10, TimeUnit.SECONDS);
             RecordingHttpServer.send(exchange, 200, null, "late");
         });
 
         long started = System.nanoTime();
-        ActionOutcome outcome = handler.run(input("call", "x", "{}"));
+        ActionOutcome outcome;
+        try {
+            outcome = handler.run(input("call", "x", "{}"));
+        } finally {
+            release.countDown();
+        }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(outcome.status()).isEqualTo(Status.FAILED);
@@ -183,13 +194,18 @@ class HttpHandlerTest {
     void shouldHonourAWarrantDeadlineEarlierThanTheTimeout() {
         ActionHandler handler = call("    method: GET\n    timeout: 30s\n");
         server.respondWith(exchange -> {
-            Thread.sleep(5000);
+            // the answer is held until the test has its outcome (at most 10 s)
+            release.await(10, TimeUnit.SECONDS);
             RecordingHttpServer.send(exchange, 200, null, "late");
         });
 
         long started = System.nanoTime();
-        ActionOutcome outcome =
-                handler.run(input("call", "x", "{}", Instant.now().plusMillis(600)));
+        ActionOutcome outcome;
+        try {
+            outcome = handler.run(input("call", "x", "{}", Instant.now().plusMillis(600)));
+        } finally {
+            release.countDown();
+        }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(outcome.status()).isEqualTo(Status.FAILED);

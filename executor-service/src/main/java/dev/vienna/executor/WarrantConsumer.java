@@ -72,7 +72,6 @@ public class WarrantConsumer {
 
     private static final Logger LOG = Logger.getLogger(WarrantConsumer.class);
     private static final String SERVICE = "executor-service";
-    private static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
 
     @Inject
@@ -140,20 +139,18 @@ public class WarrantConsumer {
                 .setExecutorId(config.id())
                 .setExpiresAt(claims.expiresAt())
                 .build();
-        return ledger.claim(claimed)
-                .orTimeout(CLAIM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .thenApply(outcome -> {
-                    if (!outcome.won()) {
-                        LOG.infof(
-                                "warrant %s was claimed first by %s at %s: not run here",
-                                claims.warrantId(),
-                                outcome.first() == null
-                                        ? "another claimant"
-                                        : outcome.first().claimant(),
-                                outcome.first() == null ? "?" : outcome.first().claimedAt());
-                    }
-                    return outcome.won();
-                });
+        return ledger.claim(claimed).thenApply(outcome -> {
+            if (!outcome.won()) {
+                LOG.infof(
+                        "warrant %s was claimed first by %s at %s: not run here",
+                        claims.warrantId(),
+                        outcome.first() == null
+                                ? "another claimant"
+                                : outcome.first().claimant(),
+                        outcome.first() == null ? "?" : outcome.first().claimedAt());
+            }
+            return outcome.won();
+        });
     }
 
     /** Pinned keys first, then the published JWKS; neither configured is a start-up error. */

@@ -16,14 +16,10 @@ import dev.vienna.sdk.warrant.ExecutionReports;
 import dev.vienna.sdk.warrant.WarrantClaims;
 import dev.vienna.sdk.warrant.WarrantVerifier;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -43,8 +39,6 @@ import java.util.function.Function;
  */
 public final class WarrantExecution {
 
-    /** The longest handler output a report carries whole. */
-    static final int MAX_OUTPUT_CHARS = 64 * 1024;
     /** The longest error a report carries; longer ones are cut. */
     static final int MAX_ERROR_CHARS = 4 * 1024;
 
@@ -196,7 +190,7 @@ public final class WarrantExecution {
 
     private ExecutionReported report(
             WarrantIssued warrant, ActionOutcome outcome, String handler, Instant started, String actionDigest) {
-        String output = bounded(outcome.outputJson());
+        String output = ExecutionReports.boundedOutput(outcome.outputJson());
         return ExecutionReported.newBuilder()
                 .setEventId(EventIds.of(warrant.getWarrantId(), "execution"))
                 .setIntentId(warrant.getIntentId())
@@ -224,25 +218,6 @@ public final class WarrantExecution {
         }
         int end = Character.isHighSurrogate(error.charAt(MAX_ERROR_CHARS - 1)) ? MAX_ERROR_CHARS - 1 : MAX_ERROR_CHARS;
         return error.substring(0, end);
-    }
-
-    /**
-     * A handler's output as reported: whole up to {@value #MAX_OUTPUT_CHARS} characters, else its size and SHA-256
-     * (JSON) in its place, so a report always fits in a record and a large output never stops the loop that publishes
-     * it (the report's outputDigest is of the whole output either way).
-     */
-    static String bounded(String output) {
-        if (output == null || output.length() <= MAX_OUTPUT_CHARS) {
-            return output;
-        }
-        byte[] bytes = output.getBytes(StandardCharsets.UTF_8);
-        try {
-            String sha256 = HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-            return "{\"truncated\":true,\"bytes\":" + bytes.length + ",\"sha256\":\"" + sha256 + "\"}";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 
     private Instant now() {

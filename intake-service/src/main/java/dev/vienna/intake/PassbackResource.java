@@ -1,6 +1,5 @@
 package dev.vienna.intake;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vienna.events.AgentChanged;
 import dev.vienna.events.EventIds;
 import dev.vienna.events.ExecutionMode;
@@ -33,11 +32,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,11 +60,8 @@ public class PassbackResource {
     static final int MAX_WAIT_SECONDS = 30;
     /** How old a proof of possession may be. */
     static final Duration PROOF_MAX_AGE = Duration.ofMinutes(2);
-    /** The longest output a report carries whole, in characters; longer ones are replaced by size and digest. */
-    static final int MAX_OUTPUT_CHARS = 64 * 1024;
 
     private static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(10);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     PassbackWarrants warrants;
@@ -245,8 +239,12 @@ public class PassbackResource {
             throw new ProblemException(400, "Invalid report", "report (the signed execution report) is required");
         }
         AgentChanged agent = agent();
-        ExecutionReport unverified = peekWarrant(request.report());
-        WarrantIssued warrant = ownWarrant(agent, unverified.warrantId());
+        // the bound key comes from the warrant, so the warrant id is read first; nothing else is trusted until the
+        // signature verified against that key
+        String warrantId = ExecutionReports.warrantIdOf(request.report())
+                .orElseThrow(() ->
+                        new ProblemException(400, "Invalid report", "not a signed execution report naming a warrant"));
+        WarrantIssued warrant = ownWarrant(agent, warrantId);
         requireRegisteredBindingKey(agent, warrant);
         var verification = ExecutionReports.verify(request.report(), warrant.getConfirmationKeyThumbprint());
         if (!verification.valid()) {
@@ -286,7 +284,7 @@ public class PassbackResource {
                 .setHandler("passback")
                 .setStartedAt(report.startedAt())
                 .setFinishedAt(report.finishedAt())
-                .setOutputJson(bounded(output))
+                .setOutputJson(ExecutionReports.boundedOutput(output))
                 .setError(report.error())
                 .setActionDigest(report.actionDigest())
                 .setOutputDigest(report.outputDigest())
@@ -298,26 +296,6 @@ public class PassbackResource {
         answer.put("warrantId", warrant.getWarrantId());
         answer.put("status", event.getStatus().name());
         return Response.accepted(answer).build();
-    }
-
-    /** The warrant a report names, read before its signature is checked only to find the key to check it with. */
-    private static ExecutionReport peekWarrant(String signedReport) {
-        // the bound key comes from the warrant, so the warrant id is read first; nothing else is trusted until the
-        // signature verified against that key
-        try {
-            String[] parts = signedReport.split("\\.", -1);
-            if (parts.length != 3 || parts[1].length() > 16 * 1024) {
-                throw new IllegalArgumentException("not a compact JWS");
-            }
-            var payload = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
-            String warrantId = payload.path("warrantId").asText("");
-            if (warrantId.isEmpty()) {
-                throw new IllegalArgumentException("it names no warrantId");
-            }
-            return new ExecutionReport(warrantId, null, null, null, null, null, null, null, null);
-        } catch (Exception e) {
-            throw new ProblemException(400, "Invalid report", "not a signed execution report: " + e.getMessage());
-        }
     }
 
     private WarrantIssued ownWarrant(AgentChanged agent, String warrantId) {
@@ -364,13 +342,5 @@ public class PassbackResource {
     /** The claimant and reporter name of an agent. */
     static String claimant(AgentChanged agent) {
         return "agent:" + agent.getAgentId();
-    }
-
-    private static String bounded(String output) {
-        if (output == null || output.length() <= MAX_OUTPUT_CHARS) {
-            return output;
-        }
-        return "{\"truncated\":true,\"bytes\":" + output.getBytes(StandardCharsets.UTF_8).length + ",\"sha256\":\""
-                + ExecutionReports.outputDigest(output) + "\"}";
     }
 }

@@ -1,13 +1,16 @@
 package dev.vienna.sdk.warrant;
 
 import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.text.ParseException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Signed execution reports: a compact JWS ({@code typ: vienna-execution-report+jwt}, {@code alg: EdDSA}, the agent's
@@ -56,6 +59,41 @@ public final class ExecutionReports {
             return new Verification(true, null, read(checked.claims()), checked.keyId(), checked.thumbprint());
         } catch (IllegalArgumentException e) {
             return new Verification(false, e.getMessage(), null, null, null);
+        }
+    }
+
+    /** The longest output an execution event carries whole, in characters. */
+    public static final int MAX_OUTPUT_CHARS = 64 * 1024;
+
+    /**
+     * An output as an execution event carries it: whole up to {@value #MAX_OUTPUT_CHARS} characters, else
+     * {@code {"truncated":true,"bytes":N,"sha256":"..."}} in its place, so an event always fits in a record (the
+     * event's outputDigest is of the whole output either way).
+     */
+    public static String boundedOutput(String output) {
+        if (output == null || output.length() <= MAX_OUTPUT_CHARS) {
+            return output;
+        }
+        return "{\"truncated\":true,\"bytes\":" + output.getBytes(StandardCharsets.UTF_8).length + ",\"sha256\":\""
+                + outputDigest(output) + "\"}";
+    }
+
+    /**
+     * The warrant a signed report names, read without checking anything: only to find the warrant, and with it the key
+     * the report must then verify with. Empty when it is not a compact JWS naming a warrant. Never throws.
+     */
+    public static Optional<String> warrantIdOf(String signedReport) {
+        if (signedReport == null || signedReport.length() > AgentProofs.MAX_LENGTH) {
+            return Optional.empty();
+        }
+        try {
+            Map<String, Object> claims =
+                    JWSObject.parse(signedReport).getPayload().toJSONObject();
+            return claims != null && claims.get("warrantId") instanceof String id && !id.isEmpty()
+                    ? Optional.of(id)
+                    : Optional.empty();
+        } catch (ParseException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 

@@ -172,4 +172,25 @@ class KeyBoundWarrantTest {
                         .problem())
                 .contains("longer than");
     }
+
+    @Test
+    void shouldNameTheWarrantOfAReportBeforeItsKeyIsKnownAndNothingElse() {
+        assertThat(ExecutionReports.warrantIdOf(ExecutionReports.sign(report("wrt-1"), agentKey)))
+                .contains("wrt-1");
+        assertThat(ExecutionReports.warrantIdOf("not-a-jws")).isEmpty();
+        assertThat(ExecutionReports.warrantIdOf(null)).isEmpty();
+        assertThat(ExecutionReports.warrantIdOf(
+                        PossessionProofs.sign("", PossessionProofs.CLAIM, SdkFixtures.NOW, agentKey)))
+                .isEmpty();
+    }
+
+    @Test
+    void shouldReplaceAnOutputTooLargeForAnEventByItsSizeAndDigest() {
+        String huge = "x".repeat(ExecutionReports.MAX_OUTPUT_CHARS + 1);
+        assertThat(ExecutionReports.boundedOutput(huge))
+                .isEqualTo("{\"truncated\":true,\"bytes\":" + huge.length() + ",\"sha256\":\""
+                        + ExecutionReports.outputDigest(huge) + "\"}");
+        assertThat(ExecutionReports.boundedOutput("{\"ok\":true}")).isEqualTo("{\"ok\":true}");
+        assertThat(ExecutionReports.boundedOutput(null)).isNull();
+    }
 }

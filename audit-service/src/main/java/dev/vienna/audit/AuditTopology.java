@@ -38,9 +38,9 @@ public final class AuditTopology {
     private static final String APPENDER = "audit-appender";
     private static final String VERIFIER = "execution-verifier";
 
-    /** Every topic but the audit log itself. */
+    /** What the log records: {@link Topics#audited()}. */
     static List<Topic<?>> audited() {
-        return Topics.all().stream().filter(t -> !t.equals(Topics.AUDIT)).toList();
+        return Topics.audited();
     }
 
     private static String source(Topic<?> topic) {

@@ -100,13 +100,27 @@ class KubernetesManifestTest {
     }
 
     @Test
-    void shouldCarryAnAgentTemplateGrantingOnlyWhatAnAgentMay() {
-        JsonNode template = agentTemplate();
+    void shouldCarryAgentTemplatesGrantingOnlyWhatAnAgentMay() {
+        List<JsonNode> templates = agentTemplates();
         KafkaAccess agent = KafkaAccess.agent("demo-agent");
+        KafkaAccess feedAgent = KafkaAccess.passbackAgent("demo-feed-agent");
+        Topic<?> feed = Topics.passbackFeed("demo-feed-agent");
 
-        assertThat(template.path("kind").asText()).isEqualTo("KafkaUser");
-        assertThat(template.at("/metadata/name").asText()).isEqualTo(agent.principal());
-        assertGrantsExactly(template, agent);
+        assertThat(templates)
+                .extracting(t ->
+                        t.path("kind").asText() + " " + t.at("/metadata/name").asText())
+                .containsExactly(
+                        "KafkaUser " + agent.principal(),
+                        "KafkaTopic " + feed.name(),
+                        "KafkaUser " + feedAgent.principal());
+        assertGrantsExactly(templates.get(0), agent);
+        Map<String, String> expected = new HashMap<>(PRODUCTION_TOPIC_CONFIG);
+        expected.putAll(feed.config());
+        assertThat(strings(templates.get(1).at("/spec/config")))
+                .as("config of the feed")
+                .isEqualTo(expected);
+        assertThat(clusterOf(templates.get(1))).isEqualTo(CLUSTER);
+        assertGrantsExactly(templates.get(2), feedAgent);
     }
 
     @Test
@@ -268,21 +282,24 @@ class KubernetesManifestTest {
         };
     }
 
-    /** The commented-out KafkaUser of an agent: the comment lines from {@code # apiVersion:} on, uncommented. */
-    private static JsonNode agentTemplate() {
+    /** The commented-out templates for agents: each run of comment lines from {@code # apiVersion:} on, uncommented. */
+    private static List<JsonNode> agentTemplates() {
         List<String> lines = manifest.lines().toList();
         List<JsonNode> templates = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).startsWith("# apiVersion: ")) {
                 StringBuilder yaml = new StringBuilder();
-                for (int j = i; j < lines.size() && lines.get(j).startsWith("#"); j++) {
+                for (int j = i;
+                        j < lines.size()
+                                && lines.get(j).startsWith("#")
+                                && !lines.get(j).equals("#");
+                        j++) {
                     yaml.append(lines.get(j).replaceFirst("^# ?", "")).append('\n');
                 }
                 templates.addAll(parse(yaml.toString()));
             }
         }
-        assertThat(templates).as("commented templates").hasSize(1);
-        return templates.get(0);
+        return templates;
     }
 
     /** The client listener's address: {@code <cluster>-kafka-bootstrap.<namespace>.svc:<port>}. */

@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param principal the SASL user name ({@code User:<principal>}); a service's is its {@code quarkus.application.name}
  * @param writes topics it may write (WRITE, DESCRIBE)
  * @param reads topics it may read (READ, DESCRIBE)
+ * @param writePrefixes name prefixes of topics it may write (WRITE, DESCRIBE on every topic the prefix begins): the
+ *     agents' passback feeds, one topic per agent
  * @param group the consumer group it may join, if it consumes with one
  * @param streamsApplicationId for a Kafka Streams service, its application id: the prefix of its consumer group,
  *     transactional ids (exactly-once) and internal changelog and repartition topics, on all of which it gets what
@@ -21,12 +23,14 @@ public record KafkaAccess(
         String principal,
         List<Topic<?>> writes,
         List<Topic<?>> reads,
+        List<String> writePrefixes,
         Optional<String> group,
         Optional<String> streamsApplicationId) {
 
     public KafkaAccess {
         writes = List.copyOf(writes);
         reads = List.copyOf(reads);
+        writePrefixes = List.copyOf(writePrefixes);
     }
 
     public static final KafkaAccess INTAKE = new KafkaAccess(
@@ -37,7 +41,9 @@ public record KafkaAccess(
                     Topics.INTENT_SUBMISSIONS,
                     Topics.WARRANTS,
                     Topics.WARRANT_REVOCATIONS,
-                    Topics.WARRANT_CLAIMS),
+                    Topics.WARRANT_CLAIMS,
+                    Topics.EXECUTION_REPORTS),
+            List.of(Topics.PASSBACK_FEED_PREFIX),
             Optional.of("vienna-intake"),
             Optional.empty());
 
@@ -45,6 +51,7 @@ public record KafkaAccess(
             "policy-service",
             List.of(Topics.TIERED, Topics.POLICY_ACTIVATIONS, Topics.DEAD_LETTER),
             List.of(Topics.INTENTS),
+            List.of(),
             Optional.empty(),
             Optional.of("vienna-policy"));
 
@@ -52,6 +59,7 @@ public record KafkaAccess(
             "approval-service",
             List.of(Topics.APPROVED, Topics.APPROVAL_VOTES, Topics.DEAD_LETTER),
             List.of(Topics.TIERED, Topics.APPROVAL_VOTES),
+            List.of(),
             Optional.empty(),
             Optional.of("vienna-approval"));
 
@@ -59,6 +67,7 @@ public record KafkaAccess(
             "warrant-service",
             List.of(Topics.WARRANTS, Topics.WARRANT_REVOCATIONS, Topics.DEAD_LETTER),
             List.of(Topics.APPROVED, Topics.AGENTS, Topics.WARRANT_REVOCATIONS),
+            List.of(),
             Optional.empty(),
             Optional.of("vienna-warrant"));
 
@@ -66,30 +75,53 @@ public record KafkaAccess(
             "executor-service",
             List.of(Topics.EXECUTIONS, Topics.WARRANT_CLAIMS, Topics.DEAD_LETTER),
             List.of(Topics.WARRANTS, Topics.WARRANT_REVOCATIONS, Topics.WARRANT_CLAIMS, Topics.AGENTS),
+            List.of(),
             Optional.of("vienna-executor"),
             Optional.empty());
 
     public static final KafkaAccess AUDIT = new KafkaAccess(
             "audit-service",
             List.of(Topics.AUDIT, Topics.EXECUTION_VERDICTS),
-            Topics.all().stream().filter(t -> !t.equals(Topics.AUDIT)).toList(),
+            Topics.audited(),
+            List.of(),
             Optional.empty(),
             Optional.of("vienna-audit"));
 
     /** Auditors' tools ({@code ./vienna audit verify}, {@code AuditLogReader}): read the audit log, nothing else. */
-    public static final KafkaAccess AUDITOR =
-            new KafkaAccess("vienna-auditor", List.of(), List.of(Topics.AUDIT), Optional.empty(), Optional.empty());
+    public static final KafkaAccess AUDITOR = new KafkaAccess(
+            "vienna-auditor", List.of(), List.of(Topics.AUDIT), List.of(), Optional.empty(), Optional.empty());
 
     /** Every service's access and the auditors'. */
     public static List<KafkaAccess> services() {
         return List.of(INTAKE, POLICY, APPROVAL, WARRANT, EXECUTOR, AUDIT, AUDITOR);
     }
 
-    /** The principal of a registered agent: it may only submit signed intents. */
+    /**
+     * The principal of a registered agent: it may only submit signed intents and send signed execution reports (both
+     * checked against its registered keys before anything follows from them).
+     */
     public static KafkaAccess agent(String agentId) {
         return new KafkaAccess(
                 agentPrincipal(agentId),
-                List.of(Topics.INTENT_SUBMISSIONS),
+                List.of(Topics.INTENT_SUBMISSIONS, Topics.EXECUTION_REPORTS),
+                List.of(),
+                List.of(),
+                Optional.empty(),
+                Optional.empty());
+    }
+
+    /**
+     * The principal of an agent that takes its PASSBACK warrants over Kafka: an {@link #agent}'s access plus its own
+     * passback feed, which it reads and appends its claims to; no other agent can read or write it.
+     */
+    public static KafkaAccess passbackAgent(String agentId) {
+        KafkaAccess agent = agent(agentId);
+        var feed = Topics.passbackFeed(agentId);
+        return new KafkaAccess(
+                agent.principal(),
+                java.util.stream.Stream.concat(agent.writes().stream(), java.util.stream.Stream.of(feed))
+                        .toList(),
+                List.of(feed),
                 List.of(),
                 Optional.empty(),
                 Optional.empty());

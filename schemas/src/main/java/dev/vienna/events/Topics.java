@@ -20,8 +20,8 @@ public final class Topics {
             Map.of("cleanup.policy", "delete", "retention.ms", String.valueOf(WEEK_MS));
 
     /**
-     * Signed intents agents submit over Kafka, keyed by intentId. No stage consumes it yet: the signed Kafka intake
-     * path (intake verifying the agent's signature) is still to be built; the audit log records what arrives.
+     * Signed intents agents submit over Kafka, keyed by intentId: intake-service verifies each agent's signature and
+     * publishes it to {@code intents} or dead-letters it; the audit log records what arrives.
      */
     public static final Topic<IntentSubmitted> INTENT_SUBMISSIONS =
             new Topic<>("intent-submissions", IntentSubmitted.class, EVENTS);
@@ -79,6 +79,47 @@ public final class Topics {
             new Topic<>("executions", ExecutionReported.class, EVENTS);
 
     /**
+     * Passback agents' signed execution reports sent over Kafka (agents -> intake-service, which checks each and
+     * publishes it to {@code executions} or dead-letters it), keyed by intentId. Agents write it, so a record is capped
+     * at {@value #MAX_REPORT_BYTES} bytes by the broker. Not in the audit log as sent: what intake made of it is.
+     */
+    public static final Topic<ExecutionReportSubmitted> EXECUTION_REPORTS = new Topic<>(
+            "execution-reports",
+            ExecutionReportSubmitted.class,
+            Map.of(
+                    "cleanup.policy",
+                    "delete",
+                    "retention.ms",
+                    String.valueOf(WEEK_MS),
+                    "max.message.bytes",
+                    String.valueOf(Topics.MAX_REPORT_BYTES)));
+
+    /** The largest record an agent may write to {@code execution-reports}. */
+    public static final int MAX_REPORT_BYTES = 256 * 1024;
+
+    /** The name prefix of the agents' passback feeds ({@link #passbackFeed}). */
+    public static final String PASSBACK_FEED_PREFIX = "passback.";
+
+    /**
+     * An agent's passback feed, {@code passback.<agentId>}: its PASSBACK warrants and their revocations (intake-service
+     * forwards them) and its instances' claims ({@link PassbackFeedRecord}). Only that agent's principal reads it, so
+     * no agent sees another's warrants; it exists only for agents that take their warrants over Kafka (an agent without
+     * one long-polls intake over HTTP). Not in {@link #all()}: created when such an agent is granted its access.
+     */
+    public static Topic<PassbackFeedRecord> passbackFeed(String agentId) {
+        if (!canHavePassbackFeed(agentId)) {
+            throw new IllegalArgumentException("agent id " + agentId + " cannot name a topic: a passback feed needs an"
+                    + " agent id of letters, digits, '.', '_' and '-' only");
+        }
+        return new Topic<>(PASSBACK_FEED_PREFIX + agentId, PassbackFeedRecord.class, EVENTS);
+    }
+
+    /** Whether {@code agentId} can name a passback feed (topic names allow only letters, digits, '.', '_', '-'). */
+    public static boolean canHavePassbackFeed(String agentId) {
+        return agentId != null && agentId.matches("[A-Za-z0-9._-]{1,128}");
+    }
+
+    /**
      * Post-execution verdicts (audit-service -> itself, which chains them like every other event): one per warrant,
      * VERIFIED, VIOLATION or UNREPORTED, keyed by intentId.
      */
@@ -117,9 +158,20 @@ public final class Topics {
                 WARRANT_CLAIMS,
                 AGENTS,
                 EXECUTIONS,
+                EXECUTION_REPORTS,
                 EXECUTION_VERDICTS,
                 AUDIT,
                 DEAD_LETTER);
+    }
+
+    /**
+     * The topics audit-service records: all but the audit log itself and {@code execution-reports}, whose every record
+     * is audited as what intake made of it (an execution or a dead letter).
+     */
+    public static List<Topic<?>> audited() {
+        return all().stream()
+                .filter(t -> !t.equals(AUDIT) && !t.equals(EXECUTION_REPORTS))
+                .toList();
     }
 
     private Topics() {}

@@ -60,7 +60,10 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
                 keep(broker.grant(access));
             }
             for (TestAgents.Agent agent : TestAgents.all()) {
-                keep(broker.grant(KafkaAccess.agent(agent.agentId())));
+                keep(broker.grant(
+                        agent.agentId().equals(TestAgents.FEED_AGENT)
+                                ? KafkaAccess.passbackAgent(agent.agentId())
+                                : KafkaAccess.agent(agent.agentId())));
             }
             KafkaProbe probe = new KafkaProbe(broker.adminClientConfig());
             for (TestAgents.Agent agent : TestAgents.all()) {

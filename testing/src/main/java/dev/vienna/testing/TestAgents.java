@@ -78,12 +78,25 @@ public final class TestAgents {
         }
     }
 
+    /**
+     * The test agent that takes its PASSBACK warrants over Kafka: its principal is granted
+     * {@code KafkaAccess.passbackAgent}, so its feed {@code passback.feed-agent} exists.
+     */
+    public static final String FEED_AGENT = "feed-agent";
+
     private static final Map<String, Agent> AGENTS = Map.of(
-            "agent-7", agent("agent-7", "acme", "carol"),
-            "rogue-agent", agent("rogue-agent", "acme", "dave"),
-            "compromised-agent", agent("compromised-agent", "acme", "dave"),
-            "infra-optimizer", agent("infra-optimizer", "acme", "carol"),
-            "globex-agent", agent("globex-agent", "globex", "gina"));
+            "agent-7",
+            agent("agent-7", "acme", "carol"),
+            "rogue-agent",
+            agent("rogue-agent", "acme", "dave"),
+            "compromised-agent",
+            agent("compromised-agent", "acme", "dave"),
+            "infra-optimizer",
+            agent("infra-optimizer", "acme", "carol"),
+            "globex-agent",
+            agent("globex-agent", "globex", "gina"),
+            FEED_AGENT,
+            agent(FEED_AGENT, "acme", "carol"));
 
     /**
      * Keys derived from the agent id and one random seed per JVM (kept in a system property), so that every class

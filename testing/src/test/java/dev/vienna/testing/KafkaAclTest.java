@@ -67,7 +67,12 @@ class KafkaAclTest {
         }
         KafkaAccess agent = KafkaAccess.agent("demo-agent");
         PRINCIPALS.put(agent.principal(), kafka.grant(agent));
+        // granting a passback agent creates its feed
+        KafkaAccess feedAgent = KafkaAccess.passbackAgent("feed-agent");
+        PRINCIPALS.put(feedAgent.principal(), kafka.grant(feedAgent));
     }
+
+    private static final Topic<?> FEED = Topics.passbackFeed("feed-agent");
 
     @AfterAll
     static void stop() {
@@ -118,7 +123,12 @@ class KafkaAclTest {
                 Arguments.of("agent-demo-agent", Topics.WARRANTS),
                 Arguments.of("agent-demo-agent", Topics.AUDIT),
                 Arguments.of("agent-demo-agent", Topics.INTENTS),
-                Arguments.of("agent-demo-agent", Topics.AGENTS));
+                Arguments.of("agent-demo-agent", Topics.AGENTS),
+                Arguments.of("agent-demo-agent", FEED),
+                Arguments.of("agent-demo-agent", Topics.EXECUTIONS),
+                Arguments.of("agent-feed-agent", Topics.EXECUTIONS),
+                Arguments.of("agent-feed-agent", Topics.WARRANT_CLAIMS),
+                Arguments.of("executor-service", FEED));
     }
 
     @ParameterizedTest(name = "{0} may not write {1}")
@@ -138,7 +148,10 @@ class KafkaAclTest {
                 Map.entry("approval-service", Topics.APPROVAL_VOTES),
                 Map.entry("warrant-service", Topics.WARRANTS),
                 Map.entry("audit-service", Topics.AUDIT),
-                Map.entry("agent-demo-agent", Topics.INTENT_SUBMISSIONS));
+                Map.entry("agent-demo-agent", Topics.INTENT_SUBMISSIONS),
+                Map.entry("agent-demo-agent", Topics.EXECUTION_REPORTS),
+                Map.entry("agent-feed-agent", FEED),
+                Map.entry("intake-service", FEED));
         for (Map.Entry<String, Topic<?>> entry : owned) {
             String principal = entry.getKey();
             Topic<?> topic = entry.getValue();

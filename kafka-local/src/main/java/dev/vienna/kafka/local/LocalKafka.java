@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -178,8 +179,30 @@ public final class LocalKafka implements AutoCloseable {
                     .all()
                     .get();
             kafka.createAcls(aclsOf(access)).all().get();
+            createOwnTopics(kafka, access);
         }
         return credentials;
+    }
+
+    /**
+     * Creates the topics of {@code access} that are not pipeline topics ({@link Topics#all()}, made with the cluster)
+     * and do not exist yet: an agent's passback feed. The broker's default partition count and replication apply.
+     */
+    private static void createOwnTopics(Admin kafka, KafkaAccess access)
+            throws InterruptedException, ExecutionException {
+        Set<String> existing = kafka.listTopics().names().get();
+        List<NewTopic> own = java.util.stream.Stream.concat(access.writes().stream(), access.reads().stream())
+                .filter(t -> !Topics.all().contains(t) && !existing.contains(t.name()))
+                .distinct()
+                .map(t -> new NewTopic(t.name(), Optional.empty(), Optional.empty()).configs(new HashMap<>(t.config())))
+                .toList();
+        try {
+            kafka.createTopics(own).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
     }
 
     /** The ACL bindings a {@link KafkaAccess} stands for. */
@@ -193,6 +216,10 @@ public final class LocalKafka implements AutoCloseable {
         for (Topic<?> topic : access.reads()) {
             acls.add(allow(user, ResourceType.TOPIC, topic.name(), PatternType.LITERAL, AclOperation.READ));
             acls.add(allow(user, ResourceType.TOPIC, topic.name(), PatternType.LITERAL, AclOperation.DESCRIBE));
+        }
+        for (String prefix : access.writePrefixes()) {
+            acls.add(allow(user, ResourceType.TOPIC, prefix, PatternType.PREFIXED, AclOperation.WRITE));
+            acls.add(allow(user, ResourceType.TOPIC, prefix, PatternType.PREFIXED, AclOperation.DESCRIBE));
         }
         access.group()
                 .ifPresent(group ->

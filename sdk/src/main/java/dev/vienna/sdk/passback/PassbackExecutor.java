@@ -3,9 +3,6 @@ package dev.vienna.sdk.passback;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vienna.sdk.canonical.ActionRequest;
-import dev.vienna.sdk.warrant.ExecutionReport;
-import dev.vienna.sdk.warrant.ExecutionReports;
 import dev.vienna.sdk.warrant.PossessionProofs;
 import dev.vienna.sdk.warrant.WarrantClaims;
 import dev.vienna.sdk.warrant.WarrantKey;
@@ -17,22 +14,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * Runs an agent's PASSBACK warrants: long-polls intake-service for them ({@code GET /v1/passback/warrants}), verifies
- * each offline for exactly the action it will run (signature against the published keys, validity, audience
- * {@code agent:<agentId>}, the action digest, constraints, and that it is bound to this agent's own key), claims it
- * once across all the agent's instances ({@code POST /v1/passback/warrants/{id}/claim} with a proof of possession; the
- * loser of a race does not run it), runs the agent's {@link Action}, and reports what happened with an execution report
- * signed by the agent's key ({@code POST /v1/executions}). A warrant that does not verify is not claimed and not run.
- * Needs only the JDK HTTP client, Jackson and the sdk; one executor per agent process, on its own thread
- * ({@link #start}) or driven by the caller ({@link #runOnce}).
+ * Runs an agent's PASSBACK warrants over HTTP, for agents without a Kafka principal: long-polls intake-service for them
+ * ({@code GET /v1/passback/warrants}) and runs each with a {@link PassbackRunner} (verified offline, claimed once
+ * across all the agent's instances with {@code POST /v1/passback/warrants/{id}/claim} and a proof of possession, run,
+ * and reported with a report signed by the agent's key on {@code POST /v1/executions}). A warrant that does not verify
+ * is not claimed and not run. Needs only the JDK HTTP client, Jackson and the sdk; one executor per agent process, on
+ * its own thread ({@link #start}) or driven by the caller ({@link #runOnce}).
  */
 public final class PassbackExecutor implements AutoCloseable {
 
@@ -59,8 +52,7 @@ public final class PassbackExecutor implements AutoCloseable {
     private final String authorization;
     private final String agentId;
     private final WarrantKey agentKey;
-    private final WarrantVerifier verifier;
-    private final Action action;
+    private final PassbackRunner runner;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile Consumer<Result> listener = result -> {};
@@ -89,9 +81,8 @@ public final class PassbackExecutor implements AutoCloseable {
         this.authorization = "Bearer " + apiKey;
         this.agentId = agentId;
         this.agentKey = agentKey;
-        this.verifier = verifier;
-        this.action = action;
         this.clock = clock;
+        this.runner = new PassbackRunner(agentId, agentKey, verifier, action, clock);
     }
 
     /** Called with each warrant's result, on the executor's thread. */
@@ -141,72 +132,51 @@ public final class PassbackExecutor implements AutoCloseable {
     }
 
     private Result handle(JsonNode w) {
-        String warrantId = w.path("warrantId").asText();
-        String intentId = w.path("intentId").asText();
-        String params = w.path("params").asText("{}");
-        ActionRequest request = new ActionRequest(
-                agentId, w.path("action").asText(), w.path("resource").asText(), params);
-        var verification = verifier.verify(
-                w.path("token").asText(), "agent:" + agentId, request, WarrantVerifier.Presenter.holding(agentKey));
-        if (!verification.valid()) {
-            return new Result(warrantId, intentId, "REFUSED", verification.reason() + ": " + verification.detail());
-        }
-        ObjectNode claim = JSON.createObjectNode()
-                .put("proof", PossessionProofs.sign(warrantId, PossessionProofs.CLAIM, clock.instant(), agentKey));
-        Reply claimed = request("POST", "/v1/passback/warrants/" + warrantId + "/claim", claim, Duration.ofSeconds(15));
-        if (claimed.status() == 409) {
-            return new Result(
-                    warrantId, intentId, "LOST", claimed.body().path("detail").asText());
-        }
-        if (claimed.status() != 200) {
-            return new Result(
-                    warrantId,
-                    intentId,
-                    "REFUSED",
-                    "claim answered HTTP " + claimed.status() + ": "
-                            + claimed.body().path("detail").asText());
-        }
-        Instant started = now();
-        String output;
-        String error = null;
-        ExecutionReport.Status status;
-        try {
-            output = action.run(new PassbackWarrant(verification.claims(), params));
-            status = ExecutionReport.Status.SUCCEEDED;
-        } catch (Exception e) {
-            output = null;
-            error = e.getClass().getSimpleName() + ": " + e.getMessage();
-            status = ExecutionReport.Status.FAILED;
-        }
-        ExecutionReport report = new ExecutionReport(
-                warrantId,
-                intentId,
-                agentId,
-                request.digest(),
-                status,
-                started,
-                now(),
-                output == null ? null : ExecutionReports.outputDigest(output),
-                error);
-        ObjectNode body = JSON.createObjectNode().put("report", ExecutionReports.sign(report, agentKey));
-        if (output != null) {
-            body.put("output", output);
-        }
-        Reply reported = request("POST", "/v1/executions", body, Duration.ofSeconds(15));
-        if (reported.status() != 202) {
-            return new Result(
-                    warrantId,
-                    intentId,
-                    "UNREPORTED",
-                    "ran (" + status + ") but the report was refused: HTTP " + reported.status() + " "
-                            + reported.body().path("detail").asText());
-        }
-        return new Result(
-                warrantId,
-                intentId,
-                status == ExecutionReport.Status.SUCCEEDED ? "EXECUTED" : "FAILED",
-                error == null ? "reported" : error);
+        var offer = new PassbackRunner.Offer(
+                w.path("warrantId").asText(),
+                w.path("intentId").asText(),
+                w.path("action").asText(),
+                w.path("resource").asText(),
+                w.path("params").asText("{}"),
+                w.path("token").asText());
+        return runner.run(offer, channel);
     }
+
+    /** Claims and reports through intake's passback API. */
+    private final PassbackRunner.Channel channel = new PassbackRunner.Channel() {
+        @Override
+        public PassbackRunner.ClaimAnswer claim(PassbackRunner.Offer offer) {
+            ObjectNode claim = JSON.createObjectNode()
+                    .put(
+                            "proof",
+                            PossessionProofs.sign(
+                                    offer.warrantId(), PossessionProofs.CLAIM, clock.instant(), agentKey));
+            Reply claimed = request(
+                    "POST", "/v1/passback/warrants/" + offer.warrantId() + "/claim", claim, Duration.ofSeconds(15));
+            if (claimed.status() == 200) {
+                return PassbackRunner.ClaimAnswer.won();
+            }
+            String detail = claimed.body().path("detail").asText();
+            return claimed.status() == 409
+                    ? new PassbackRunner.ClaimAnswer(PassbackRunner.ClaimAnswer.Outcome.LOST, detail)
+                    : new PassbackRunner.ClaimAnswer(
+                            PassbackRunner.ClaimAnswer.Outcome.REFUSED,
+                            "claim answered HTTP " + claimed.status() + ": " + detail);
+        }
+
+        @Override
+        public String report(PassbackRunner.Offer offer, String signedReport, String output) {
+            ObjectNode body = JSON.createObjectNode().put("report", signedReport);
+            if (output != null) {
+                body.put("output", output);
+            }
+            Reply reported = request("POST", "/v1/executions", body, Duration.ofSeconds(15));
+            return reported.status() == 202
+                    ? null
+                    : "HTTP " + reported.status() + " "
+                            + reported.body().path("detail").asText();
+        }
+    };
 
     /** Runs {@link #runOnce} in a loop on a thread of its own until {@link #close}. */
     public synchronized void start() {
@@ -239,10 +209,6 @@ public final class PassbackExecutor implements AutoCloseable {
         if (thread != null) {
             thread.interrupt();
         }
-    }
-
-    private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     private JsonNode send(String method, String path, JsonNode body, int expected, Duration wait) {

@@ -2,9 +2,7 @@ package dev.vienna.intake;
 
 import dev.vienna.events.AgentChanged;
 import dev.vienna.events.EventIds;
-import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.ExecutionReported;
-import dev.vienna.events.ExecutionStatus;
 import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantClaimed;
 import dev.vienna.events.WarrantIssued;
@@ -15,9 +13,6 @@ import dev.vienna.platform.security.AgentApiKeyAuthentication;
 import dev.vienna.platform.security.Roles;
 import dev.vienna.sdk.kafka.agents.AgentRegistry;
 import dev.vienna.sdk.kafka.claims.ClaimLedger;
-import dev.vienna.sdk.warrant.ExecutionReport;
-import dev.vienna.sdk.warrant.ExecutionReports;
-import dev.vienna.sdk.warrant.KeyThumbprints;
 import dev.vienna.sdk.warrant.PossessionProofs;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -70,6 +65,12 @@ public class PassbackResource {
     IntakeConfig config;
 
     @Inject
+    PassbackReports reports;
+
+    @Inject
+    PassbackFeeds feeds;
+
+    @Inject
     Publisher publisher;
 
     @Inject
@@ -106,6 +107,7 @@ public class PassbackResource {
                     + " with waitSeconds (at most 30), waits for one when there is none (long poll).")
     @APIResponse(responseCode = "200", description = "warrants: each with its token and the action it authorizes")
     @APIResponse(responseCode = "401", description = "No API key, or one that is not a registered agent's")
+    @APIResponse(responseCode = "409", description = "The agent takes its warrants from its Kafka feed instead")
     @GET
     @Path("/passback/warrants")
     @Produces(MediaType.APPLICATION_JSON)
@@ -118,6 +120,14 @@ public class PassbackResource {
         }
         requireFollowed();
         AgentChanged agent = agent();
+        if (feeds.hasFeed(agent.getAgentId())) {
+            throw new ProblemException(
+                    409,
+                    "Warrants go to the Kafka feed",
+                    "agent " + agent.getAgentId() + " takes its warrants from its Kafka feed "
+                            + Topics.passbackFeed(agent.getAgentId()).name()
+                            + " (sdk-kafka KafkaPassbackExecutor), not over HTTP");
+        }
         List<PassbackWarrant> pending =
                 warrants.pendingFor(agent.getAgentId(), Duration.ofSeconds(waitSeconds)).stream()
                         .map(PassbackWarrant::of)
@@ -150,7 +160,7 @@ public class PassbackResource {
         AgentRegistry.whyNotActive(agent).ifPresent(why -> {
             throw new ProblemException(403, "Agent suspended", why);
         });
-        WarrantIssued warrant = ownWarrant(agent, warrantId);
+        WarrantIssued warrant = reports.ownWarrant(agent, warrantId);
         warrants.revocation(warrant).ifPresent(why -> {
             throw new ProblemException(403, "Warrant revoked", why);
         });
@@ -158,7 +168,7 @@ public class PassbackResource {
             throw new ProblemException(
                     409, "Warrant expired", "warrant " + warrantId + " expired at " + warrant.getExpiresAt());
         }
-        requireRegisteredBindingKey(agent, warrant);
+        PassbackReports.requireRegisteredBindingKey(agent, warrant);
         String problem = PossessionProofs.problem(
                         request == null ? null : request.proof(),
                         warrant.getConfirmationKeyThumbprint(),
@@ -176,7 +186,7 @@ public class PassbackResource {
                 .setTenantId(warrant.getTenantId())
                 .setOccurredAt(clock.instant().truncatedTo(ChronoUnit.MILLIS))
                 .setWarrantId(warrantId)
-                .setExecutorId(claimant(agent))
+                .setExecutorId(PassbackReports.claimant(agent.getAgentId()))
                 .setExpiresAt(warrant.getExpiresAt())
                 .build();
         ClaimLedger.Outcome outcome;
@@ -238,92 +248,13 @@ public class PassbackResource {
         if (request == null || request.report() == null) {
             throw new ProblemException(400, "Invalid report", "report (the signed execution report) is required");
         }
-        AgentChanged agent = agent();
-        // the bound key comes from the warrant, so the warrant id is read first; nothing else is trusted until the
-        // signature verified against that key
-        String warrantId = ExecutionReports.warrantIdOf(request.report())
-                .orElseThrow(() ->
-                        new ProblemException(400, "Invalid report", "not a signed execution report naming a warrant"));
-        WarrantIssued warrant = ownWarrant(agent, warrantId);
-        requireRegisteredBindingKey(agent, warrant);
-        var verification = ExecutionReports.verify(request.report(), warrant.getConfirmationKeyThumbprint());
-        if (!verification.valid()) {
-            throw new ProblemException(400, "Invalid report", verification.problem());
-        }
-        ExecutionReport report = verification.report();
-        if (!report.agentId().equals(agent.getAgentId()) || !report.intentId().equals(warrant.getIntentId())) {
-            throw new ProblemException(
-                    400,
-                    "Invalid report",
-                    "the report names agent " + report.agentId() + " and intent " + report.intentId()
-                            + "; the warrant is agent " + warrant.getAgentId() + "'s for intent "
-                            + warrant.getIntentId());
-        }
-        var claim = warrants.ledger().firstClaim(warrant.getWarrantId());
-        if (claim.isEmpty() || !claim.get().claimant().equals(claimant(agent))) {
-            throw new ProblemException(
-                    409,
-                    "Not claimed",
-                    "warrant " + warrant.getWarrantId() + " was "
-                            + claim.map(c -> "claimed by " + c.claimant()).orElse("not claimed")
-                            + "; an agent claims a warrant before it runs it");
-        }
-        String output = request.output();
-        if (output != null && !ExecutionReports.outputDigest(output).equals(report.outputDigest())) {
-            throw new ProblemException(400, "Invalid report", "the output does not have the report's outputDigest");
-        }
-        ExecutionReported event = ExecutionReported.newBuilder()
-                .setEventId(EventIds.of(warrant.getWarrantId() + "\u0000" + request.report(), "passback-report"))
-                .setIntentId(warrant.getIntentId())
-                .setTenantId(warrant.getTenantId())
-                .setOccurredAt(clock.instant().truncatedTo(ChronoUnit.MILLIS))
-                .setWarrantId(warrant.getWarrantId())
-                .setExecutorId(claimant(agent))
-                .setMode(ExecutionMode.PASSBACK)
-                .setStatus(ExecutionStatus.valueOf(report.status().name()))
-                .setHandler("passback")
-                .setStartedAt(report.startedAt())
-                .setFinishedAt(report.finishedAt())
-                .setOutputJson(ExecutionReports.boundedOutput(output))
-                .setError(report.error())
-                .setActionDigest(report.actionDigest())
-                .setOutputDigest(report.outputDigest())
-                .setSignedReport(request.report())
-                .build();
+        ExecutionReported event = reports.accept(agent(), request.report(), request.output());
         publisher.publish(Topics.EXECUTIONS, event.getIntentId(), event, config.publishTimeout());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("eventId", event.getEventId());
-        answer.put("warrantId", warrant.getWarrantId());
+        answer.put("warrantId", event.getWarrantId());
         answer.put("status", event.getStatus().name());
         return Response.accepted(answer).build();
-    }
-
-    private WarrantIssued ownWarrant(AgentChanged agent, String warrantId) {
-        WarrantIssued warrant = warrants.warrant(warrantId)
-                .orElseThrow(() -> new ProblemException(
-                        404, "No such warrant", "no passback warrant " + warrantId + " is known (or it expired)"));
-        if (!warrant.getAgentId().equals(agent.getAgentId())) {
-            throw new ProblemException(
-                    403, "Not your warrant", "warrant " + warrantId + " is agent " + warrant.getAgentId() + "'s");
-        }
-        return warrant;
-    }
-
-    /** The warrant's bound key must still be one of the agent's registered, unrevoked signing keys. */
-    private static void requireRegisteredBindingKey(AgentChanged agent, WarrantIssued warrant) {
-        boolean registered = warrant.getConfirmationKeyThumbprint() != null
-                && agent.getSigningKeys().stream()
-                        .filter(key -> key.getRevokedAt() == null)
-                        .anyMatch(key -> KeyThumbprints.ofEd25519(key.getPublicKey())
-                                .map(warrant.getConfirmationKeyThumbprint()::equals)
-                                .orElse(false));
-        if (!registered) {
-            throw new ProblemException(
-                    403,
-                    "Key not registered",
-                    "warrant " + warrant.getWarrantId() + " is bound to a key that is not (or no longer) a registered"
-                            + " signing key of agent " + agent.getAgentId());
-        }
     }
 
     private void requireFollowed() {
@@ -337,10 +268,5 @@ public class PassbackResource {
 
     private AgentChanged agent() {
         return identity.getAttribute(AgentApiKeyAuthentication.AGENT_ATTRIBUTE);
-    }
-
-    /** The claimant and reporter name of an agent. */
-    static String claimant(AgentChanged agent) {
-        return "agent:" + agent.getAgentId();
     }
 }

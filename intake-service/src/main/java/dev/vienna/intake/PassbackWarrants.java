@@ -55,6 +55,11 @@ public class PassbackWarrants {
         follower = new TopicFollower<>(kafka, Topics.WARRANTS, this::apply, clock, Duration.ofSeconds(30));
     }
 
+    /** Makes a warrant known before the follower reads it (the forwarder read it first, on its own consumer). */
+    void know(WarrantIssued warrant) {
+        apply(warrant);
+    }
+
     private void apply(WarrantIssued warrant) {
         if (warrant.getMode() != ExecutionMode.PASSBACK) {
             return;
@@ -127,6 +132,18 @@ public class PassbackWarrants {
                 && ledger.healthy()
                 && revocations.caughtUp()
                 && revocations.healthy();
+    }
+
+    /** Waits until {@link #ready()}; false when {@code timeout} passed first. */
+    boolean awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ready()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
     }
 
     @Produces

@@ -1,6 +1,5 @@
 package dev.vienna.intake;
 
-import dev.vienna.events.DeadLetterHeaders;
 import dev.vienna.events.IntentSubmitted;
 import dev.vienna.events.Topics;
 import dev.vienna.platform.Publisher;
@@ -64,7 +63,7 @@ public class SubmissionConsumer {
             } else {
                 SignedSubmissions.Outcome outcome = submissions.check(submission);
                 if (outcome.accepted() != null) {
-                    publishUntilAcknowledged(() -> publisher.publish(
+                    Acknowledged.publishUntilAcknowledged(() -> publisher.publish(
                             Topics.INTENTS,
                             outcome.accepted().getIntentId(),
                             outcome.accepted(),
@@ -78,53 +77,16 @@ public class SubmissionConsumer {
         } catch (RuntimeException e) {
             refusal = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
         }
-        String reason = refusal;
         LOG.warnf(
                 "signed submission at %s-%d/%d refused: %s",
-                record.topic(), record.partition(), record.offset(), reason);
-        try {
-            publishUntilAcknowledged(() -> publisher.publish(
-                    Topics.DEAD_LETTER,
-                    record.key(),
-                    record.value(),
-                    DeadLetterHeaders.of(
-                            reason,
-                            SERVICE,
-                            record.topic(),
-                            record.partition(),
-                            record.offset(),
-                            System.currentTimeMillis()),
-                    config.publishTimeout()));
-        } catch (Publisher.NotPublished e) {
-            LOG.errorf(
-                    "the dead letter of %s-%d/%d can never be written (%s); refused because: %s",
-                    record.topic(), record.partition(), record.offset(), e.getMessage(), reason);
-        }
+                record.topic(), record.partition(), record.offset(), refusal);
+        Acknowledged.deadLetter(publisher, record, refusal, SERVICE, config.publishTimeout());
     }
 
     /** A submission is not judged by a registry that may be behind. */
     private void awaitRegistry() throws InterruptedException {
         while (!agents.registry().awaitCaughtUp(Duration.ofSeconds(10))) {
             LOG.warn("waiting for the agent registry before judging signed submissions");
-        }
-    }
-
-    /**
-     * Publishes, retrying while the broker does not acknowledge; a record that can never be written throws
-     * {@link Publisher.NotPublished}, an interrupt {@link InterruptedException}.
-     */
-    private static void publishUntilAcknowledged(Runnable publish) throws InterruptedException {
-        while (true) {
-            try {
-                publish.run();
-                return;
-            } catch (Publisher.NotPublished e) {
-                if (!e.retriable()) {
-                    throw e;
-                }
-                LOG.warnf("not acknowledged, retrying: %s", e.getMessage());
-                Thread.sleep(1000);
-            }
         }
     }
 }

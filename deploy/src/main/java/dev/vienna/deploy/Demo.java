@@ -19,11 +19,12 @@ import java.util.Objects;
  * Submits intents of every tier to a running stack, each as its agent (with the API key the stack registered it with),
  * prints each intent's lifecycle as the pipeline moves it, has operators decide the ones waiting for them (with tokens
  * of the stack's local issuer, as {@code ./vienna token} prints them), runs the example passback agent for
- * {@code deploy-agent}, and checks the outcome: the T0/T1 intents EXECUTED by Vienna's built-in handlers (noop, the
- * HTTP webhook, the shell restart, and the SQL change log when a database is configured), the T2 intent DENIED by one
- * operator, the T3 intent EXECUTED by the passback agent after two distinct approvals (carol, on whose behalf the agent
- * acts, is refused); every execution VERIFIED by audit-service; the side effects really there (the demo target's
- * restart log, webhook and deployment log, the change-log row); and the audit chain of the run verifies.
+ * {@code deploy-agent} (over HTTP) and {@code release-agent} (from its Kafka feed), and checks the outcome: the T0/T1
+ * intents EXECUTED by Vienna's built-in handlers (noop, the HTTP webhook, the shell restart, and the SQL change log
+ * when a database is configured), the T2 intent DENIED by one operator, the T3 intents EXECUTED by the passback agents
+ * after two distinct approvals (carol, on whose behalf deploy-agent acts, is refused); every execution VERIFIED by
+ * audit-service; the side effects really there (the demo target's restart log, webhook and deployment log, the
+ * change-log row); and the audit chain of the run verifies.
  */
 final class Demo {
 
@@ -145,16 +146,40 @@ final class Demo {
                                 new Vote("alice", "APPROVE", "release notes reviewed", 202),
                                 new Vote("bob", "APPROVE", "rollback plan tested", 202)),
                         "EXECUTED",
+                        "VERIFIED"),
+                new Case(
+                        "T3 deploy_production (Kafka)",
+                        Map.of(
+                                "agentId",
+                                "release-agent",
+                                "action",
+                                "deploy_production",
+                                "resource",
+                                "payments",
+                                "params",
+                                Map.of("version", "v1.8.0"),
+                                "justification",
+                                "release 1.8.0 rotates the card vault key",
+                                "owner",
+                                "rita"),
+                        List.of(
+                                new Vote("alice", "APPROVE", "change window booked", 202),
+                                new Vote("bob", "APPROVE", "canary green", 202)),
+                        "EXECUTED",
                         "VERIFIED"));
     }
 
     /** Runs the demo; returns true when every intent reached its expected state and the audit chain verified. */
     static boolean run(ViennaStack stack, PrintStream out, Duration timeout) throws Exception {
-        AutoCloseable agent = stack.startPassbackAgent("deploy-agent", out);
+        List<AutoCloseable> agents = new ArrayList<>();
         try {
+            agents.add(stack.startPassbackAgent("deploy-agent", out));
+            agents.add(stack.startPassbackAgent("release-agent", out));
             return runCases(stack, out, timeout);
         } finally {
-            agent.close();
+            for (AutoCloseable agent : agents) {
+                agent.close();
+            }
         }
     }
 
@@ -290,10 +315,12 @@ final class Demo {
         long restarts = after.restarts() - before.restarts();
         long deployments = after.deployments() - before.deployments();
         long hooks = after.hooks() - before.hooks();
-        boolean ok = restarts == 1 && deployments == 1 && hooks == 1;
+        long releases = after.releases() - before.releases();
+        boolean ok = restarts == 1 && deployments == 1 && releases == 1 && hooks == 1;
         out.printf(
-                "demo: side effects: %d restart (shell), %d webhook (HTTP), %d deployment (passback agent)",
-                restarts, hooks, deployments);
+                "demo: side effects: %d restart (shell), %d webhook (HTTP), %d deployment (passback agent over HTTP),"
+                        + " %d deployment (passback agent over Kafka)",
+                restarts, hooks, deployments, releases);
         if (stack.database().isPresent()) {
             String warrantId = byIntent.entrySet().stream()
                     .filter(e -> e.getValue().body().get("action").equals("record_change"))
@@ -309,12 +336,13 @@ final class Demo {
     }
 
     /** What the demo target has recorded so far: restarts, deployments and webhooks of the demo's resources. */
-    private record Effects(long restarts, long deployments, long hooks) {
+    private record Effects(long restarts, long deployments, long releases, long hooks) {
         static Effects of(ViennaStack stack) throws java.io.IOException {
             Path dir = stack.demoTargetDir();
             return new Effects(
                     lines(dir.resolve("restarts.log"), "restarted api-gateway"),
                     lines(dir.resolve("deployments.log"), "checkout v2.3.1"),
+                    lines(dir.resolve("deployments.log"), "payments v1.8.0"),
                     stack.demoTargetReceived().stream()
                             .filter(r -> r.path().equals("/hooks/oncall/api-gateway"))
                             .count());

@@ -65,9 +65,11 @@ final class LocalAgents {
     /**
      * Registers {@code agentId} with a new key pair; returns it with its API key, also written beside its keys. With
      * {@code kafkaAdmin} (a super user's client settings) it also creates the agent's Kafka principal, which may only
-     * write signed intents, and keeps its client settings in {@link #kafkaConfigFile}.
+     * write signed intents and execution reports (and, with {@code kafkaFeed}, use its own passback feed, created here:
+     * its PASSBACK warrants then come over Kafka, not HTTP), and keeps its client settings in {@link #kafkaConfigFile}.
      */
-    Agent register(String agentId, String tenantId, List<String> owners, Map<String, Object> kafkaAdmin)
+    Agent register(
+            String agentId, String tenantId, List<String> owners, Map<String, Object> kafkaAdmin, boolean kafkaFeed)
             throws InterruptedException, ExecutionException {
         WarrantKey key = WarrantKey.generateEd25519(agentId + "-1");
         Map<String, Object> body = new LinkedHashMap<>();
@@ -85,7 +87,8 @@ final class LocalAgents {
                 dir.resolve(key.keyId() + ".ed25519.pub"),
                 Base64.getUrlEncoder().withoutPadding().encodeToString(key.publicKey()) + "\n");
         if (kafkaAdmin != null) {
-            KafkaCredentials principal = LocalKafka.grant(kafkaAdmin, KafkaAccess.agent(agentId));
+            KafkaCredentials principal = LocalKafka.grant(
+                    kafkaAdmin, kafkaFeed ? KafkaAccess.passbackAgent(agentId) : KafkaAccess.agent(agentId));
             SecretFiles.write(
                     kafkaConfigFile(agentId),
                     principal.clientProperties(

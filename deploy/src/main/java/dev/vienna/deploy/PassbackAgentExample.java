@@ -1,5 +1,6 @@
 package dev.vienna.deploy;
 
+import dev.vienna.sdk.kafka.passback.KafkaPassbackExecutor;
 import dev.vienna.sdk.passback.PassbackExecutor;
 import dev.vienna.sdk.warrant.JwksKeyResolver;
 import dev.vienna.sdk.warrant.WarrantKey;
@@ -13,34 +14,46 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
 
 /**
  * An example passback agent: the whole agent side of a PASSBACK warrant in one small program, as a team would write
- * theirs with the sdk. It waits for its warrants ({@link PassbackExecutor}), which verifies each offline against
- * warrant-service's published keys and its own key, claims it once, runs {@link #deploy} and reports the outcome signed
- * with its key. Its "deploy" appends the version to {@code <state-dir>/deployments.log} and answers it as output.
- * {@code ./vienna demo} runs it for {@code deploy-agent}.
+ * theirs with the sdk. It waits for its warrants, over HTTP ({@link PassbackExecutor}, long-polling intake) or, with
+ * {@code --kafka-config}, from its own Kafka feed ({@link KafkaPassbackExecutor}); either verifies each warrant offline
+ * against warrant-service's published keys and the agent's own key, claims it once across the agent's instances, runs
+ * {@link #deploy} and reports the outcome signed with the agent's key. Its "deploy" appends the version to
+ * {@code <state-dir>/deployments.log} and answers it as output. {@code ./vienna demo} runs it for {@code deploy-agent}
+ * (HTTP) and {@code release-agent} (Kafka).
  *
  * <pre>
  * java -cp deploy/target/lib/*:deploy/target/classes dev.vienna.deploy.PassbackAgentExample \
  *     --intake http://127.0.0.1:8081 --jwks http://127.0.0.1:8084/.well-known/jwks.json \
- *     --agent deploy-agent --agent-dir .vienna/agents/deploy-agent --state-dir /tmp/deploy-target [--work-millis 300]
+ *     --agent deploy-agent --agent-dir .vienna/agents/deploy-agent --state-dir /tmp/deploy-target [--work-millis 300] \
+ *     [--kafka-config .vienna/agents/release-agent/kafka.properties]
  * </pre>
  */
 public final class PassbackAgentExample implements AutoCloseable {
 
-    private final PassbackExecutor executor;
+    private final PassbackExecutor http;
+    private final KafkaPassbackExecutor kafka;
 
-    PassbackAgentExample(URI intake, URI jwks, String agentId, Path agentDir, Path stateDir, PrintStream log)
-            throws IOException {
-        this(intake, jwks, agentId, agentDir, stateDir, Duration.ZERO, log);
-    }
-
-    /** @param work how long each deploy takes (simulated), before it is recorded */
+    /**
+     * @param work how long each deploy takes (simulated), before it is recorded
+     * @param kafkaConfig the agent principal's client settings when it takes its warrants from its Kafka feed (with
+     *     {@link KafkaPassbackExecutor}); null to long-poll intake over HTTP
+     */
     PassbackAgentExample(
-            URI intake, URI jwks, String agentId, Path agentDir, Path stateDir, Duration work, PrintStream log)
+            URI intake,
+            URI jwks,
+            String agentId,
+            Path agentDir,
+            Path stateDir,
+            Duration work,
+            Path kafkaConfig,
+            PrintStream log)
             throws IOException {
-        String apiKey = Files.readString(agentDir.resolve("api-key")).trim();
         WarrantKey key = agentKey(agentId, agentDir);
         Clock clock = Clock.systemUTC();
         WarrantVerifier verifier = new WarrantVerifier(
@@ -49,20 +62,39 @@ public final class PassbackAgentExample implements AutoCloseable {
                 Duration.ofSeconds(30),
                 WarrantVerifier.Revocations.NONE,
                 WarrantVerifier.SingleUse.NOT_TRACKED);
-        executor = new PassbackExecutor(
-                        intake,
-                        apiKey,
-                        agentId,
-                        key,
-                        verifier,
-                        warrant -> {
-                            Thread.sleep(work.toMillis());
-                            return deploy(warrant, stateDir);
-                        },
-                        clock)
-                .onResult(result -> log.printf(
-                        "%s: warrant %s of intent %s: %s (%s)%n",
-                        agentId, result.warrantId(), result.intentId(), result.outcome(), result.detail()));
+        PassbackExecutor.Action action = warrant -> {
+            Thread.sleep(work.toMillis());
+            return deploy(warrant, stateDir);
+        };
+        java.util.function.Consumer<PassbackExecutor.Result> print = result -> log.printf(
+                "%s: warrant %s of intent %s: %s (%s)%n",
+                agentId, result.warrantId(), result.intentId(), result.outcome(), result.detail());
+        if (kafkaConfig == null) {
+            String apiKey = Files.readString(agentDir.resolve("api-key")).trim();
+            http = new PassbackExecutor(intake, apiKey, agentId, key, verifier, action, clock).onResult(print);
+            kafka = null;
+        } else {
+            Properties settings = new Properties();
+            try (var in = Files.newBufferedReader(kafkaConfig)) {
+                settings.load(in);
+            }
+            Map<String, Object> config = new HashMap<>();
+            settings.forEach((k, v) -> config.put(k.toString(), v));
+            http = null;
+            kafka = new KafkaPassbackExecutor(config, agentId, instanceName(), key, verifier, action, clock)
+                    .onResult(print);
+        }
+    }
+
+    /** This process's name among the agent's instances: host and pid. */
+    private static String instanceName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "localhost";
+        }
+        return host + "-" + ProcessHandle.current().pid();
     }
 
     /** The agent's action: a deploy of {@code params.version} to the resource, recorded in the state directory. */
@@ -90,13 +122,20 @@ public final class PassbackAgentExample implements AutoCloseable {
                 keyId, Files.readString(agentDir.resolve(keyId + ".ed25519")).trim());
     }
 
+    /** Starts taking warrants: the HTTP long poll on its thread; the Kafka feed follows from construction. */
     void start() {
-        executor.start();
+        if (http != null) {
+            http.start();
+        }
     }
 
     @Override
     public void close() {
-        executor.close();
+        if (http != null) {
+            http.close();
+        } else {
+            kafka.close();
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -107,7 +146,7 @@ public final class PassbackAgentExample implements AutoCloseable {
         for (String required : new String[] {"--intake", "--jwks", "--agent", "--agent-dir", "--state-dir"}) {
             if (!options.containsKey(required)) {
                 System.err.println("usage: PassbackAgentExample --intake URL --jwks URL --agent ID --agent-dir DIR"
-                        + " --state-dir DIR [--work-millis MS] (missing " + required + ")");
+                        + " --state-dir DIR [--work-millis MS] [--kafka-config FILE] (missing " + required + ")");
                 System.exit(64);
             }
         }
@@ -118,6 +157,7 @@ public final class PassbackAgentExample implements AutoCloseable {
                 Path.of(options.get("--agent-dir")),
                 Path.of(options.get("--state-dir")),
                 Duration.ofMillis(Long.parseLong(options.getOrDefault("--work-millis", "0"))),
+                options.containsKey("--kafka-config") ? Path.of(options.get("--kafka-config")) : null,
                 System.out)) {
             agent.start();
             Thread.currentThread().join();

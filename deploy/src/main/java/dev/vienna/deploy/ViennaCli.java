@@ -43,7 +43,8 @@ public final class ViennaCli {
              ./vienna token NAME --role ROLE[,ROLE...] [--tenants T[,T...]] [--ttl 1h]
                  roles: viewer, approver, auditor, security, admin; without --tenants, for every tenant
              ./vienna agent register AGENT_ID --owner PRINCIPAL[,PRINCIPAL...] [--tenant T]
-                 [--kafka-config ADMIN.properties] [--intake URL]   (prints the API key alone)
+                 [--kafka-config ADMIN.properties [--passback http|kafka]] [--intake URL]   (prints the API key
+                 alone; --passback kafka gives the agent its Kafka feed of PASSBACK warrants)
              ./vienna agent list|suspend|resume [AGENT_ID] [--reason TEXT] [--intake URL]
       every command: --data DIR   keys, agents' secrets and run data (default .vienna)
       """;
@@ -190,11 +191,18 @@ public final class ViennaCli {
                         return 2;
                     }
                     String kafkaConfig = a.value("--kafka-config", null);
+                    String passback = a.value("--passback", "http");
+                    if (!List.of("http", "kafka").contains(passback)
+                            || (passback.equals("kafka") && kafkaConfig == null)) {
+                        out.println("agent: --passback is http or kafka, and kafka needs --kafka-config");
+                        return 2;
+                    }
                     LocalAgents.Agent agent = agents.register(
                             args.get(1),
                             a.value("--tenant", ViennaStack.LOCAL_TENANT),
                             List.of(owners.split(",")),
-                            kafkaConfig == null ? null : properties(Path.of(kafkaConfig)));
+                            kafkaConfig == null ? null : properties(Path.of(kafkaConfig)),
+                            passback.equals("kafka"));
                     // the key alone on stdout, so KEY=$(./vienna agent register ...) works; it is kept too
                     out.println(agent.apiKey());
                     System.err.println("agent: registered " + agent.agentId() + " in tenant " + agent.tenantId()

@@ -52,14 +52,18 @@ public final class ViennaStack implements AutoCloseable {
      * (separation of duties would refuse them): carol's refusal on deploy-agent's release is the demo's point.
      */
     public static final List<LocalAgent> LOCAL_AGENTS = List.of(
-            new LocalAgent("demo-agent", List.of("olivia")),
-            new LocalAgent("infrastructure-optimizer", List.of("ivan")),
-            new LocalAgent("deploy-agent", List.of("carol")),
-            new LocalAgent("bench-agent", List.of("bench-owner")),
-            new LocalAgent("e2e-agent", List.of("erin")));
+            new LocalAgent("demo-agent", List.of("olivia"), false),
+            new LocalAgent("infrastructure-optimizer", List.of("ivan"), false),
+            new LocalAgent("deploy-agent", List.of("carol"), false),
+            new LocalAgent("release-agent", List.of("rita"), true),
+            new LocalAgent("bench-agent", List.of("bench-owner"), false),
+            new LocalAgent("e2e-agent", List.of("erin"), false));
 
-    /** An agent a local stack registers, and the principals it acts for. */
-    public record LocalAgent(String agentId, List<String> owners) {}
+    /**
+     * An agent a local stack registers, the principals it acts for, and whether it takes its PASSBACK warrants from its
+     * Kafka feed (else over HTTP).
+     */
+    public record LocalAgent(String agentId, List<String> owners, boolean kafkaFeed) {}
 
     private final LocalKafka kafka;
     private final List<ServiceProcess> services;
@@ -68,6 +72,7 @@ public final class ViennaStack implements AutoCloseable {
     private final LocalOperatorIssuer issuer;
     private final LocalAgents agents;
     private final Map<String, String> apiKeys = new ConcurrentHashMap<>();
+    private final java.util.Set<String> kafkaFed = ConcurrentHashMap.newKeySet();
 
     private final DemoTarget demoTarget;
     private final Optional<LocalDatabase> database;
@@ -324,7 +329,7 @@ public final class ViennaStack implements AutoCloseable {
                     demoTarget,
                     database);
             for (LocalAgent agent : LOCAL_AGENTS) {
-                stack.registerAgent(agent.agentId(), LOCAL_TENANT, agent.owners());
+                stack.registerAgent(agent.agentId(), LOCAL_TENANT, agent.owners(), agent.kafkaFeed());
             }
             options.log()
                     .println("vienna: registered agents "
@@ -385,10 +390,20 @@ public final class ViennaStack implements AutoCloseable {
         return runDir.resolve("demo-target");
     }
 
-    /** Starts the example passback agent ({@link PassbackAgentExample}) for a registered agent of this stack. */
+    /**
+     * Starts the example passback agent ({@link PassbackAgentExample}) for a registered agent of this stack: on its
+     * Kafka feed when it was registered with one, else over HTTP.
+     */
     public AutoCloseable startPassbackAgent(String agentId, PrintStream log) throws IOException {
         PassbackAgentExample agent = new PassbackAgentExample(
-                uriOf("intake-service"), jwksUri(), agentId, agents.agentDir(agentId), demoTargetDir(), log);
+                uriOf("intake-service"),
+                jwksUri(),
+                agentId,
+                agents.agentDir(agentId),
+                demoTargetDir(),
+                Duration.ZERO,
+                kafkaFed.contains(agentId) ? agents.kafkaConfigFile(agentId) : null,
+                log);
         agent.start();
         return agent;
     }
@@ -493,7 +508,16 @@ public final class ViennaStack implements AutoCloseable {
      * Kafka client settings are kept under {@code <data>/agents/<agentId>/}. Returns the agent's API key.
      */
     public String registerAgent(String agentId, String tenantId, List<String> owners) throws Exception {
-        LocalAgents.Agent agent = agents.register(agentId, tenantId, owners, kafka.adminClientConfig());
+        return registerAgent(agentId, tenantId, owners, false);
+    }
+
+    /** The same; with {@code kafkaFeed}, the agent takes its PASSBACK warrants from its own Kafka feed. */
+    public String registerAgent(String agentId, String tenantId, List<String> owners, boolean kafkaFeed)
+            throws Exception {
+        LocalAgents.Agent agent = agents.register(agentId, tenantId, owners, kafka.adminClientConfig(), kafkaFeed);
+        if (kafkaFeed) {
+            kafkaFed.add(agentId);
+        }
         apiKeys.put(agentId, agent.apiKey());
         return agent.apiKey();
     }

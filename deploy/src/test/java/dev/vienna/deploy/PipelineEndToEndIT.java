@@ -369,18 +369,25 @@ class PipelineEndToEndIT {
     @Order(100)
     void shouldRunTheDemoToItsEndWithEveryTierVerified() throws Exception {
         // the README's first command, on this stack: every tier reaches its final state, T0/T1 by the built-in
-        // handlers (noop, HTTP, shell, SQL), T2 denied, T3 by the example passback agent, each execution VERIFIED,
+        // handlers (noop, HTTP, shell, SQL), T2 denied, T3 by the example passback agent over HTTP and over Kafka,
+        // each execution VERIFIED,
         // the side effects counted at the targets, and the audit chain intact
         var printed = new ByteArrayOutputStream();
         boolean ok = Demo.run(stack, new PrintStream(printed, true), Duration.ofSeconds(120));
         String output = printed.toString();
         assertThat(ok).as(output).isTrue();
         assertThat(output).contains("T1 record_change (SQL)").contains("1 change-log row (SQL)");
-        assertThat(output.lines())
-                .anySatisfy(line -> assertThat(line)
-                        .startsWith("demo: T3 deploy_production (passback)")
-                        .contains(" EXECUTED ")
-                        .contains("verdict VERIFIED")
-                        .endsWith("as expected"));
+        for (String passback : List.of("(passback)", "(Kafka)")) {
+            assertThat(output.lines())
+                    .anySatisfy(line -> assertThat(line)
+                            .startsWith("demo: T3 deploy_production " + passback)
+                            .contains(" EXECUTED ")
+                            .contains("verdict VERIFIED")
+                            .endsWith("as expected"));
+        }
+        // the Kafka agent's warrant went to its feed (claimed there by intake for it), its report came back by Kafka
+        assertThat(output)
+                .contains("claimed for execution by agent:release-agent/feed")
+                .contains("SUCCEEDED by agent:release-agent (PASSBACK");
     }
 }

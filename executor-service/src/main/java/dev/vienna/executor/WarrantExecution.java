@@ -132,11 +132,12 @@ public final class WarrantExecution {
         Instant[] started = new Instant[1];
         String[] refusedLate = new String[1];
         // the claim is made on the handler's pool thread once a slot is free, so a warrant waiting for a slot is not
-        // claimed yet (a crash then leaves it to be run after the restart, not UNREPORTED); the warrant is checked
-        // again there, so one revoked or expired while it waited does not run
+        // claimed yet (a crash then leaves it to be run after the restart, not UNREPORTED); the warrant's use is
+        // checked again there (not its signature, which cannot change), so one revoked or expired while it waited
+        // does not run
         return dispatcher
                 .dispatchWhen(input, () -> {
-                    var again = verifier.verify(warrant.getToken(), audience, action);
+                    var again = verifier.verifyAgain(verification, audience, action);
                     if (!again.valid()) {
                         refusedLate[0] = again.reason() + ": " + again.detail();
                         return false;

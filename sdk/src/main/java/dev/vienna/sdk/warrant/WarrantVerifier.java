@@ -118,6 +118,25 @@ public final class WarrantVerifier {
     }
 
     /**
+     * Checks a warrant that {@link #verify} accepted earlier once more, just before it runs: every check of its use
+     * again (validity window, audience, agent, action, constraints, revocation, single use), but not its parsing and
+     * signature, which cannot have changed since. For an executor that verifies a warrant when it arrives and runs it
+     * later, when a slot is free. Never throws; an earlier verification that was not valid stays refused.
+     */
+    public Verification verifyAgain(Verification earlier, String audience, ActionRequest request) {
+        if (earlier == null || !earlier.valid() || earlier.claims() == null) {
+            return earlier != null && !earlier.valid()
+                    ? earlier
+                    : Verification.failed(Reason.MALFORMED, "no earlier valid verification to check again");
+        }
+        try {
+            return checkUse(earlier.claims(), audience, request, Presenter.NO_PROOF);
+        } catch (RuntimeException e) {
+            return Verification.failed(Reason.MALFORMED, "the warrant could not be checked: " + e);
+        }
+    }
+
+    /**
      * Only whether {@code token} is a well-formed warrant signed by a known key with its own algorithm (no validity
      * window, audience, action, revocation or use is checked): for a service that must know a presented warrant is
      * genuine before trusting its claims (whose tenant it belongs to, say). Never throws.

@@ -193,6 +193,50 @@ class WarrantVerifierTest {
     }
 
     @Test
+    void shouldCheckAVerifiedWarrantAgainForWhatCanChangeWhileItWaits() {
+        RevocationList revocations = new RevocationList();
+        Instant[] now = {NOW};
+        Clock clock = new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        var verifier = new WarrantVerifier(
+                List.of(ED.verifyOnly()), clock, SKEW, revocations, WarrantVerifier.SingleUse.NOT_TRACKED);
+        Verification first = verifier.verify(WarrantTokens.sign(claims(), ED), EXECUTOR, RESTART);
+        assertThat(first.valid()).as(first.detail()).isTrue();
+
+        // still valid a moment later
+        assertThat(verifier.verifyAgain(first, EXECUTOR, RESTART).valid()).isTrue();
+        // not for another action, nor for another audience
+        var other = new ActionRequest(RESTART.agentId(), RESTART.action(), "other-resource", RESTART.paramsJson());
+        assertThat(verifier.verifyAgain(first, EXECUTOR, other).reason()).isEqualTo(Reason.ACTION_MISMATCH);
+        assertThat(verifier.verifyAgain(first, "agent:x", RESTART).reason()).isEqualTo(Reason.WRONG_AUDIENCE);
+        // revoked while it waited
+        revocations.revokeWarrant(first.claims().warrantId());
+        assertThat(verifier.verifyAgain(first, EXECUTOR, RESTART).reason()).isEqualTo(Reason.REVOKED);
+        // expired while it waited
+        var unrevoked = new WarrantVerifier(List.of(ED.verifyOnly()), clock, SKEW);
+        now[0] = claims().expiresAt().plus(SKEW);
+        assertThat(unrevoked.verifyAgain(first, EXECUTOR, RESTART).reason()).isEqualTo(Reason.EXPIRED);
+        // a refusal stays one, and nothing is no verification
+        Verification refused = verifier.verify("not.a.token", EXECUTOR, RESTART);
+        assertThat(verifier.verifyAgain(refused, EXECUTOR, RESTART)).isEqualTo(refused);
+        assertThat(verifier.verifyAgain(null, EXECUTOR, RESTART).valid()).isFalse();
+    }
+
+    @Test
     void shouldRejectAReplayedWarrant() {
         Set<String> used = new HashSet<>();
         var verifier = new WarrantVerifier(

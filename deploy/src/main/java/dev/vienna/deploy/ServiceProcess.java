@@ -96,6 +96,16 @@ final class ServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The exit code once the process has ended. */
+    int exitCode() {
+        return process.exitValue();
+    }
+
+    /** The operating system's process id. */
+    long pid() {
+        return process.pid();
+    }
+
     /** Polls {@code /q/health/ready} until it answers 200; fails early if the process dies. */
     void awaitReady(HttpClient http, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@code ./vienna} command: {@code up} runs the local stack until Ctrl-C, {@code demo} runs it, shows one intent
@@ -268,9 +267,7 @@ public final class ViennaCli {
     private static int up(ViennaStack.Options options, PrintStream out) throws Exception {
         ViennaStack stack = ViennaStack.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
-        AtomicBoolean stopping = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopping.set(true);
             out.println("vienna: stopping");
             try {
                 stack.close();
@@ -297,14 +294,9 @@ public final class ViennaCli {
                 stack.uriOf("approval-service"),
                 stack.bootstrapServers(),
                 stack.credentialsFile(KafkaAccess.AUDITOR.principal()));
-        while (stopped.getCount() > 0) {
-            List<String> dead = stack.deadServices();
-            if (!dead.isEmpty() && !stopping.get()) {
-                out.println("vienna: " + dead + " exited; stopping the stack");
-                return 1;
-            }
-            Thread.sleep(1000);
-        }
+        // a child that dies is restarted with back-off, as Kubernetes restarts a Deployment's pod
+        stack.supervise(Duration.ofSeconds(1), Duration.ofSeconds(30));
+        stopped.await();
         return 0;
     }
 

@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -73,6 +74,13 @@ public final class ViennaStack implements AutoCloseable {
     private final LocalAgents agents;
     private final Map<String, String> apiKeys = new ConcurrentHashMap<>();
     private final java.util.Set<String> kafkaFed = ConcurrentHashMap.newKeySet();
+    /** Services being restarted by {@link #restart} or {@link #killAndRestart}: the supervisor leaves them alone. */
+    private final java.util.Set<String> handsOff = ConcurrentHashMap.newKeySet();
+
+    private final List<Restart> restarts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final PrintStream log;
+    private volatile boolean closing;
+    private Thread supervisor;
 
     private final DemoTarget demoTarget;
     private final Optional<LocalDatabase> database;
@@ -88,10 +96,11 @@ public final class ViennaStack implements AutoCloseable {
         this.demoTarget = demoTarget;
         this.database = database;
         this.kafka = kafka;
-        this.services = services;
+        this.services = new java.util.concurrent.CopyOnWriteArrayList<>(services);
         this.runDir = runDir;
         this.auditor = auditor;
         this.issuer = operatorIssuer(options);
+        this.log = options.log();
         this.agents = new LocalAgents(uriOf("intake-service"), issuer, options.dataDir());
     }
 
@@ -543,11 +552,95 @@ public final class ViennaStack implements AutoCloseable {
      */
     public void restart(String service) throws Exception {
         int i = SERVICES.indexOf(service);
-        ServiceProcess old = services.get(i);
-        old.close();
-        ServiceProcess fresh = old.relaunch();
-        services.set(i, fresh);
-        fresh.awaitReady(HttpClient.newHttpClient(), Duration.ofSeconds(120));
+        handsOff.add(service);
+        try {
+            ServiceProcess old = services.get(i);
+            old.close();
+            ServiceProcess fresh = old.relaunch();
+            services.set(i, fresh);
+            fresh.awaitReady(HttpClient.newHttpClient(), Duration.ofSeconds(120));
+        } finally {
+            handsOff.remove(service);
+        }
+    }
+
+    /** A restart by the supervisor: which service, how it had exited, and how long until it was ready again. */
+    public record Restart(String service, int exitCode, Instant diedAt, Duration backoff, Duration readyAfter) {}
+
+    /**
+     * Restarts every service whose process dies (whatever killed it), as Kubernetes does for a Deployment's pod: after
+     * {@code initialBackoff}, doubled each time the same service dies again within a minute of its last start (at most
+     * {@code maxBackoff}), with the same settings, port and state directory; logged, and listed by {@link #restarts}.
+     * Runs until {@link #close}.
+     */
+    public synchronized void supervise(Duration initialBackoff, Duration maxBackoff) {
+        if (supervisor != null) {
+            return;
+        }
+        supervisor = new Thread(() -> superviseLoop(initialBackoff, maxBackoff), "vienna-supervisor");
+        supervisor.setDaemon(true);
+        supervisor.start();
+    }
+
+    /** The supervisor's restarts so far, oldest first. */
+    public List<Restart> restarts() {
+        return List.copyOf(restarts);
+    }
+
+    /** A service's operating-system process id (to stop it from outside, as a crash or an OOM killer would). */
+    public long pidOf(String service) {
+        return services.get(SERVICES.indexOf(service)).pid();
+    }
+
+    private void superviseLoop(Duration initialBackoff, Duration maxBackoff) {
+        Map<String, Duration> backoffs = new HashMap<>();
+        Map<String, Long> startedAt = new HashMap<>();
+        HttpClient http = HttpClient.newHttpClient();
+        try {
+            while (!closing) {
+                for (int i = 0; i < SERVICES.size() && !closing; i++) {
+                    String name = SERVICES.get(i);
+                    ServiceProcess process = services.get(i);
+                    if (process.isAlive() || handsOff.contains(name)) {
+                        continue;
+                    }
+                    Instant diedAt = Instant.now();
+                    long lastStart = startedAt.getOrDefault(name, 0L);
+                    Duration backoff = System.nanoTime() - lastStart
+                                    < Duration.ofMinutes(1).toNanos()
+                            ? min(backoffs.getOrDefault(name, initialBackoff).multipliedBy(2), maxBackoff)
+                            : initialBackoff;
+                    backoffs.put(name, backoff);
+                    log.printf(
+                            "vienna: %s exited with code %d; restarting it in %d ms%n",
+                            name, process.exitCode(), backoff.toMillis());
+                    Thread.sleep(backoff.toMillis());
+                    if (closing) {
+                        return;
+                    }
+                    ServiceProcess fresh = process.relaunch();
+                    services.set(i, fresh);
+                    startedAt.put(name, System.nanoTime());
+                    try {
+                        fresh.awaitReady(http, Duration.ofSeconds(120));
+                        Duration ready = Duration.between(diedAt, Instant.now());
+                        restarts.add(new Restart(name, process.exitCode(), diedAt, backoff, ready));
+                        log.printf("vienna: %s restarted, ready %d ms after it died%n", name, ready.toMillis());
+                    } catch (IllegalStateException e) {
+                        log.println("vienna: " + name + " did not come back: " + e.getMessage());
+                    }
+                }
+                Thread.sleep(250);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            log.println("vienna: the supervisor stopped: " + e.getMessage());
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** The local operator-token issuer whose tokens this stack's services trust. */
@@ -569,18 +662,32 @@ public final class ViennaStack implements AutoCloseable {
      */
     public Duration killAndRestart(String service) throws Exception {
         int i = SERVICES.indexOf(service);
-        ServiceProcess old = services.get(i);
-        long start = System.nanoTime();
-        old.kill();
-        ServiceProcess fresh = old.relaunch();
-        services.set(i, fresh);
-        fresh.awaitReady(HttpClient.newHttpClient(), Duration.ofSeconds(120));
-        return Duration.ofNanos(System.nanoTime() - start);
+        handsOff.add(service);
+        try {
+            ServiceProcess old = services.get(i);
+            long start = System.nanoTime();
+            old.kill();
+            ServiceProcess fresh = old.relaunch();
+            services.set(i, fresh);
+            fresh.awaitReady(HttpClient.newHttpClient(), Duration.ofSeconds(120));
+            return Duration.ofNanos(System.nanoTime() - start);
+        } finally {
+            handsOff.remove(service);
+        }
     }
 
     /** Stops the services (newest first) and the broker, and deletes this run's data. */
     @Override
     public void close() throws IOException {
+        closing = true;
+        if (supervisor != null) {
+            supervisor.interrupt();
+            try {
+                supervisor.join(Duration.ofSeconds(5).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         stopAll(services);
         kafka.close();
         demoTarget.close();

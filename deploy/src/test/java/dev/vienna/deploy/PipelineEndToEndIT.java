@@ -355,6 +355,30 @@ class PipelineEndToEndIT {
         assertThat(printed.toString()).contains("409").contains("registered");
     }
 
+    @Test
+    @Order(9)
+    void shouldRestartAServiceThatDiedAndGoOnExecuting() throws Exception {
+        stack.supervise(Duration.ofMillis(200), Duration.ofSeconds(5));
+        // approval-service dies from outside the launcher, as from a crash or the OOM killer
+        long pid = stack.pidOf("approval-service");
+        assertThat(ProcessHandle.of(pid).orElseThrow().destroyForcibly()).isTrue();
+
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(120))
+                .until(() -> stack.restarts().stream().anyMatch(r -> r.service().equals("approval-service")));
+        ViennaStack.Restart restart = stack.restarts().stream()
+                .filter(r -> r.service().equals("approval-service"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(restart.exitCode()).as("killed by SIGKILL").isEqualTo(137);
+        assertThat(restart.backoff()).isEqualTo(Duration.ofMillis(200));
+        assertThat(stack.pidOf("approval-service")).isNotEqualTo(pid);
+        assertThat(stack.deadServices()).isEmpty();
+        // and the pipeline, approval stage included, still executes
+        String intentId = client.submit(Map.of("action", "noop", "resource", "after-restart"));
+        assertThat(awaitState(intentId, "EXECUTED").get("state").asText()).isEqualTo("EXECUTED");
+    }
+
     private static List<String> concat(List<String> a, List<String> b) {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);

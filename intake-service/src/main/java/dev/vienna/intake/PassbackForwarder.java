@@ -10,13 +10,13 @@ import dev.vienna.events.WarrantIssued;
 import dev.vienna.events.WarrantRevoked;
 import dev.vienna.platform.Publisher;
 import dev.vienna.sdk.kafka.claims.ClaimLedger;
+import dev.vienna.sdk.kafka.events.WarrantEvents;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -123,15 +123,8 @@ public class PassbackForwarder {
     /** Claims until the claim is decided: a warrant is not forwarded, nor acknowledged, before. */
     private ClaimLedger.Outcome claimForFeed(WarrantIssued warrant, String claimant) throws InterruptedException {
         while (true) {
-            WarrantClaimed claim = WarrantClaimed.newBuilder()
-                    .setEventId(EventIds.of(warrant.getWarrantId(), "feed-claim"))
-                    .setIntentId(warrant.getIntentId())
-                    .setTenantId(warrant.getTenantId())
-                    .setOccurredAt(clock.instant().truncatedTo(ChronoUnit.MILLIS))
-                    .setWarrantId(warrant.getWarrantId())
-                    .setExecutorId(claimant)
-                    .setExpiresAt(warrant.getExpiresAt())
-                    .build();
+            WarrantClaimed claim = WarrantEvents.claim(
+                    warrant, claimant, EventIds.of(warrant.getWarrantId(), "feed-claim"), clock.instant());
             try {
                 return warrants.ledger().claim(claim).get(CLAIM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {

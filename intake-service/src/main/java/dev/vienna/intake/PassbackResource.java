@@ -13,6 +13,7 @@ import dev.vienna.platform.security.AgentApiKeyAuthentication;
 import dev.vienna.platform.security.Roles;
 import dev.vienna.sdk.kafka.agents.AgentRegistry;
 import dev.vienna.sdk.kafka.claims.ClaimLedger;
+import dev.vienna.sdk.kafka.events.WarrantEvents;
 import dev.vienna.sdk.warrant.PossessionProofs;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -29,7 +30,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -180,15 +180,8 @@ public class PassbackResource {
         if (problem != null) {
             throw new ProblemException(400, "No proof of possession", problem);
         }
-        WarrantClaimed claim = WarrantClaimed.newBuilder()
-                .setEventId(EventIds.random())
-                .setIntentId(warrant.getIntentId())
-                .setTenantId(warrant.getTenantId())
-                .setOccurredAt(clock.instant().truncatedTo(ChronoUnit.MILLIS))
-                .setWarrantId(warrantId)
-                .setExecutorId(PassbackReports.claimant(agent.getAgentId()))
-                .setExpiresAt(warrant.getExpiresAt())
-                .build();
+        WarrantClaimed claim = WarrantEvents.claim(
+                warrant, PassbackReports.claimant(agent.getAgentId()), EventIds.random(), clock.instant());
         ClaimLedger.Outcome outcome;
         try {
             outcome = warrants.ledger().claim(claim).get(CLAIM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

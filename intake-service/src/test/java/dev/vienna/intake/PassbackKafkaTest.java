@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vienna.events.DeadLetterHeaders;
 import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.ExecutionReportSubmitted;
 import dev.vienna.events.ExecutionReported;
@@ -14,14 +13,10 @@ import dev.vienna.events.PassbackFeedRecord;
 import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantClaimed;
 import dev.vienna.events.WarrantIssued;
-import dev.vienna.sdk.canonical.ActionRequest;
-import dev.vienna.sdk.kafka.events.WarrantEvents;
 import dev.vienna.sdk.kafka.passback.KafkaPassbackExecutor;
 import dev.vienna.sdk.passback.PassbackExecutor;
 import dev.vienna.sdk.warrant.ExecutionReport;
 import dev.vienna.sdk.warrant.ExecutionReports;
-import dev.vienna.sdk.warrant.KeyThumbprints;
-import dev.vienna.sdk.warrant.WarrantClaims;
 import dev.vienna.sdk.warrant.WarrantKey;
 import dev.vienna.sdk.warrant.WarrantVerifier;
 import dev.vienna.testing.KafkaBrokerResource;
@@ -36,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,38 +63,10 @@ class PassbackKafkaTest {
                 .clientConfig(KafkaBrokerResource.broker().bootstrapServers());
     }
 
-    private static String thumbprint(WarrantKey key) {
-        return KeyThumbprints.ofEd25519(Base64.getUrlEncoder().withoutPadding().encodeToString(key.publicKey()))
-                .orElseThrow();
-    }
-
     /** A PASSBACK warrant of {@code agentId} bound to its registered key, published on warrants. */
     private WarrantIssued publishedWarrant(String agentId, String resource) {
-        String intentId = UUID.randomUUID().toString();
-        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        String params = "{\"version\":\"v2.3.1\"}";
-        ActionRequest action = new ActionRequest(agentId, "deploy_production", resource, params);
-        WarrantClaims claims = new WarrantClaims(
-                        "vienna",
-                        agentId,
-                        "agent:" + agentId,
-                        "w-" + intentId,
-                        now,
-                        now,
-                        now.plusSeconds(300),
-                        intentId,
-                        "acme",
-                        action.action(),
-                        action.resource(),
-                        WarrantClaims.Tier.T3,
-                        WarrantClaims.Mode.PASSBACK,
-                        Map.of(),
-                        List.of(),
-                        "test-policy",
-                        action.digest())
-                .boundTo(thumbprint(TestAgents.get(agentId).signingKey()));
-        WarrantIssued warrant = WarrantEvents.issue(claims, params, WARRANT_SIGNER);
-        kafka.send(Topics.WARRANTS, intentId, warrant);
+        WarrantIssued warrant = PassbackFixtures.passbackWarrant(agentId, resource, WARRANT_SIGNER);
+        kafka.send(Topics.WARRANTS, warrant.getIntentId(), warrant);
         return warrant;
     }
 
@@ -120,16 +86,7 @@ class PassbackKafkaTest {
     }
 
     private String deadLetterReason(String key) {
-        ConsumerRecord<byte[], byte[]> dead = kafka
-                .readRawUntil(
-                        Topics.DEAD_LETTER.name(),
-                        r -> r.key() != null && new String(r.key(), StandardCharsets.UTF_8).equals(key),
-                        Duration.ofSeconds(30))
-                .stream()
-                .filter(r -> r.key() != null && new String(r.key(), StandardCharsets.UTF_8).equals(key))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no dead letter keyed " + key));
-        return DeadLetterHeaders.read(dead.headers(), DeadLetterHeaders.REASON);
+        return kafka.deadLetterReason(key, Duration.ofSeconds(30));
     }
 
     /** Waits until intake knows agent-7's warrant (its long poll hands it out). */

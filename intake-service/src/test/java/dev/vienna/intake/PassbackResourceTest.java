@@ -10,13 +10,9 @@ import dev.vienna.events.ExecutionReported;
 import dev.vienna.events.ExecutionStatus;
 import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantIssued;
-import dev.vienna.sdk.canonical.ActionRequest;
-import dev.vienna.sdk.kafka.events.WarrantEvents;
 import dev.vienna.sdk.warrant.ExecutionReport;
 import dev.vienna.sdk.warrant.ExecutionReports;
-import dev.vienna.sdk.warrant.KeyThumbprints;
 import dev.vienna.sdk.warrant.PossessionProofs;
-import dev.vienna.sdk.warrant.WarrantClaims;
 import dev.vienna.sdk.warrant.WarrantKey;
 import dev.vienna.testing.KafkaBrokerResource;
 import dev.vienna.testing.KafkaProbe;
@@ -28,10 +24,7 @@ import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -49,38 +42,10 @@ class PassbackResourceTest {
                 .header("Authorization", "Bearer " + TestAgents.get(agentId).bearer());
     }
 
-    private static String thumbprint(WarrantKey key) {
-        return KeyThumbprints.ofEd25519(Base64.getUrlEncoder().withoutPadding().encodeToString(key.publicKey()))
-                .orElseThrow();
-    }
-
     /** A PASSBACK warrant of agent-7 bound to its registered key, published on warrants. */
     private WarrantIssued publishedWarrant() {
-        String intentId = UUID.randomUUID().toString();
-        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        String params = "{\"version\":\"v2.3.1\"}";
-        ActionRequest action = new ActionRequest("agent-7", "deploy_production", "checkout", params);
-        WarrantClaims claims = new WarrantClaims(
-                        "vienna",
-                        "agent-7",
-                        "agent:agent-7",
-                        "w-" + intentId,
-                        now,
-                        now,
-                        now.plusSeconds(300),
-                        intentId,
-                        "acme",
-                        action.action(),
-                        action.resource(),
-                        WarrantClaims.Tier.T3,
-                        WarrantClaims.Mode.PASSBACK,
-                        Map.of(),
-                        List.of(),
-                        "test-policy",
-                        action.digest())
-                .boundTo(thumbprint(TestAgents.get("agent-7").signingKey()));
-        WarrantIssued warrant = WarrantEvents.issue(claims, params, WARRANT_SIGNER);
-        kafka.send(Topics.WARRANTS, intentId, warrant);
+        WarrantIssued warrant = PassbackFixtures.passbackWarrant("agent-7", "checkout", WARRANT_SIGNER);
+        kafka.send(Topics.WARRANTS, warrant.getIntentId(), warrant);
         return warrant;
     }
 

@@ -3,7 +3,6 @@ package dev.vienna.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vienna.events.AvroSerde;
-import dev.vienna.events.DeadLetterHeaders;
 import dev.vienna.events.IntentSubmitted;
 import dev.vienna.events.KafkaAccess;
 import dev.vienna.events.SubmissionChannel;
@@ -24,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,17 +55,7 @@ class SignedSubmissionsTest {
     }
 
     private String deadLetterReason(byte[] key) {
-        String wanted = new String(key, StandardCharsets.UTF_8);
-        ConsumerRecord<byte[], byte[]> dead = kafka
-                .readRawUntil(
-                        Topics.DEAD_LETTER.name(),
-                        r -> r.key() != null && new String(r.key(), StandardCharsets.UTF_8).equals(wanted),
-                        Duration.ofSeconds(30))
-                .stream()
-                .filter(r -> r.key() != null && new String(r.key(), StandardCharsets.UTF_8).equals(wanted))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no dead letter keyed " + wanted));
-        return DeadLetterHeaders.read(dead.headers(), DeadLetterHeaders.REASON);
+        return kafka.deadLetterReason(new String(key, StandardCharsets.UTF_8), Duration.ofSeconds(30));
     }
 
     @Test

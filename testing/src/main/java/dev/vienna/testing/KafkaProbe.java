@@ -1,6 +1,9 @@
 package dev.vienna.testing;
 
+import dev.vienna.events.DeadLetterHeaders;
 import dev.vienna.events.Topic;
+import dev.vienna.events.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,6 +116,17 @@ public final class KafkaProbe {
                 .findFirst()
                 .orElseThrow(() -> new AssertionError(
                         "no matching record on " + topic + " within " + timeout + "; saw " + seen.size() + " records"));
+    }
+
+    /** The reason header of the first dead letter keyed {@code key} (UTF-8), failing when none arrives in time. */
+    public String deadLetterReason(String key, Duration timeout) {
+        Predicate<ConsumerRecord<byte[], byte[]>> keyed =
+                r -> r.key() != null && new String(r.key(), StandardCharsets.UTF_8).equals(key);
+        return readRawUntil(Topics.DEAD_LETTER.name(), keyed, timeout).stream()
+                .filter(keyed)
+                .findFirst()
+                .map(dead -> DeadLetterHeaders.read(dead.headers(), DeadLetterHeaders.REASON))
+                .orElseThrow(() -> new AssertionError("no dead letter keyed " + key + " within " + timeout));
     }
 
     /** Raw reader, for topics whose values are bytes (the dead-letter topic). */

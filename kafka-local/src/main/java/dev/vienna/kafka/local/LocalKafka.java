@@ -196,13 +196,7 @@ public final class LocalKafka implements AutoCloseable {
                 .distinct()
                 .map(t -> new NewTopic(t.name(), Optional.empty(), Optional.empty()).configs(new HashMap<>(t.config())))
                 .toList();
-        try {
-            kafka.createTopics(own).all().get();
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e;
-            }
-        }
+        createKeepingExisting(kafka, own);
     }
 
     /** The ACL bindings a {@link KafkaAccess} stands for. */
@@ -248,12 +242,18 @@ public final class LocalKafka implements AutoCloseable {
                     .filter(t -> !existing.contains(t.name()))
                     .map(t -> newTopic(t, partitions))
                     .toList();
-            try {
-                admin.createTopics(missing).all().get();
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
+            createKeepingExisting(admin, missing);
+        }
+    }
+
+    /** Creates the topics; one that another client created meanwhile is kept as it is. */
+    private static void createKeepingExisting(Admin admin, List<NewTopic> topics)
+            throws InterruptedException, ExecutionException {
+        try {
+            admin.createTopics(topics).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
             }
         }
     }

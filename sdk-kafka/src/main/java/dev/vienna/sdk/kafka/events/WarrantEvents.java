@@ -4,6 +4,7 @@ import dev.vienna.events.EventIds;
 import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.SignatureAlgorithm;
 import dev.vienna.events.Tier;
+import dev.vienna.events.WarrantClaimed;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.sdk.warrant.WarrantClaims;
 import dev.vienna.sdk.warrant.WarrantKey;
@@ -45,6 +46,19 @@ public final class WarrantEvents {
                 .setAudience(claims.audience())
                 .setActionDigest(claims.actionDigest())
                 .setConfirmationKeyThumbprint(claims.confirmationThumbprint())
+                .build();
+    }
+
+    /** The claim of {@code warrant} by {@code claimant} at {@code at} (milliseconds), as the claim logs record it. */
+    public static WarrantClaimed claim(WarrantIssued warrant, String claimant, String eventId, java.time.Instant at) {
+        return WarrantClaimed.newBuilder()
+                .setEventId(eventId)
+                .setIntentId(warrant.getIntentId())
+                .setTenantId(warrant.getTenantId())
+                .setOccurredAt(at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
+                .setWarrantId(warrant.getWarrantId())
+                .setExecutorId(claimant)
+                .setExpiresAt(warrant.getExpiresAt())
                 .build();
     }
 

@@ -9,6 +9,7 @@ import dev.vienna.events.WarrantClaimed;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.sdk.kafka.claims.ClaimLedger;
 import dev.vienna.sdk.kafka.claims.ClaimLog;
+import dev.vienna.sdk.kafka.events.WarrantEvents;
 import dev.vienna.sdk.kafka.revocation.RevocationListener;
 import dev.vienna.sdk.passback.PassbackExecutor.Action;
 import dev.vienna.sdk.passback.PassbackExecutor.Result;
@@ -19,7 +20,6 @@ import dev.vienna.sdk.warrant.WarrantKey;
 import dev.vienna.sdk.warrant.WarrantVerifier;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -157,15 +157,7 @@ public final class KafkaPassbackExecutor implements AutoCloseable {
         return new PassbackRunner.Channel() {
             @Override
             public ClaimAnswer claim(PassbackRunner.Offer offer) {
-                WarrantClaimed claim = WarrantClaimed.newBuilder()
-                        .setEventId(EventIds.random())
-                        .setIntentId(warrant.getIntentId())
-                        .setTenantId(warrant.getTenantId())
-                        .setOccurredAt(clock.instant().truncatedTo(ChronoUnit.MILLIS))
-                        .setWarrantId(warrant.getWarrantId())
-                        .setExecutorId(claimant)
-                        .setExpiresAt(warrant.getExpiresAt())
-                        .build();
+                WarrantClaimed claim = WarrantEvents.claim(warrant, claimant, EventIds.random(), clock.instant());
                 try {
                     ClaimLedger.Outcome outcome =
                             feed.claim(claim).get(DECIDE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -7,10 +7,13 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Remembers which intentId an agent's idempotency key produced, so a retried submission returns the same intent instead
- * of creating a second one, even when the retry races the original. Bounded (oldest forgotten first) and per instance:
- * nothing de-duplicates retries that reach two intake replicas (each publishes an intent), so with several replicas
- * route an agent's retries to one of them.
+ * Idempotency keys: the intentId of a submission with a key is derived from the tenant, the agent and the key
+ * ({@link #intentIdOf}), so every intake instance, also after a restart, gives a retry the same intentId, and
+ * policy-service decides an intentId once (its exactly-once {@code decided-intents} store): two instances that both
+ * publish a retried intent still make one intent downstream. This class also remembers, per instance and bounded
+ * (oldest forgotten first), the keys it has published, so a retry to the same instance is answered {@code replayed}
+ * without publishing again, even when it races the original. A key reused with another body names the original intent
+ * (the first body published is the one decided).
  */
 @ApplicationScoped
 public class IdempotencyKeys {
@@ -32,6 +35,15 @@ public class IdempotencyKeys {
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Object();
         }
+    }
+
+    /** The intentId of an agent's submission with idempotency key {@code key}: the same on every instance. */
+    public static String intentIdOf(String tenantId, String agentId, String key) {
+        return java.util
+                .UUID
+                .nameUUIDFromBytes(("idempotency\u0000" + tenantId + '\u0000' + agentId + '\u0000' + key)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
     }
 
     /**

@@ -41,8 +41,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * tenant, or an owner the agent does not act for, is refused (403), and a suspended agent is refused with the reason
  * (403). The body is read strictly (I-JSON: no repeated member name, nothing unknown, nothing trailing) and within
  * explicit limits ({@link IntakeConfig#maxBodyBytes()} and {@link IntentRequest}'s), then stamped with an intentId and
- * the receive time and answered 202 only after the broker acknowledged it on {@code intents}. A retry with the same
- * idempotency key answers the original intentId without publishing again.
+ * the receive time and answered 202 only after the broker acknowledged it on {@code intents}. With an idempotency key
+ * the intentId is derived from tenant, agent and key ({@link IdempotencyKeys}), so a retry gets the original intentId
+ * on any instance; one to this instance is answered without publishing again.
  */
 @Tag(name = "intents", description = "Agents submit what they intend to do")
 @SecurityRequirement(name = OpenApiProblems.AGENT)
@@ -147,7 +148,10 @@ public class IntentsResource {
         }
     }
 
-    /** Publishes the intent and returns its id once the broker acknowledged it. */
+    /**
+     * Publishes the intent and returns its id once the broker acknowledged it: derived from its idempotency key when it
+     * has one ({@link IdempotencyKeys#intentIdOf}), else new.
+     */
     private String publish(IntentRequest request, AgentChanged agent) {
         IntentAccepted accepted = toEvent(request, agent);
         publisher.publish(Topics.INTENTS, accepted.getIntentId(), accepted, config.publishTimeout());
@@ -161,7 +165,11 @@ public class IntentsResource {
         intent.setOwners(List.copyOf(agent.getOwners()));
         return IntentAccepted.newBuilder()
                 .setEventId(EventIds.random())
-                .setIntentId(EventIds.random())
+                .setIntentId(
+                        request.idempotencyKey() == null
+                                ? EventIds.random()
+                                : IdempotencyKeys.intentIdOf(
+                                        agent.getTenantId(), agent.getAgentId(), request.idempotencyKey()))
                 .setTenantId(agent.getTenantId())
                 .setOccurredAt(now)
                 .setIntent(intent)

@@ -176,13 +176,23 @@ class IntentsResourceTest {
                 .statusCode(202)
                 .body("intentId", equalTo(first))
                 .body("replayed", equalTo(true));
+        // the intentId comes from tenant, agent and key, not from this instance's memory: another intake instance, or
+        // this one after a restart, gives the retry the same intent (policy-service decides an intentId once)
+        assertThat(first).isEqualTo(IdempotencyKeys.intentIdOf("acme", "agent-7", "attempt-42"));
         // another agent's same key is its own intent
-        as("infra-optimizer")
+        String other = as("infra-optimizer")
                 .body(body)
                 .post("/v1/intents")
                 .then()
                 .statusCode(202)
-                .body("replayed", equalTo(false));
+                .body("replayed", equalTo(false))
+                .extract()
+                .path("intentId");
+        assertThat(other)
+                .isNotEqualTo(first)
+                .isEqualTo(IdempotencyKeys.intentIdOf("acme", "infra-optimizer", "attempt-42"));
+        assertThat(IdempotencyKeys.intentIdOf("globex", "agent-7", "attempt-42"))
+                .isNotEqualTo(first);
     }
 
     @Test

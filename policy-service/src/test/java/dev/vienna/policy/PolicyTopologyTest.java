@@ -3,6 +3,7 @@ package dev.vienna.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vienna.events.ExecutionMode;
+import dev.vienna.events.IntentAccepted;
 import dev.vienna.events.IntentTiered;
 import dev.vienna.events.MatchedRule;
 import dev.vienna.events.PolicyDecision;
@@ -86,6 +87,33 @@ class PolicyTopologyTest {
                 assertThat(t.getDecision()).isEqualTo(PolicyDecision.ALLOW);
                 assertThat(t.getReasons()).isNotEmpty();
             });
+        }
+    }
+
+    @Test
+    void shouldDecideAnIntentIdOnceWhenItIsPublishedAgain() {
+        try (TopologyTestDriver driver = driver(new AtomicReference<>(SHIPPED))) {
+            var in = driver.createInputTopic(
+                    Topics.INTENTS.name(),
+                    Serdes.String().serializer(),
+                    Topics.INTENTS.valueSerde().serializer());
+            var out = driver.createOutputTopic(
+                    Topics.TIERED.name(),
+                    Serdes.String().deserializer(),
+                    Topics.TIERED.valueSerde().deserializer());
+            Instant at = Instant.parse("2026-11-23T10:00:00Z");
+            var first = TestEvents.accepted("i-dup", "restart_service");
+            // the same intent published again by another intake instance: another event id, a little later
+            var again =
+                    IntentAccepted.newBuilder(first).setEventId("another-event").build();
+
+            in.pipeInput("i-dup", first, at);
+            in.pipeInput("i-dup", again, at.plusSeconds(5));
+            in.pipeInput("i-next", TestEvents.accepted("i-next", "restart_service"), at.plusSeconds(6));
+            // once the window has passed, an intentId is decided again (it is forgotten)
+            in.pipeInput("i-dup", again, at.plus(PolicyTopology.DEDUPE_WINDOW).plusSeconds(10));
+
+            assertThat(out.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("i-dup", "i-next", "i-dup");
         }
     }
 

@@ -184,17 +184,32 @@ final class ShellHandler extends BuiltInHandler {
     /**
      * Kills the process and everything it started that is still its descendant: the descendants are listed while the
      * process still lives (once it dies they are reparented and no longer found), killed, listed again for any forked
-     * meanwhile, and then the process itself.
+     * meanwhile, and then the process itself; then waits (up to {@link #DRAIN_AFTER_KILL} in all) until each is gone,
+     * so "process tree killed" is reported only once it is (SIGKILL is delivered asynchronously).
      */
     static void killTree(Process process) {
+        Set<ProcessHandle> killed = new LinkedHashSet<>();
         for (int round = 0; round < 2; round++) {
-            process.descendants().toList().forEach(ProcessHandle::destroyForcibly);
+            for (ProcessHandle descendant : process.descendants().toList()) {
+                descendant.destroyForcibly();
+                killed.add(descendant);
+            }
         }
         process.destroyForcibly();
+        long deadline = System.nanoTime() + DRAIN_AFTER_KILL.toNanos();
         try {
             process.waitFor(DRAIN_AFTER_KILL.toMillis(), TimeUnit.MILLISECONDS);
+            for (ProcessHandle handle : killed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                handle.onExit().get(left, TimeUnit.NANOSECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // still there after the grace period: it was sent SIGKILL, nothing more can be done from here
         }
     }
 }

@@ -7,7 +7,6 @@ import static dev.vienna.handlers.Fixtures.script;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vienna.handlers.ActionOutcome.Status;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -184,15 +184,10 @@ class ActionDispatcherTest {
                 .isEqualTo("the action dispatcher is closed");
     }
 
-    private static void waitFor(Path file) throws InterruptedException, IOException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < end) {
-            if (Files.exists(file) && !Files.readString(file).isBlank()) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError(file + " never appeared");
+    private static void waitFor(Path file) {
+        Awaitility.await(file + " written")
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> Files.exists(file) && !Files.readString(file).isBlank());
     }
 
     @Test

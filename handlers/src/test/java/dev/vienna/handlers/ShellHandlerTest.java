@@ -20,7 +20,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -186,21 +186,11 @@ class ShellHandlerTest {
         assertThat(outcome.error()).isEqualTo("timed out after 700ms; process tree killed");
         assertThat(took).isLessThan(Duration.ofSeconds(5));
         long childPid = Long.parseLong(Files.readString(pidFile).strip());
-        assertThat(gone(childPid, Duration.ofSeconds(3)))
-                .as("the backgrounded sleep (pid %d) was killed", childPid)
-                .isTrue();
-    }
-
-    private static boolean gone(long pid, Duration within) throws InterruptedException {
-        long end = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < end) {
-            Optional<ProcessHandle> process = ProcessHandle.of(pid);
-            if (process.isEmpty() || !process.get().isAlive()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return false;
+        Awaitility.await("the backgrounded sleep (pid " + childPid + ") killed")
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> ProcessHandle.of(childPid)
+                        .map(process -> !process.isAlive())
+                        .orElse(true));
     }
 
     @Test

@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,14 +71,6 @@ class TopicFollowerTest {
         }
     }
 
-    private static boolean eventually(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        return condition.getAsBoolean();
-    }
-
     @Test
     void shouldNotBeCaughtUpOnATopicThatDoesNotExist() throws Exception {
         List<String> seen = new CopyOnWriteArrayList<>();
@@ -102,9 +94,9 @@ class TopicFollowerTest {
             assertThat(follower.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
             write(topic, 0, "a");
             write(topic, 1, "b");
-            assertThat(eventually(() -> seen.size() == 2, Duration.ofSeconds(30)))
-                    .as("read both partitions, saw %s", seen)
-                    .isTrue();
+            Awaitility.await("both partitions read")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> seen.size() == 2);
             assertThat(seen).containsExactlyInAnyOrder("a", "b");
             assertThat(follower.healthy()).isTrue();
         }

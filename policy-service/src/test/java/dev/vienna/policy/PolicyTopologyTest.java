@@ -23,6 +23,8 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
@@ -39,17 +41,25 @@ class PolicyTopologyTest {
         return new TopologyTestDriver(PolicyTopology.buildTopology(policy::get, MONDAY), props);
     }
 
+    private static TestInputTopic<String, IntentAccepted> intents(TopologyTestDriver driver) {
+        return driver.createInputTopic(
+                Topics.INTENTS.name(),
+                Serdes.String().serializer(),
+                Topics.INTENTS.valueSerde().serializer());
+    }
+
+    private static TestOutputTopic<String, IntentTiered> tiered(TopologyTestDriver driver) {
+        return driver.createOutputTopic(
+                Topics.TIERED.name(),
+                Serdes.String().deserializer(),
+                Topics.TIERED.valueSerde().deserializer());
+    }
+
     @Test
     void shouldDecideEachIntentWithTheShippedPoliciesAndExplainWhy() {
         try (TopologyTestDriver driver = driver(new AtomicReference<>(SHIPPED))) {
-            var in = driver.createInputTopic(
-                    Topics.INTENTS.name(),
-                    Serdes.String().serializer(),
-                    Topics.INTENTS.valueSerde().serializer());
-            var out = driver.createOutputTopic(
-                    Topics.TIERED.name(),
-                    Serdes.String().deserializer(),
-                    Topics.TIERED.valueSerde().deserializer());
+            var in = intents(driver);
+            var out = tiered(driver);
 
             in.pipeInput("i-1", TestEvents.accepted("i-1", "restart_service"));
             in.pipeInput("i-2", TestEvents.accepted("i-2", "deploy_production"));
@@ -93,14 +103,8 @@ class PolicyTopologyTest {
     @Test
     void shouldDecideAnIntentIdOnceWhenItIsPublishedAgain() {
         try (TopologyTestDriver driver = driver(new AtomicReference<>(SHIPPED))) {
-            var in = driver.createInputTopic(
-                    Topics.INTENTS.name(),
-                    Serdes.String().serializer(),
-                    Topics.INTENTS.valueSerde().serializer());
-            var out = driver.createOutputTopic(
-                    Topics.TIERED.name(),
-                    Serdes.String().deserializer(),
-                    Topics.TIERED.valueSerde().deserializer());
+            var in = intents(driver);
+            var out = tiered(driver);
             Instant at = Instant.parse("2026-11-23T10:00:00Z");
             var first = TestEvents.accepted("i-dup", "restart_service");
             // the same intent published again by another intake instance: another event id, a little later
@@ -131,14 +135,8 @@ class PolicyTopologyTest {
         """);
         var policy = new AtomicReference<>(SHIPPED);
         try (TopologyTestDriver driver = driver(policy)) {
-            var in = driver.createInputTopic(
-                    Topics.INTENTS.name(),
-                    Serdes.String().serializer(),
-                    Topics.INTENTS.valueSerde().serializer());
-            var out = driver.createOutputTopic(
-                    Topics.TIERED.name(),
-                    Serdes.String().deserializer(),
-                    Topics.TIERED.valueSerde().deserializer());
+            var in = intents(driver);
+            var out = tiered(driver);
             in.pipeInput("i-1", TestEvents.accepted("i-1", "noop"));
             policy.set(PolicyLoader.load(dir));
             in.pipeInput("i-2", TestEvents.accepted("i-2", "noop"));
@@ -165,10 +163,7 @@ class PolicyTopologyTest {
                     Topics.INTENTS.name(),
                     Serdes.String().serializer(),
                     Serdes.ByteArray().serializer());
-            var out = driver.createOutputTopic(
-                    Topics.TIERED.name(),
-                    Serdes.String().deserializer(),
-                    Topics.TIERED.valueSerde().deserializer());
+            var out = tiered(driver);
             var dead = driver.createOutputTopic(
                     Topics.DEAD_LETTER.name(),
                     Serdes.String().deserializer(),

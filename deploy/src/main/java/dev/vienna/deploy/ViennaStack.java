@@ -74,8 +74,8 @@ public final class ViennaStack implements AutoCloseable {
     private final LocalAgents agents;
     private final Map<String, String> apiKeys = new ConcurrentHashMap<>();
     private final java.util.Set<String> kafkaFed = ConcurrentHashMap.newKeySet();
-    /** Services being restarted by {@link #restart} or {@link #killAndRestart}: the supervisor leaves them alone. */
-    private final java.util.Set<String> handsOff = ConcurrentHashMap.newKeySet();
+    /** Held while a service's process is replaced (restart, kill and restart, the supervisor): one at a time. */
+    private final Object lifecycle = new Object();
 
     private final List<Restart> restarts = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final PrintStream log;
@@ -552,15 +552,12 @@ public final class ViennaStack implements AutoCloseable {
      */
     public void restart(String service) throws Exception {
         int i = SERVICES.indexOf(service);
-        handsOff.add(service);
-        try {
+        synchronized (lifecycle) {
             ServiceProcess old = services.get(i);
             old.close();
             ServiceProcess fresh = old.relaunch();
             services.set(i, fresh);
             fresh.awaitReady(HttpClient.newHttpClient(), Duration.ofSeconds(120));
-        } finally {
-            handsOff.remove(service);
         }
     }
 
@@ -599,35 +596,8 @@ public final class ViennaStack implements AutoCloseable {
         try {
             while (!closing) {
                 for (int i = 0; i < SERVICES.size() && !closing; i++) {
-                    String name = SERVICES.get(i);
-                    ServiceProcess process = services.get(i);
-                    if (process.isAlive() || handsOff.contains(name)) {
-                        continue;
-                    }
-                    Instant diedAt = Instant.now();
-                    long lastStart = startedAt.getOrDefault(name, 0L);
-                    Duration backoff = System.nanoTime() - lastStart
-                                    < Duration.ofMinutes(1).toNanos()
-                            ? min(backoffs.getOrDefault(name, initialBackoff).multipliedBy(2), maxBackoff)
-                            : initialBackoff;
-                    backoffs.put(name, backoff);
-                    log.printf(
-                            "vienna: %s exited with code %d; restarting it in %d ms%n",
-                            name, process.exitCode(), backoff.toMillis());
-                    Thread.sleep(backoff.toMillis());
-                    if (closing) {
-                        return;
-                    }
-                    ServiceProcess fresh = process.relaunch();
-                    services.set(i, fresh);
-                    startedAt.put(name, System.nanoTime());
-                    try {
-                        fresh.awaitReady(http, Duration.ofSeconds(120));
-                        Duration ready = Duration.between(diedAt, Instant.now());
-                        restarts.add(new Restart(name, process.exitCode(), diedAt, backoff, ready));
-                        log.printf("vienna: %s restarted, ready %d ms after it died%n", name, ready.toMillis());
-                    } catch (IllegalStateException e) {
-                        log.println("vienna: " + name + " did not come back: " + e.getMessage());
+                    synchronized (lifecycle) {
+                        superviseOne(i, initialBackoff, maxBackoff, backoffs, startedAt, http);
                     }
                 }
                 Thread.sleep(250);
@@ -636,6 +606,48 @@ public final class ViennaStack implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             log.println("vienna: the supervisor stopped: " + e.getMessage());
+        }
+    }
+
+    /** Restarts service {@code i} if its process is dead; called holding {@link #lifecycle}. */
+    private void superviseOne(
+            int i,
+            Duration initialBackoff,
+            Duration maxBackoff,
+            Map<String, Duration> backoffs,
+            Map<String, Long> startedAt,
+            HttpClient http)
+            throws InterruptedException, IOException {
+        String name = SERVICES.get(i);
+        ServiceProcess process = services.get(i);
+        if (process.isAlive()) {
+            return;
+        }
+        Instant diedAt = Instant.now();
+        Long lastStart = startedAt.get(name);
+        boolean dyingAgain = lastStart != null
+                && System.nanoTime() - lastStart < Duration.ofMinutes(1).toNanos();
+        Duration backoff = dyingAgain
+                ? min(backoffs.getOrDefault(name, initialBackoff).multipliedBy(2), maxBackoff)
+                : initialBackoff;
+        backoffs.put(name, backoff);
+        log.printf(
+                "vienna: %s exited with code %d; restarting it in %d ms%n",
+                name, process.exitCode(), backoff.toMillis());
+        Thread.sleep(backoff.toMillis());
+        if (closing) {
+            return;
+        }
+        ServiceProcess fresh = process.relaunch();
+        services.set(i, fresh);
+        startedAt.put(name, System.nanoTime());
+        try {
+            fresh.awaitReady(http, Duration.ofSeconds(120));
+            Duration ready = Duration.between(diedAt, Instant.now());
+            restarts.add(new Restart(name, process.exitCode(), diedAt, backoff, ready));
+            log.printf("vienna: %s restarted, ready %d ms after it died%n", name, ready.toMillis());
+        } catch (IllegalStateException e) {
+            log.println("vienna: " + name + " did not come back: " + e.getMessage());
         }
     }
 
@@ -662,8 +674,7 @@ public final class ViennaStack implements AutoCloseable {
      */
     public Duration killAndRestart(String service) throws Exception {
         int i = SERVICES.indexOf(service);
-        handsOff.add(service);
-        try {
+        synchronized (lifecycle) {
             ServiceProcess old = services.get(i);
             long start = System.nanoTime();
             old.kill();
@@ -671,8 +682,6 @@ public final class ViennaStack implements AutoCloseable {
             services.set(i, fresh);
             fresh.awaitReady(HttpClient.newHttpClient(), Duration.ofSeconds(120));
             return Duration.ofNanos(System.nanoTime() - start);
-        } finally {
-            handsOff.remove(service);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.vienna.kafka.local;
 import dev.vienna.events.KafkaAccess;
 import dev.vienna.events.Topic;
 import dev.vienna.events.Topics;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -40,35 +41,91 @@ import org.apache.kafka.server.common.ApiMessageAndVersion;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * A real, single-node Apache Kafka broker in KRaft mode (combined broker and controller), started in this JVM from
- * Apache Kafka's own cluster kit, that trusts nobody: clients authenticate with SASL/SCRAM-SHA-512 and are authorized
- * by ACLs (StandardAuthorizer; nothing is allowed without an ACL). Its one super user, {@value #ADMIN}, gets a random
- * password at every start, bootstrapped into the cluster's metadata before it starts; {@link #grant} creates a
- * principal with a random password and adds the ACLs of a {@link KafkaAccess} ({@link #aclsOf}). {@link #createTopics}
- * creates every Vienna topic with one partition count and its real configuration (compacted audit, dead letters...).
+ * A real Apache Kafka cluster in KRaft mode that trusts nobody: either one node (combined broker and controller)
+ * started in this JVM from Apache Kafka's own cluster kit ({@link #start}), or several such nodes each in a JVM of its
+ * own ({@link #startCluster}), which can be killed and restarted one by one. Either way, clients authenticate with
+ * SASL/SCRAM-SHA-512 and are authorized by ACLs (StandardAuthorizer; nothing is allowed without an ACL). Its one super
+ * user, {@value #ADMIN}, gets a random password at every start, bootstrapped into the cluster's metadata before it
+ * starts; {@link #grant} creates a principal with a random password and adds the ACLs of a {@link KafkaAccess}
+ * ({@link #aclsOf}). {@link #createTopics} creates every Vienna topic with one partition count and its real
+ * configuration (compacted audit, dead letters...).
  *
- * <p>Settings are those of a one-node cluster: replication factor 1 everywhere, transactions allowed with one in-sync
- * replica (Kafka Streams runs exactly_once_v2), no auto-created topics. Both listeners are SASL_PLAINTEXT on localhost:
- * the client listener takes SCRAM-SHA-512, the controller listener (KRaft's own) only the node's own identity, whose
- * password is made anew at every start and never leaves this JVM.
+ * <p>One node means replication factor 1 everywhere and transactions allowed with one in-sync replica (Kafka Streams
+ * runs exactly_once_v2); there are never auto-created topics. Both listeners are SASL_PLAINTEXT on localhost: the
+ * client listener takes SCRAM-SHA-512, the controller listener (KRaft's own) only the nodes' own identity, whose
+ * password is made anew at every start and is known only to this JVM and its nodes.
+ *
+ * <p>With three nodes or more, every topic (Vienna's, Kafka's own and Kafka Streams' internal ones) has three replicas
+ * and takes a write once two have it ({@code min.insync.replicas=2}): one node can be lost without losing a write or
+ * stopping one.
  */
 public final class LocalKafka implements AutoCloseable {
 
     /** The super user: topic and ACL set-up, and the tests' and launcher's own probes. */
     public static final String ADMIN = "vienna-admin";
 
-    /** The node's own identity on the controller listener. */
+    /** The nodes' own identity on the controller listener. */
     private static final String CONTROLLER = "vienna-controller";
 
     private static final int SCRAM_ITERATIONS = 4096;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final KafkaClusterTestKit cluster;
+    private final KafkaNodeProcesses processes;
     private final KafkaCredentials admin;
+    private final short replicas;
 
-    private LocalKafka(KafkaClusterTestKit cluster, KafkaCredentials admin) {
+    private LocalKafka(
+            KafkaClusterTestKit cluster, KafkaNodeProcesses processes, KafkaCredentials admin, short replicas) {
         this.cluster = cluster;
+        this.processes = processes;
         this.admin = admin;
+        this.replicas = replicas;
+    }
+
+    /**
+     * Formats {@code nodes} nodes under {@code dataDir} and starts each in a JVM of its own; returns once every one is
+     * a registered broker. With three or more, topics get three replicas and two in sync.
+     */
+    public static LocalKafka startCluster(Path dataDir, int nodes) throws Exception {
+        if (nodes < 1) {
+            throw new IllegalArgumentException("a cluster needs at least one node, not " + nodes);
+        }
+        KafkaCredentials admin = new KafkaCredentials(ADMIN, randomPassword());
+        KafkaCredentials controller = new KafkaCredentials(CONTROLLER, randomPassword());
+        short replicas = (short) Math.min(3, nodes);
+        Map<String, String> settings = new HashMap<>(brokerSettings(replicas));
+        settings.put("listener.name.client.sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        settings.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+        return new LocalKafka(
+                null, KafkaNodeProcesses.start(dataDir, nodes, settings, admin, controller), admin, replicas);
+    }
+
+    /**
+     * The brokers' settings but for listeners and the quorum: SCRAM for clients and between brokers, PLAIN for the
+     * quorum, ACLs with nothing allowed by default, no auto-created topics, and {@code replicas} replicas (two in sync
+     * once there are three) for every topic a client or Kafka itself creates.
+     */
+    private static Map<String, String> brokerSettings(short replicas) {
+        String inSync = Integer.toString(replicas >= 3 ? 2 : 1);
+        Map<String, String> settings = new HashMap<>();
+        settings.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        settings.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512");
+        settings.put("sasl.mechanism.controller.protocol", "PLAIN");
+        settings.put("authorizer.class.name", StandardAuthorizer.class.getName());
+        settings.put("allow.everyone.if.no.acl.found", "false");
+        settings.put("super.users", "User:" + ADMIN + ";User:" + CONTROLLER);
+        settings.put("auto.create.topics.enable", "false");
+        settings.put("default.replication.factor", Short.toString(replicas));
+        settings.put("min.insync.replicas", inSync);
+        settings.put("offsets.topic.replication.factor", Short.toString(replicas));
+        settings.put("offsets.topic.num.partitions", "5");
+        settings.put("transaction.state.log.replication.factor", Short.toString(replicas));
+        settings.put("transaction.state.log.min.isr", inSync);
+        settings.put("transaction.state.log.num.partitions", "5");
+        settings.put("group.initial.rebalance.delay.ms", "0");
+        settings.put("log.cleaner.backoff.ms", "1000");
+        return settings;
     }
 
     /** Formats {@code dataDir} and starts the broker; returns once it accepts clients. */
@@ -86,28 +143,16 @@ public final class LocalKafka implements AutoCloseable {
         String clients = "listener.name." + nodes.brokerListenerName().value().toLowerCase(Locale.ROOT) + ".";
         String quorum =
                 "listener.name." + nodes.controllerListenerName().value().toLowerCase(Locale.ROOT) + ".";
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
+        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+        brokerSettings((short) 1).forEach(builder::setConfigProp);
+        KafkaClusterTestKit cluster = builder
                 // clients: SCRAM, with credentials in the cluster's metadata
-                .setConfigProp("sasl.enabled.mechanisms", "SCRAM-SHA-512")
                 .setConfigProp(clients + "sasl.enabled.mechanisms", "SCRAM-SHA-512")
-                .setConfigProp("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512")
                 .setConfigProp(clients + "scram-sha-512.sasl.jaas.config", admin.jaasConfig())
                 // the quorum: PLAIN with one node identity of this start (SCRAM cannot serve the controllers, whose
                 // metadata holds the SCRAM credentials); without it any local process could act as a broker
                 .setConfigProp(quorum + "sasl.enabled.mechanisms", "PLAIN")
-                .setConfigProp("sasl.mechanism.controller.protocol", "PLAIN")
                 .setConfigProp(quorum + "plain.sasl.jaas.config", controller.plainServerJaasConfig())
-                .setConfigProp("authorizer.class.name", StandardAuthorizer.class.getName())
-                .setConfigProp("allow.everyone.if.no.acl.found", "false")
-                .setConfigProp("super.users", "User:" + ADMIN + ";User:" + CONTROLLER)
-                .setConfigProp("auto.create.topics.enable", "false")
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "5")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("transaction.state.log.num.partitions", "5")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("log.cleaner.backoff.ms", "1000")
                 .setDeleteOnClose(true)
                 .build();
         try {
@@ -118,7 +163,7 @@ public final class LocalKafka implements AutoCloseable {
             cluster.close();
             throw e;
         }
-        return new LocalKafka(cluster, admin);
+        return new LocalKafka(cluster, null, admin, (short) 1);
     }
 
     /** The cluster's first metadata: its version and the super user's SCRAM credential, so it can log in at once. */
@@ -141,12 +186,49 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return cluster != null ? cluster.bootstrapServers() : processes.bootstrapServers();
     }
 
     /** The controller listener (KRaft's own; clients have no business there: tests show it refuses them). */
     public String bootstrapControllers() {
-        return cluster.bootstrapControllers();
+        return cluster != null ? cluster.bootstrapControllers() : processes.bootstrapControllers();
+    }
+
+    /** How many nodes the cluster has; they are numbered from 0. */
+    public int nodes() {
+        return cluster != null ? 1 : processes.size();
+    }
+
+    /** How many replicas each topic has. */
+    public short replicas() {
+        return replicas;
+    }
+
+    /** Whether node {@code id}'s process runs. */
+    public boolean isRunning(int id) {
+        return cluster != null ? id == 0 : processes.isRunning(id);
+    }
+
+    /** The operating-system process id of node {@code id}, which runs in a JVM of its own ({@link #startCluster}). */
+    public long pid(int id) {
+        return ownProcesses().pid(id);
+    }
+
+    /** SIGKILL to node {@code id} ({@link #startCluster} only); returns once its process has ended. */
+    public void kill(int id) throws InterruptedException {
+        ownProcesses().kill(id);
+    }
+
+    /** Starts killed node {@code id} again on its own log and ports; returns once it is a registered broker again. */
+    public void restart(int id) throws IOException, InterruptedException {
+        ownProcesses().restart(id);
+    }
+
+    private KafkaNodeProcesses ownProcesses() {
+        if (processes == null) {
+            throw new IllegalStateException("this broker runs inside this JVM: start it with startCluster to kill it");
+        }
+        return processes;
     }
 
     /** The super user's credentials. */
@@ -258,8 +340,8 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
-    private static NewTopic newTopic(Topic<?> topic, int partitions) {
-        return new NewTopic(topic.name(), partitions, (short) 1).configs(new HashMap<>(topic.config()));
+    private NewTopic newTopic(Topic<?> topic, int partitions) {
+        return new NewTopic(topic.name(), partitions, replicas).configs(new HashMap<>(topic.config()));
     }
 
     private static String randomPassword() {
@@ -270,6 +352,10 @@ public final class LocalKafka implements AutoCloseable {
 
     @Override
     public void close() {
+        if (processes != null) {
+            processes.close();
+            return;
+        }
         try {
             cluster.close();
         } catch (InterruptedException e) {

@@ -11,9 +11,8 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Reads the {@value ApprovalTopology#APPROVALS_STORE} store of this instance. (With several instances each holds the
- * partitions it owns, and nothing yet routes a query to the instance that owns its key or fans out a list: with several
- * instances, an intent held by another instance answers 404 here.)
+ * Reads the {@value ApprovalTopology#APPROVALS_STORE} store of this instance, which holds the partitions it owns:
+ * {@link ApprovalsResource} sends a read of another instance's intent there, and merges the others' pending lists.
  */
 @ApplicationScoped
 public class ApprovalQueries {

@@ -1,5 +1,7 @@
 package dev.vienna.approval;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vienna.events.ApprovalVoteCast;
 import dev.vienna.events.EventIds;
 import dev.vienna.events.Tier;
@@ -11,6 +13,7 @@ import dev.vienna.platform.ProblemException;
 import dev.vienna.platform.Publisher;
 import dev.vienna.platform.security.OperatorScope;
 import dev.vienna.platform.security.Roles;
+import dev.vienna.platform.streams.InstanceRouter;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -20,15 +23,24 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.streams.state.HostInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -38,7 +50,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * {@value Roles#APPROVER} to read, {@value Roles#APPROVER} to vote; a token limited to tenants sees and decides only
  * their intents. A vote is checked here against the intent's current state by the same {@link ApprovalRules} the
  * topology enforces (so the operator hears at once why it would not count), then published to {@code approval-votes};
- * the topology, which sees every vote in order, has the last word.
+ * the topology, which sees every vote in order, has the last word. With several instances, a read or vote of one intent
+ * is answered by the instance holding its state and the pending list is merged from all ({@link InstanceRouter}).
  */
 @Tag(name = "approvals", description = "Operators decide the intents policy will not let through alone")
 @SecurityRequirement(name = OpenApiProblems.OPERATOR)
@@ -62,11 +75,26 @@ public class ApprovalsResource {
     @Inject
     OperatorScope caller;
 
+    @Inject
+    InstanceRouter router;
+
+    @Inject
+    ObjectMapper json;
+
+    @Context
+    UriInfo uri;
+
+    @Context
+    HttpHeaders headers;
+
     /** {@code GET /v1/approvals/pending[?tier=T3]}: intents waiting for operators, oldest first. */
     @Operation(
             summary = "Intents waiting for operators",
             description = "Oldest policy decision first; ?tier=T2|T3 narrows.")
-    @APIResponse(responseCode = "200", description = "The pending intents with what each still needs")
+    @APIResponse(
+            responseCode = "200",
+            description = "The pending intents with what each still needs",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ApprovalView.class)))
     @APIResponse(responseCode = "400", description = "Unknown tier")
     @APIResponse(responseCode = "401", description = "No bearer token, or one that does not verify")
     @APIResponse(responseCode = "403", description = "The token holds neither viewer nor approver")
@@ -76,13 +104,18 @@ public class ApprovalsResource {
     @GET
     @Path("/pending")
     @RolesAllowed({Roles.VIEWER, Roles.APPROVER})
-    public List<ApprovalView> pending(@QueryParam("tier") String tier) {
+    public List<JsonNode> pending(@QueryParam("tier") String tier) {
         Tier wanted = parseTier(tier);
-        return queries.pending().stream()
+        List<JsonNode> pending = new ArrayList<>(queries.pending().stream()
                 .filter(s -> caller.allows(s.tiered().getTenantId()))
                 .filter(s -> wanted == null || s.tiered().getTier() == wanted)
-                .map(ApprovalView::of)
-                .toList();
+                .<JsonNode>map(s -> json.valueToTree(ApprovalView.of(s)))
+                .toList());
+        // the other instances' parts, each filtered there for the same caller and tier
+        pending.addAll(router.fromPeers(ApprovalTopology.APPROVALS_STORE, uri, headers));
+        pending.sort(
+                Comparator.comparing(view -> Instant.parse(view.path("tieredAt").asText())));
+        return pending;
     }
 
     /**
@@ -93,7 +126,10 @@ public class ApprovalsResource {
             summary = "One intent's approval",
             description =
                     "Pending or decided (by operators, at the deadline, or automatically when the policy denied it or asked for no approval): the action and its digest, the policy's explanation, votes so far, what is still needed, the deadline, the decision.")
-    @APIResponse(responseCode = "200", description = "The approval state")
+    @APIResponse(
+            responseCode = "200",
+            description = "The approval state",
+            content = @Content(schema = @Schema(implementation = ApprovalView.class)))
     @APIResponse(responseCode = "401", description = "No bearer token, or one that does not verify")
     @APIResponse(responseCode = "403", description = "The token holds neither viewer nor approver")
     @APIResponse(responseCode = "404", description = NOT_HELD)
@@ -103,8 +139,12 @@ public class ApprovalsResource {
     @GET
     @Path("/{intentId}")
     @RolesAllowed({Roles.VIEWER, Roles.APPROVER})
-    public ApprovalView one(@PathParam("intentId") String intentId) {
-        return ApprovalView.of(held(intentId));
+    public Response one(@PathParam("intentId") String intentId) {
+        Optional<HostInfo> owner = router.ownerOf(ApprovalTopology.APPROVALS_STORE, intentId, headers);
+        if (owner.isPresent()) {
+            return router.forward(owner.get(), "GET", uri, headers, null);
+        }
+        return Response.ok(ApprovalView.of(held(intentId))).build();
     }
 
     /** {@code POST /v1/approvals/{intentId}/votes}: 202 once the vote is on {@code approval-votes}. */
@@ -139,6 +179,11 @@ public class ApprovalsResource {
         if (!errors.isEmpty()) {
             throw new ProblemException(
                     400, "Invalid vote", "the vote has " + errors.size() + " invalid field(s)", errors);
+        }
+        // checked and published by the instance holding the intent's state: the state it checks is the current one
+        Optional<HostInfo> owner = router.ownerOf(ApprovalTopology.APPROVALS_STORE, intentId, headers);
+        if (owner.isPresent()) {
+            return router.forward(owner.get(), "POST", uri, headers, request);
         }
         String operatorId = caller.operatorId();
         ApprovalState state = held(intentId);

@@ -8,6 +8,7 @@ import dev.vienna.platform.ProblemException;
 import dev.vienna.platform.security.AgentApiKeyAuthentication;
 import dev.vienna.platform.security.OperatorScope;
 import dev.vienna.platform.security.Roles;
+import dev.vienna.platform.streams.InstanceRouter;
 import dev.vienna.platform.streams.StateStores;
 import dev.vienna.sdk.kafka.agents.AgentRegistry;
 import dev.vienna.sdk.warrant.WarrantClaims;
@@ -19,12 +20,20 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -51,11 +60,23 @@ public class IntentLifecycleResource {
     @Inject
     OperatorScope caller;
 
+    @Inject
+    InstanceRouter router;
+
+    @Context
+    UriInfo uri;
+
+    @Context
+    HttpHeaders headers;
+
     @Operation(
             summary = "An intent's lifecycle",
             description =
                     "Its current state, tier, mode, warrant (token and decoded claims), the latest post-execution verdict on its warrant (VERIFIED, VIOLATION or UNREPORTED, null before one) with its reasons, and every audited event in order, each with the id of its audit record.")
-    @APIResponse(responseCode = "200", description = "The lifecycle")
+    @APIResponse(
+            responseCode = "200",
+            description = "The lifecycle",
+            content = @Content(schema = @Schema(implementation = Lifecycle.class)))
     @APIResponse(
             responseCode = "401",
             description = "No credential, or one that does not verify: neither an operator's JWT nor a registered"
@@ -75,15 +96,20 @@ public class IntentLifecycleResource {
     @GET
     @Path("/{intentId}")
     @RolesAllowed({Roles.AUDITOR, Roles.AGENT})
-    public Lifecycle get(@PathParam("intentId") String intentId) {
+    public Response get(@PathParam("intentId") String intentId) {
         AgentChanged agent = callingAgent();
+        // with several instances, the one holding the intent's lifecycle answers (checking the caller again)
+        Optional<HostInfo> owner = router.ownerOf(AuditTopology.LIFECYCLES_STORE, intentId, headers);
+        if (owner.isPresent()) {
+            return router.forward(owner.get(), "GET", uri, headers, null);
+        }
         IntentLifecycle lifecycle = StateStores.<String, IntentLifecycle>keyValue(
                         streams, AuditTopology.LIFECYCLES_STORE)
                 .get(intentId);
         if (lifecycle == null || !visible(lifecycle, agent)) {
             throw new ProblemException(404, "Unknown intent", "no event of intent " + intentId + " has been audited");
         }
-        return Lifecycle.of(lifecycle);
+        return Response.ok(Lifecycle.of(lifecycle)).build();
     }
 
     /**

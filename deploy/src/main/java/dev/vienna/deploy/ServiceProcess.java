@@ -18,13 +18,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One packaged Vienna service running as a child JVM ({@code <module>/target/quarkus-app/quarkus-run.jar}), its output
- * prefixed with its name. Stopping it sends SIGTERM (Quarkus shuts down gracefully) and kills it if it has not exited
- * after a grace period.
+ * One instance of a packaged Vienna service running as a child JVM
+ * ({@code <module>/target/quarkus-app/quarkus-run.jar}), its output prefixed with its name (and its instance number
+ * after the first). Stopping it sends SIGTERM (Quarkus shuts down gracefully) and kills it if it has not exited after a
+ * grace period.
  */
 final class ServiceProcess implements AutoCloseable {
 
     private final String name;
+    private final int instance;
     private final int port;
     private final Process process;
     private final Launch launch;
@@ -33,8 +35,9 @@ final class ServiceProcess implements AutoCloseable {
     private record Launch(
             Path projectRoot, List<String> jvmOptions, Map<String, String> environment, PrintStream log) {}
 
-    private ServiceProcess(String name, int port, Process process, Launch launch) {
+    private ServiceProcess(String name, int instance, int port, Process process, Launch launch) {
         this.name = name;
+        this.instance = instance;
         this.port = port;
         this.process = process;
         this.launch = launch;
@@ -42,12 +45,14 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Starts this service again with the same options, port and environment (after {@link #close}). */
     ServiceProcess relaunch() throws IOException {
-        return start(launch.projectRoot(), name, port, launch.jvmOptions(), launch.environment(), launch.log());
+        return start(
+                launch.projectRoot(), name, instance, port, launch.jvmOptions(), launch.environment(), launch.log());
     }
 
     static ServiceProcess start(
             Path projectRoot,
             String name,
+            int instance,
             int port,
             List<String> jvmOptions,
             Map<String, String> environment,
@@ -65,11 +70,16 @@ final class ServiceProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment);
         Process process = builder.start();
-        Thread pump = new Thread(() -> prefixLines(process, name, log), name + "-log");
+        String label = instance == 0 ? name : name + "#" + instance;
+        Thread pump = new Thread(() -> prefixLines(process, label, log), label + "-log");
         pump.setDaemon(true);
         pump.start();
         return new ServiceProcess(
-                name, port, process, new Launch(projectRoot, List.copyOf(jvmOptions), Map.copyOf(environment), log));
+                name,
+                instance,
+                port,
+                process,
+                new Launch(projectRoot, List.copyOf(jvmOptions), Map.copyOf(environment), log));
     }
 
     private static void prefixLines(Process process, String name, PrintStream log) {
@@ -86,6 +96,11 @@ final class ServiceProcess implements AutoCloseable {
 
     String name() {
         return name;
+    }
+
+    /** Which instance of its service this is, from 0. */
+    int instance() {
+        return instance;
     }
 
     URI uri() {

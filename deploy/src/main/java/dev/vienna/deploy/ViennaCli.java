@@ -32,7 +32,7 @@ import java.util.concurrent.CountDownLatch;
 public final class ViennaCli {
 
     private static final String USAGE = """
-      usage: ./vienna up [--algorithm ED25519|HMAC_SHA256] [--listen 127.0.0.1]
+      usage: ./vienna up [--algorithm ED25519|HMAC_SHA256] [--listen 127.0.0.1] [--brokers 1|3] [--instances 1|2]
              ./vienna demo [--algorithm ED25519|HMAC_SHA256]
              ./vienna bench [--intents N] [--concurrency C] [--algorithm ED25519|HMAC_SHA256]
              ./vienna audit verify --bootstrap HOST:PORT --config CLIENT.properties
@@ -61,7 +61,9 @@ public final class ViennaCli {
         ViennaStack.Options options = ViennaStack.Options.defaults(
                         Path.of(System.getProperty("vienna.root", ".")).toAbsolutePath(), out)
                 .withAlgorithm(SignatureAlgorithm.valueOf(a.value("--algorithm", "ED25519")))
-                .withListenHost(a.value("--listen", "127.0.0.1"));
+                .withListenHost(a.value("--listen", "127.0.0.1"))
+                .withBrokers(count(a, "--brokers"))
+                .withInstances(count(a, "--instances"));
         String dataDir = a.value("--data", null);
         if (dataDir != null) {
             options = options.withDataDir(Path.of(dataDir));
@@ -233,6 +235,21 @@ public final class ViennaCli {
         Map<String, Object> config = new HashMap<>();
         properties.forEach((key, value) -> config.put(key.toString(), value));
         return config;
+    }
+
+    /** A count option of {@code up}, {@code demo} and {@code bench}: 1 by default, at least 1, at most 9. */
+    private static int count(Arguments a, String name) {
+        String text = a.value(name, "1");
+        int n;
+        try {
+            n = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number from 1 to 9, not " + text);
+        }
+        if (n < 1 || n > 9) {
+            throw new IllegalArgumentException(name + " must be from 1 to 9, not " + n);
+        }
+        return n;
     }
 
     /** A token lifetime: {@code 90s}, {@code 30m}, {@code 1h}, {@code 2d}, or ISO-8601 ({@code PT1H}). */

@@ -25,13 +25,14 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The whole pipeline on one machine: a real KRaft broker in this JVM with every topic created, authentication and ACLs
- * on (each service its own principal with only its own ACLs, its password in its environment), and the six packaged
- * services as child JVMs on consecutive ports (intake first), listening on loopback unless told otherwise, all ready
- * before {@link #start} returns, with the {@link #LOCAL_AGENTS} registered. The warrant key and the local operator
- * issuer's key are generated on first start into the data directory's {@code keys/} and kept; every service trusts that
- * issuer's tokens (unless {@code MP_JWT_VERIFY_PUBLICKEY_LOCATION} names another), and executor-service verifies
- * warrants from warrant-service's JWKS.
+ * The whole pipeline on one machine: a real KRaft broker in this JVM (or several nodes in JVMs of their own,
+ * {@link Options#withBrokers}) with every topic created, authentication and ACLs on (each service its own principal
+ * with only its own ACLs, its password in its environment), and the six packaged services as child JVMs on consecutive
+ * ports (intake first; one or more instances of each, {@link Options#withInstances}), listening on loopback unless told
+ * otherwise, all ready before {@link #start} returns, with the {@link #LOCAL_AGENTS} registered. The warrant key and
+ * the local operator issuer's key are generated on first start into the data directory's {@code keys/} and kept; every
+ * service trusts that issuer's tokens (unless {@code MP_JWT_VERIFY_PUBLICKEY_LOCATION} names another), and
+ * executor-service verifies warrants from warrant-service's JWKS.
  */
 public final class ViennaStack implements AutoCloseable {
 
@@ -43,6 +44,10 @@ public final class ViennaStack implements AutoCloseable {
             "warrant-service",
             "executor-service",
             "audit-service");
+
+    /** The services that keep state in Kafka Streams stores, and answer REST reads from them. */
+    static final java.util.Set<String> STREAMS_SERVICES =
+            java.util.Set.of("policy-service", "approval-service", "warrant-service", "audit-service");
 
     /** The tenant of the agents a local stack registers. */
     public static final String LOCAL_TENANT = "local";
@@ -74,6 +79,8 @@ public final class ViennaStack implements AutoCloseable {
     private final LocalAgents agents;
     private final Map<String, String> apiKeys = new ConcurrentHashMap<>();
     private final java.util.Set<String> kafkaFed = ConcurrentHashMap.newKeySet();
+    /** Kafka nodes killed on purpose ({@link #killBroker}), which the supervisor does not restart. */
+    private final java.util.Set<Integer> heldDown = ConcurrentHashMap.newKeySet();
     /** Held while a service's process is replaced (restart, kill and restart, the supervisor): one at a time. */
     private final Object lifecycle = new Object();
 
@@ -116,7 +123,9 @@ public final class ViennaStack implements AutoCloseable {
             PrintStream log,
             Path actionsFile,
             Optional<LocalDatabase> database,
-            Path policyDir) {
+            Path policyDir,
+            int brokers,
+            int instances) {
         /**
          * Seven JVMs share the machine, so the children run C1 only with a serial collector: on 2 cores C2's compiler
          * threads cost the pipeline more than they give back (README, "Benchmark"). {@code VIENNA_SERVICE_JVM_OPTS}
@@ -145,7 +154,9 @@ public final class ViennaStack implements AutoCloseable {
                     Path.of(System.getenv()
                             .getOrDefault(
                                     "VIENNA_POLICY_DIR",
-                                    projectRoot.resolve("policies").toString())));
+                                    projectRoot.resolve("policies").toString())),
+                    1,
+                    1);
         }
 
         public Options withBasePort(int port) {
@@ -160,7 +171,9 @@ public final class ViennaStack implements AutoCloseable {
                     log,
                     actionsFile,
                     database,
-                    policyDir);
+                    policyDir,
+                    brokers,
+                    instances);
         }
 
         public Options withDataDir(Path dir) {
@@ -175,7 +188,9 @@ public final class ViennaStack implements AutoCloseable {
                     log,
                     actionsFile,
                     database,
-                    policyDir);
+                    policyDir,
+                    brokers,
+                    instances);
         }
 
         public Options withAlgorithm(SignatureAlgorithm a) {
@@ -190,7 +205,9 @@ public final class ViennaStack implements AutoCloseable {
                     log,
                     actionsFile,
                     database,
-                    policyDir);
+                    policyDir,
+                    brokers,
+                    instances);
         }
 
         /** The policy directory policy-service reads (and hot-reloads). */
@@ -206,7 +223,9 @@ public final class ViennaStack implements AutoCloseable {
                     log,
                     actionsFile,
                     database,
-                    dir);
+                    dir,
+                    brokers,
+                    instances);
         }
 
         /** The actions file executor-service runs its actions from. */
@@ -222,7 +241,9 @@ public final class ViennaStack implements AutoCloseable {
                     log,
                     file,
                     database,
-                    policyDir);
+                    policyDir,
+                    brokers,
+                    instances);
         }
 
         /** The database SQL actions run on (none: they are inactive). */
@@ -238,7 +259,9 @@ public final class ViennaStack implements AutoCloseable {
                     log,
                     actionsFile,
                     db,
-                    policyDir);
+                    policyDir,
+                    brokers,
+                    instances);
         }
 
         /** More JVM options for every service (after the defaults). */
@@ -254,7 +277,48 @@ public final class ViennaStack implements AutoCloseable {
                     log,
                     actionsFile,
                     database,
-                    policyDir);
+                    policyDir,
+                    brokers,
+                    instances);
+        }
+
+        /**
+         * How many Kafka nodes: one runs in the launcher's JVM; more run in JVMs of their own, with three replicas of
+         * every topic and two in sync ({@code ./vienna up --brokers 3}).
+         */
+        public Options withBrokers(int n) {
+            return new Options(
+                    projectRoot,
+                    dataDir,
+                    basePort,
+                    partitions,
+                    algorithm,
+                    jvmOptions,
+                    listenHost,
+                    log,
+                    actionsFile,
+                    database,
+                    policyDir,
+                    n,
+                    instances);
+        }
+
+        /** How many instances of each service ({@code ./vienna up --instances 2}). */
+        public Options withInstances(int n) {
+            return new Options(
+                    projectRoot,
+                    dataDir,
+                    basePort,
+                    partitions,
+                    algorithm,
+                    jvmOptions,
+                    listenHost,
+                    log,
+                    actionsFile,
+                    database,
+                    policyDir,
+                    brokers,
+                    n);
         }
 
         /** The interface the services' HTTP listen on: loopback unless asked ({@code ./vienna up --listen}). */
@@ -270,13 +334,26 @@ public final class ViennaStack implements AutoCloseable {
                     log,
                     actionsFile,
                     database,
-                    policyDir);
+                    policyDir,
+                    brokers,
+                    instances);
         }
+    }
+
+    /**
+     * Instance {@code instance} of {@code service} listens on {@code basePort} + its place in {@link #SERVICES}, after
+     * the ports of every earlier instance: 8081..8086 for the first, 8087..8092 for the second.
+     */
+    static int portOf(Options options, String service, int instance) {
+        return options.basePort() + instance * SERVICES.size() + SERVICES.indexOf(service);
     }
 
     public static ViennaStack start(Options options) throws Exception {
         Path runDir = Files.createDirectories(options.dataDir()).resolve("run-" + System.currentTimeMillis());
-        LocalKafka kafka = LocalKafka.start(Files.createDirectories(runDir.resolve("kafka")));
+        Path kafkaDir = Files.createDirectories(runDir.resolve("kafka"));
+        LocalKafka kafka = options.brokers() == 1
+                ? LocalKafka.start(kafkaDir)
+                : LocalKafka.startCluster(kafkaDir, options.brokers());
         List<ServiceProcess> started = new ArrayList<>();
         DemoTarget demoTarget = DemoTarget.start();
         try {
@@ -295,34 +372,47 @@ public final class ViennaStack implements AutoCloseable {
                     credentials.resolve("vienna-auditor.properties"),
                     principals.get(KafkaAccess.AUDITOR.principal()).clientProperties(kafka.bootstrapServers()));
             options.log()
-                    .println("vienna: Kafka (KRaft) listening on " + kafka.bootstrapServers() + " (SASL/SCRAM, ACLs), "
-                            + options.partitions() + " partitions per topic; client settings in " + credentials);
-            Map<String, String> keyEnvironment =
-                    keyEnvironment(options, options.basePort() + SERVICES.indexOf("warrant-service"));
+                    .println("vienna: Kafka (KRaft, " + kafka.nodes() + (kafka.nodes() == 1 ? " node" : " nodes")
+                            + ") listening on " + kafka.bootstrapServers() + " (SASL/SCRAM, ACLs), "
+                            + options.partitions() + " partitions per topic, " + kafka.replicas()
+                            + (kafka.replicas() == 1 ? " replica" : " replicas") + "; client settings in "
+                            + credentials);
+            Map<String, String> keyEnvironment = keyEnvironment(options, portOf(options, "warrant-service", 0));
             // policy-service reads (and hot-reloads) the repository's policies/ unless VIENNA_POLICY_DIR names another
             // directory
             Path policyDir = options.policyDir();
             keyEnvironment.put("VIENNA_POLICY_DIR", policyDir.toAbsolutePath().toString());
             options.log().println("vienna: policies from " + policyDir.toAbsolutePath());
             Map<String, String> operatorTrust = operatorTrust(options);
-            for (int i = 0; i < SERVICES.size(); i++) {
-                String name = SERVICES.get(i);
-                int port = options.basePort() + i;
-                List<String> jvm =
-                        new ArrayList<>(List.of(options.jvmOptions().trim().split("\\s+")));
-                jvm.removeIf(String::isEmpty);
-                jvm.add("-Dquarkus.http.port=" + port);
-                jvm.add("-Dquarkus.http.host=" + options.listenHost());
-                jvm.add("-Dkafka.bootstrap.servers=" + kafka.bootstrapServers());
-                jvm.add("-Dkafka-streams.state.dir=" + Files.createDirectories(runDir.resolve(name)));
-                operatorTrust.forEach((key, value) -> jvm.add("-D" + key + "=" + value));
-                Map<String, String> environment = new HashMap<>(keyEnvironment);
-                // the service's Kafka password: in its environment, never on its command line
-                environment.put("VIENNA_KAFKA_PASSWORD", principals.get(name).password());
-                if (name.equals("executor-service")) {
-                    environment.putAll(executorEnvironment);
+            for (int instance = 0; instance < options.instances(); instance++) {
+                for (int i = 0; i < SERVICES.size(); i++) {
+                    String name = SERVICES.get(i);
+                    int port = portOf(options, name, instance);
+                    List<String> jvm =
+                            new ArrayList<>(List.of(options.jvmOptions().trim().split("\\s+")));
+                    jvm.removeIf(String::isEmpty);
+                    jvm.add("-Dquarkus.http.port=" + port);
+                    jvm.add("-Dquarkus.http.host=" + options.listenHost());
+                    jvm.add("-Dkafka.bootstrap.servers=" + kafka.bootstrapServers());
+                    String stateDir = instance == 0 ? name : name + "-" + instance;
+                    jvm.add("-Dkafka-streams.state.dir=" + Files.createDirectories(runDir.resolve(stateDir)));
+                    if (STREAMS_SERVICES.contains(name)) {
+                        // where the other instances reach this one's stores (REST reads routed by key)
+                        jvm.add("-Dquarkus.kafka-streams.application-server=localhost:" + port);
+                    }
+                    operatorTrust.forEach((key, value) -> jvm.add("-D" + key + "=" + value));
+                    Map<String, String> environment = new HashMap<>(keyEnvironment);
+                    // the service's Kafka password: in its environment, never on its command line
+                    environment.put(
+                            "VIENNA_KAFKA_PASSWORD", principals.get(name).password());
+                    if (name.equals("executor-service")) {
+                        environment.putAll(executorEnvironment);
+                        // static membership: a restarted instance takes its own partitions back at once
+                        environment.put("VIENNA_EXECUTOR_GROUP_INSTANCE_ID", "executor-service-" + instance);
+                    }
+                    started.add(ServiceProcess.start(
+                            options.projectRoot(), name, instance, port, jvm, environment, options.log()));
                 }
-                started.add(ServiceProcess.start(options.projectRoot(), name, port, jvm, environment, options.log()));
             }
             HttpClient http = HttpClient.newHttpClient();
             for (ServiceProcess service : started) {
@@ -368,8 +458,6 @@ public final class ViennaStack implements AutoCloseable {
         Files.createDirectories(runDir.resolve("demo-target"));
         env.put("VIENNA_DATA", runDir.toAbsolutePath().toString());
         env.put("VIENNA_DEMO_TARGET_URL", demoTarget.uri().toString());
-        // one supervised instance: restarted, it takes its partitions back at once (static membership)
-        env.put("VIENNA_EXECUTOR_GROUP_INSTANCE_ID", "executor-service-0");
         options.log()
                 .println("vienna: actions from " + actions.toAbsolutePath() + "; demo target on " + demoTarget.uri());
         if (database.isPresent()) {
@@ -489,12 +577,26 @@ public final class ViennaStack implements AutoCloseable {
         return auditor.clientConfig(kafka.bootstrapServers());
     }
 
+    /** The first instance of {@code service}. */
     public URI uriOf(String service) {
-        return services.stream()
-                .filter(s -> s.name().equals(service))
-                .findFirst()
-                .orElseThrow()
-                .uri();
+        return uriOf(service, 0);
+    }
+
+    public URI uriOf(String service, int instance) {
+        return services.get(indexOf(service, instance)).uri();
+    }
+
+    /** How many instances of each service run. */
+    public int instances() {
+        return services.size() / SERVICES.size();
+    }
+
+    private int indexOf(String service, int instance) {
+        int i = SERVICES.indexOf(service);
+        if (i < 0 || instance < 0 || instance >= instances()) {
+            throw new IllegalArgumentException("no instance " + instance + " of " + service);
+        }
+        return instance * SERVICES.size() + i;
     }
 
     /** A client speaking as {@code agentId}, one of the agents this stack registered. */
@@ -551,7 +653,7 @@ public final class ViennaStack implements AutoCloseable {
      * restarting it would; returns once it is ready again.
      */
     public void restart(String service) throws Exception {
-        int i = SERVICES.indexOf(service);
+        int i = indexOf(service, 0);
         synchronized (lifecycle) {
             ServiceProcess old = services.get(i);
             old.close();
@@ -586,7 +688,11 @@ public final class ViennaStack implements AutoCloseable {
 
     /** A service's operating-system process id (to stop it from outside, as a crash or an OOM killer would). */
     public long pidOf(String service) {
-        return services.get(SERVICES.indexOf(service)).pid();
+        return pidOf(service, 0);
+    }
+
+    public long pidOf(String service, int instance) {
+        return services.get(indexOf(service, instance)).pid();
     }
 
     private void superviseLoop(Duration initialBackoff, Duration maxBackoff) {
@@ -595,9 +701,14 @@ public final class ViennaStack implements AutoCloseable {
         HttpClient http = HttpClient.newHttpClient();
         try {
             while (!closing) {
-                for (int i = 0; i < SERVICES.size() && !closing; i++) {
+                for (int i = 0; i < services.size() && !closing; i++) {
                     synchronized (lifecycle) {
                         superviseOne(i, initialBackoff, maxBackoff, backoffs, startedAt, http);
+                    }
+                }
+                for (int node = 0; node < kafka.nodes() && kafka.nodes() > 1 && !closing; node++) {
+                    synchronized (lifecycle) {
+                        superviseBroker(node, initialBackoff);
                     }
                 }
                 Thread.sleep(250);
@@ -618,8 +729,8 @@ public final class ViennaStack implements AutoCloseable {
             Map<String, Long> startedAt,
             HttpClient http)
             throws InterruptedException, IOException {
-        String name = SERVICES.get(i);
         ServiceProcess process = services.get(i);
+        String name = process.instance() == 0 ? process.name() : process.name() + "#" + process.instance();
         if (process.isAlive()) {
             return;
         }
@@ -651,6 +762,56 @@ public final class ViennaStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts Kafka node {@code node} again if its process died, unless {@link #killBroker} holds it down; called
+     * holding {@link #lifecycle}.
+     */
+    private void superviseBroker(int node, Duration backoff) throws InterruptedException, IOException {
+        if (kafka.isRunning(node) || heldDown.contains(node)) {
+            return;
+        }
+        Instant diedAt = Instant.now();
+        log.printf("vienna: Kafka node %d died; restarting it in %d ms%n", node, backoff.toMillis());
+        Thread.sleep(backoff.toMillis());
+        if (closing) {
+            return;
+        }
+        try {
+            kafka.restart(node);
+            Duration ready = Duration.between(diedAt, Instant.now());
+            restarts.add(new Restart("kafka-" + node, 137, diedAt, backoff, ready));
+            log.printf("vienna: Kafka node %d restarted, a broker again %d ms after it died%n", node, ready.toMillis());
+        } catch (IllegalStateException e) {
+            log.println("vienna: Kafka node " + node + " did not come back: " + e.getMessage());
+        }
+    }
+
+    /** How many Kafka nodes this stack runs. */
+    public int brokers() {
+        return kafka.nodes();
+    }
+
+    /**
+     * Kills Kafka node {@code node} with SIGKILL, as a lost machine would, and keeps it down (the supervisor leaves it
+     * alone) until {@link #restartBroker}. Needs a stack of several nodes ({@link Options#withBrokers}).
+     */
+    public void killBroker(int node) throws InterruptedException {
+        synchronized (lifecycle) {
+            heldDown.add(node);
+            kafka.kill(node);
+            log.printf("vienna: Kafka node %d killed%n", node);
+        }
+    }
+
+    /** Starts a node {@link #killBroker} stopped; returns once it is a registered broker again. */
+    public void restartBroker(int node) throws IOException, InterruptedException {
+        synchronized (lifecycle) {
+            kafka.restart(node);
+            heldDown.remove(node);
+            log.printf("vienna: Kafka node %d restarted%n", node);
+        }
+    }
+
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
@@ -673,7 +834,11 @@ public final class ViennaStack implements AutoCloseable {
      * settings and state directory, as a supervisor would, and returns how long it took until it was ready again.
      */
     public Duration killAndRestart(String service) throws Exception {
-        int i = SERVICES.indexOf(service);
+        return killAndRestart(service, 0);
+    }
+
+    public Duration killAndRestart(String service, int instance) throws Exception {
+        int i = indexOf(service, instance);
         synchronized (lifecycle) {
             ServiceProcess old = services.get(i);
             long start = System.nanoTime();

@@ -5,20 +5,27 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** The whole local stack for an end-to-end test: its own data directory and log under target/, free ports. */
 final class TestStacks {
 
     static ViennaStack start(String name) throws Exception {
+        return start(name, UnaryOperator.identity());
+    }
+
+    /** The same, with options changed by {@code options} (more brokers or instances). */
+    static ViennaStack start(String name, UnaryOperator<ViennaStack.Options> options) throws Exception {
         Path dir = Files.createDirectories(Path.of("target", name));
         PrintStream log =
                 new PrintStream(new FileOutputStream(dir.resolve("stack.log").toFile()), true);
-        return ViennaStack.start(
+        ViennaStack.Options chosen = options.apply(
                 ViennaStack.Options.defaults(Path.of("..").toAbsolutePath().normalize(), log)
                         .withDataDir(dir)
-                        .withBasePort(FreePorts.range(ViennaStack.SERVICES.size()))
                         // PostgreSQL on this machine's loopback: SQL actions run in every end-to-end stack
                         .withDatabase(Optional.of(LocalDatabase.localTest())));
+        return ViennaStack.start(
+                chosen.withBasePort(FreePorts.range(ViennaStack.SERVICES.size() * chosen.instances())));
     }
 
     private TestStacks() {}

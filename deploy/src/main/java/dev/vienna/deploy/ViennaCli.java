@@ -35,6 +35,8 @@ public final class ViennaCli {
       usage: ./vienna up [--algorithm ED25519|HMAC_SHA256] [--listen 127.0.0.1] [--brokers 1|3] [--instances 1|2]
              ./vienna demo [--algorithm ED25519|HMAC_SHA256]
              ./vienna bench [--intents N] [--concurrency C] [--algorithm ED25519|HMAC_SHA256]
+             ./vienna chaos [--intents N] [--rate R] [--brokers 3] [--instances 2]   (kills -9 every service instance
+                 once and one broker under a mixed load; exit 1 on a lost or duplicated intent or a broken chain)
              ./vienna audit verify --bootstrap HOST:PORT --config CLIENT.properties
              ./vienna audit timeline INTENT_ID --bootstrap HOST:PORT --config CLIENT.properties
              ./vienna keys generate DIR KEY_ID [--algorithm ED25519|HMAC_SHA256]
@@ -92,6 +94,25 @@ public final class ViennaCli {
                             Integer.parseInt(a.value("--concurrency", "64")),
                             out);
                     return 0;
+                }
+            }
+            case "chaos" -> {
+                ViennaStack.Options chaos = options.withJvmOptions(Chaos.JVM_OPTIONS);
+                if (a.value("--brokers", null) == null) {
+                    chaos = chaos.withBrokers(3);
+                }
+                if (a.value("--instances", null) == null) {
+                    chaos = chaos.withInstances(2);
+                }
+                try (ViennaStack stack = ViennaStack.start(chaos)) {
+                    stack.supervise(Duration.ofSeconds(1), Duration.ofSeconds(30));
+                    Chaos.Report report = Chaos.run(
+                            stack,
+                            Integer.parseInt(a.value("--intents", "1000")),
+                            Double.parseDouble(a.value("--rate", "20")),
+                            stack.instances(),
+                            out);
+                    return report.ok() ? 0 : 1;
                 }
             }
             case "audit" -> {

@@ -1,0 +1,81 @@
+package dev.vienna.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The short {@code ./vienna chaos} of {@code .ci/run}: three brokers and two instances of every service under a mixed
+ * load (T0 to T3, SQL rows in PostgreSQL, operator votes, the passback agent), one broker and the first instance of
+ * every service killed with SIGKILL (the full command kills both instances). Nothing accepted is lost, no action runs
+ * twice by its side effects, and the audit chains verify.
+ */
+class ChaosIT {
+
+    private static ViennaStack stack;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        stack = TestStacks.start(
+                "e2e-chaos", options -> options.withBrokers(3).withInstances(2).withJvmOptions(Chaos.JVM_OPTIONS));
+        stack.supervise(Duration.ofMillis(500), Duration.ofSeconds(5));
+    }
+
+    @AfterAll
+    static void stopStack() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void shouldLoseAndDuplicateNothingWhileBrokersAndServicesAreKilled() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        Chaos.Report report;
+        try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
+            report = Chaos.run(stack, 150, 10, 1, out);
+        }
+        String table = printed.toString(StandardCharsets.UTF_8);
+        System.out.println(table);
+
+        assertThat(report.lost()).as("intents accepted but never settled").isEmpty();
+        assertThat(report.duplicated())
+                .as("actions whose side effect is there twice")
+                .isEmpty();
+        assertThat(report.chainsIntact()).as("audit chains").isTrue();
+        assertThat(report.refused())
+                .as("submissions no intake instance accepted")
+                .isEmpty();
+        assertThat(report.ok()).isTrue();
+        assertThat(table).contains("chaos: OK");
+
+        // every kind of intent was in the mix, and the ones operators decide were decided
+        assertThat(report.acceptedByKind().keySet()).containsExactlyInAnyOrder(Chaos.Kind.values());
+        assertThat(report.accepted()).isGreaterThanOrEqualTo(150);
+        assertThat(report.counts().get("denied"))
+                .isEqualTo(report.acceptedByKind().get(Chaos.Kind.DENIED_SCALE));
+        assertThat(report.counts().get("executed") + report.counts().get("unreported"))
+                .isEqualTo(report.accepted() - report.counts().get("denied"));
+
+        // one broker and one instance of each service were killed, and each came back
+        assertThat(report.kills())
+                .extracting(Chaos.Kill::kind)
+                .containsExactly(
+                        "Kafka broker",
+                        "intake-service",
+                        "policy-service",
+                        "approval-service",
+                        "warrant-service",
+                        "executor-service",
+                        "audit-service");
+        assertThat(report.kills())
+                .allSatisfy(kill -> assertThat(kill.readyAfter()).isNotNull());
+        assertThat(stack.deadServices()).isEmpty();
+    }
+}

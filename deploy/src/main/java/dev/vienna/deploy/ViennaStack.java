@@ -87,7 +87,10 @@ public final class ViennaStack implements AutoCloseable {
     private final List<Restart> restarts = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final PrintStream log;
     private volatile boolean closing;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private Thread supervisor;
+    /** Stops the children when the launcher's JVM is told to stop (SIGTERM, Ctrl-C) before {@link #close}. */
+    private Thread shutdownHook;
 
     private final DemoTarget demoTarget;
     private final Optional<LocalDatabase> database;
@@ -160,126 +163,35 @@ public final class ViennaStack implements AutoCloseable {
         }
 
         public Options withBasePort(int port) {
-            return new Options(
-                    projectRoot,
-                    dataDir,
-                    port,
-                    partitions,
-                    algorithm,
-                    jvmOptions,
-                    listenHost,
-                    log,
-                    actionsFile,
-                    database,
-                    policyDir,
-                    brokers,
-                    instances);
+            return with(o -> o.basePort = port);
         }
 
         public Options withDataDir(Path dir) {
-            return new Options(
-                    projectRoot,
-                    dir,
-                    basePort,
-                    partitions,
-                    algorithm,
-                    jvmOptions,
-                    listenHost,
-                    log,
-                    actionsFile,
-                    database,
-                    policyDir,
-                    brokers,
-                    instances);
+            return with(o -> o.dataDir = dir);
         }
 
         public Options withAlgorithm(SignatureAlgorithm a) {
-            return new Options(
-                    projectRoot,
-                    dataDir,
-                    basePort,
-                    partitions,
-                    a,
-                    jvmOptions,
-                    listenHost,
-                    log,
-                    actionsFile,
-                    database,
-                    policyDir,
-                    brokers,
-                    instances);
+            return with(o -> o.algorithm = a);
         }
 
         /** The policy directory policy-service reads (and hot-reloads). */
         public Options withPolicyDir(Path dir) {
-            return new Options(
-                    projectRoot,
-                    dataDir,
-                    basePort,
-                    partitions,
-                    algorithm,
-                    jvmOptions,
-                    listenHost,
-                    log,
-                    actionsFile,
-                    database,
-                    dir,
-                    brokers,
-                    instances);
+            return with(o -> o.policyDir = dir);
         }
 
         /** The actions file executor-service runs its actions from. */
         public Options withActionsFile(Path file) {
-            return new Options(
-                    projectRoot,
-                    dataDir,
-                    basePort,
-                    partitions,
-                    algorithm,
-                    jvmOptions,
-                    listenHost,
-                    log,
-                    file,
-                    database,
-                    policyDir,
-                    brokers,
-                    instances);
+            return with(o -> o.actionsFile = file);
         }
 
         /** The database SQL actions run on (none: they are inactive). */
         public Options withDatabase(Optional<LocalDatabase> db) {
-            return new Options(
-                    projectRoot,
-                    dataDir,
-                    basePort,
-                    partitions,
-                    algorithm,
-                    jvmOptions,
-                    listenHost,
-                    log,
-                    actionsFile,
-                    db,
-                    policyDir,
-                    brokers,
-                    instances);
+            return with(o -> o.database = db);
         }
 
         /** More JVM options for every service (after the defaults). */
         public Options withJvmOptions(String more) {
-            return new Options(
-                    projectRoot,
-                    dataDir,
-                    basePort,
-                    partitions,
-                    algorithm,
-                    jvmOptions + " " + more,
-                    listenHost,
-                    log,
-                    actionsFile,
-                    database,
-                    policyDir,
-                    brokers,
-                    instances);
+            return with(o -> o.jvmOptions = jvmOptions + " " + more);
         }
 
         /**
@@ -287,56 +199,74 @@ public final class ViennaStack implements AutoCloseable {
          * every topic and two in sync ({@code ./vienna up --brokers 3}).
          */
         public Options withBrokers(int n) {
-            return new Options(
-                    projectRoot,
-                    dataDir,
-                    basePort,
-                    partitions,
-                    algorithm,
-                    jvmOptions,
-                    listenHost,
-                    log,
-                    actionsFile,
-                    database,
-                    policyDir,
-                    n,
-                    instances);
+            return with(o -> o.brokers = n);
         }
 
         /** How many instances of each service ({@code ./vienna up --instances 2}). */
         public Options withInstances(int n) {
-            return new Options(
-                    projectRoot,
-                    dataDir,
-                    basePort,
-                    partitions,
-                    algorithm,
-                    jvmOptions,
-                    listenHost,
-                    log,
-                    actionsFile,
-                    database,
-                    policyDir,
-                    brokers,
-                    n);
+            return with(o -> o.instances = n);
         }
 
         /** The interface the services' HTTP listen on: loopback unless asked ({@code ./vienna up --listen}). */
         public Options withListenHost(String host) {
-            return new Options(
-                    projectRoot,
-                    dataDir,
-                    basePort,
-                    partitions,
-                    algorithm,
-                    jvmOptions,
-                    host,
-                    log,
-                    actionsFile,
-                    database,
-                    policyDir,
-                    brokers,
-                    instances);
+            return with(o -> o.listenHost = host);
+        }
+
+        /** These options with {@code change} made to a copy of them. */
+        private Options with(java.util.function.Consumer<Copy> change) {
+            Copy copy = new Copy(this);
+            change.accept(copy);
+            return copy.options();
+        }
+
+        /** A mutable copy of {@link Options}, for the {@code with...} methods. */
+        private static final class Copy {
+            Path projectRoot;
+            Path dataDir;
+            int basePort;
+            int partitions;
+            SignatureAlgorithm algorithm;
+            String jvmOptions;
+            String listenHost;
+            PrintStream log;
+            Path actionsFile;
+            Optional<LocalDatabase> database;
+            Path policyDir;
+            int brokers;
+            int instances;
+
+            Copy(Options o) {
+                projectRoot = o.projectRoot;
+                dataDir = o.dataDir;
+                basePort = o.basePort;
+                partitions = o.partitions;
+                algorithm = o.algorithm;
+                jvmOptions = o.jvmOptions;
+                listenHost = o.listenHost;
+                log = o.log;
+                actionsFile = o.actionsFile;
+                database = o.database;
+                policyDir = o.policyDir;
+                brokers = o.brokers;
+                instances = o.instances;
+            }
+
+            Options options() {
+                return new Options(
+                        projectRoot,
+                        dataDir,
+                        basePort,
+                        partitions,
+                        algorithm,
+                        jvmOptions,
+                        listenHost,
+                        log,
+                        actionsFile,
+                        database,
+                        policyDir,
+                        brokers,
+                        instances);
+            }
         }
     }
 
@@ -354,8 +284,23 @@ public final class ViennaStack implements AutoCloseable {
         LocalKafka kafka = options.brokers() == 1
                 ? LocalKafka.start(kafkaDir)
                 : LocalKafka.startCluster(kafkaDir, options.brokers());
-        List<ServiceProcess> started = new ArrayList<>();
+        List<ServiceProcess> started = new java.util.concurrent.CopyOnWriteArrayList<>();
         DemoTarget demoTarget = DemoTarget.start();
+        // the children are processes of their own: they must not outlive a launcher told to stop, even mid-start
+        java.util.concurrent.atomic.AtomicReference<ViennaStack> built =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Thread hook = new Thread(
+                () -> {
+                    ViennaStack stack = built.get();
+                    if (stack != null) {
+                        stack.closeQuietly();
+                    } else {
+                        stopAll(started);
+                        kafka.close();
+                    }
+                },
+                "vienna-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             Optional<LocalDatabase> database = options.database();
             Map<String, String> executorEnvironment = executorEnvironment(options, runDir, demoTarget, database);
@@ -427,6 +372,8 @@ public final class ViennaStack implements AutoCloseable {
                     options,
                     demoTarget,
                     database);
+            stack.shutdownHook = hook;
+            built.set(stack);
             for (LocalAgent agent : LOCAL_AGENTS) {
                 stack.registerAgent(agent.agentId(), LOCAL_TENANT, agent.owners(), agent.kafkaFeed());
             }
@@ -437,9 +384,15 @@ public final class ViennaStack implements AutoCloseable {
                             + options.dataDir().toAbsolutePath().resolve("agents"));
             return stack;
         } catch (Exception e) {
-            stopAll(started);
-            kafka.close();
-            demoTarget.close();
+            removeQuietly(hook);
+            ViennaStack stack = built.get();
+            if (stack != null) {
+                stack.closeQuietly();
+            } else {
+                stopAll(started);
+                kafka.close();
+                demoTarget.close();
+            }
             throw e;
         }
     }
@@ -850,9 +803,18 @@ public final class ViennaStack implements AutoCloseable {
         }
     }
 
-    /** Stops the services (newest first) and the broker, and deletes this run's data. */
+    /**
+     * Stops the services (newest first) and the broker, and deletes this run's data; once, whether called or run by the
+     * shutdown hook when the launcher is stopped.
+     */
     @Override
     public void close() throws IOException {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            removeQuietly(shutdownHook);
+        }
         closing = true;
         if (supervisor != null) {
             supervisor.interrupt();
@@ -867,6 +829,23 @@ public final class ViennaStack implements AutoCloseable {
         demoTarget.close();
         try (var paths = Files.walk(runDir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** {@link #close}, logging what went wrong instead of throwing (a shutdown hook's way). */
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (IOException | RuntimeException e) {
+            log.println("vienna: error while stopping: " + e.getMessage());
+        }
+    }
+
+    private static void removeQuietly(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down: the hook runs (or ran) anyway
         }
     }
 

@@ -59,8 +59,14 @@ final class Chaos {
             + " -Dvienna.warrant.lifetime.t2=PT1M -Dvienna.warrant.lifetime.t3=PT1M"
             + " -Dvienna.audit.verification.grace=PT10S -Dvienna.audit.verification.scan-interval=PT1S";
 
-    /** How long after the load the account waits for intents still moving: the warrant lifetime, grace and margin. */
-    private static final Duration SETTLE = Duration.ofSeconds(150);
+    /**
+     * How long the account waits, once the load has stopped, with no intent settling before it calls the unsettled ones
+     * lost: longer than a warrant's lifetime plus the verifier's grace, after which even a run cut short is named.
+     */
+    private static final Duration NO_PROGRESS = Duration.ofSeconds(120);
+
+    /** How long a probe may take to execute after a kill before its recovery is given as "more than" this. */
+    private static final Duration RECOVERY_LIMIT = Duration.ofMinutes(3);
 
     private final ViennaStack stack;
     private final PrintStream out;
@@ -168,7 +174,8 @@ final class Chaos {
     }
 
     private void awaitAccepted(int count) throws InterruptedException {
-        while (accepted.size() < count) {
+        // refusals count too: a load intake refuses altogether must end (and shows in the table)
+        while (accepted.size() + refused.size() < count) {
             TimeUnit.MILLISECONDS.sleep(200);
         }
     }
@@ -399,26 +406,31 @@ final class Chaos {
         throw new IllegalStateException(label + " was not restarted within 3 minutes of its kill");
     }
 
-    /** Submits a noop right after a kill and returns how long after the kill it was EXECUTED. */
+    /**
+     * Submits a noop right after a kill and returns how long after the kill it was EXECUTED; {@link #RECOVERY_LIMIT}
+     * when it was not within that (the table says "more than"; a backlog the load built up can do that).
+     */
     private Duration probe(Instant killed) throws InterruptedException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("agentId", "e2e-agent");
         body.put("action", "noop");
         body.put("resource", "chaos-probe");
         body.put("idempotencyKey", "chaos-probe-" + run + "-" + kills.size() + "-" + killed.toEpochMilli());
-        Optional<String> intentId = submitWithFailover("e2e-agent", body, Duration.ofMinutes(2), kills.size());
+        Optional<String> intentId = submitWithFailover("e2e-agent", body, RECOVERY_LIMIT, kills.size());
         if (intentId.isEmpty()) {
-            throw new IllegalStateException("no intake instance accepted an intent within 2 minutes of a kill");
+            out.println("chaos: no intake instance accepted an intent within " + RECOVERY_LIMIT + " of the kill");
+            return RECOVERY_LIMIT;
         }
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
+        long deadline = killed.plus(RECOVERY_LIMIT).toEpochMilli();
+        while (System.currentTimeMillis() < deadline) {
             Optional<JsonNode> lifecycle = lifecycle("e2e-agent", intentId.get());
             if (lifecycle.isPresent() && lifecycle.get().path("state").asText().equals("EXECUTED")) {
                 return Duration.between(killed, Instant.now());
             }
             TimeUnit.MILLISECONDS.sleep(100);
         }
-        throw new IllegalStateException("an intent submitted after a kill was not executed within 3 minutes");
+        out.println("chaos: an intent submitted after the kill was not executed within " + RECOVERY_LIMIT);
+        return RECOVERY_LIMIT;
     }
 
     /** The intent's lifecycle from either audit instance, as its agent sees it; empty when none answers it yet. */
@@ -449,21 +461,21 @@ final class Chaos {
 
     private Report account(ScheduledExecutorService voting) throws Exception {
         Map<String, JsonNode> outcomes = new HashMap<>();
-        long deadline = System.nanoTime() + SETTLE.toNanos();
         List<Submitted> all = new ArrayList<>(new TreeMap<>(accepted).values());
-        for (Submitted s : all) {
-            while (true) {
+        List<Submitted> unsettled = new ArrayList<>(all);
+        // a backlog may take long to drain: wait as long as intents keep settling
+        long lastProgress = System.nanoTime();
+        while (!unsettled.isEmpty() && System.nanoTime() - lastProgress < NO_PROGRESS.toNanos()) {
+            for (var it = unsettled.iterator(); it.hasNext(); ) {
+                Submitted s = it.next();
                 Optional<JsonNode> lifecycle = lifecycle(s.agentId(), s.intentId());
+                lifecycle.ifPresent(l -> outcomes.put(s.intentId(), l));
                 if (lifecycle.isPresent() && settled(lifecycle.get())) {
-                    outcomes.put(s.intentId(), lifecycle.get());
-                    break;
+                    it.remove();
+                    lastProgress = System.nanoTime();
                 }
-                if (System.nanoTime() > deadline) {
-                    lifecycle.ifPresent(l -> outcomes.put(s.intentId(), l));
-                    break;
-                }
-                TimeUnit.MILLISECONDS.sleep(200);
             }
+            TimeUnit.MILLISECONDS.sleep(500);
         }
         voting.shutdownNow();
         SideEffects effects = sideEffects();
@@ -572,7 +584,7 @@ final class Chaos {
         kills.forEach(
                 k -> byKind.computeIfAbsent(k.kind(), x -> new ArrayList<>()).add(k));
         byKind.forEach((kind, list) -> out.printf(
-                "%-18s %6d %20.1f s %32.1f s%n",
+                "%-18s %6d %20.1f s %32s%n",
                 kind,
                 list.size(),
                 list.stream()
@@ -581,12 +593,16 @@ final class Chaos {
                                 .max()
                                 .orElse(0)
                         / 1000.0,
-                list.stream()
-                                .mapToLong(k -> k.recoveredAfter().toMillis())
-                                .max()
-                                .orElse(0)
-                        / 1000.0));
+                seconds(list.stream()
+                        .map(Kill::recoveredAfter)
+                        .max(Duration::compareTo)
+                        .orElse(Duration.ZERO))));
         out.println();
+    }
+
+    /** "12.3 s", or "> 180.0 s" for a recovery that reached {@link #RECOVERY_LIMIT}. */
+    private static String seconds(Duration d) {
+        return (d.compareTo(RECOVERY_LIMIT) >= 0 ? "> " : "") + String.format("%.1f s", d.toMillis() / 1000.0);
     }
 
     /** What the actions really did: rows, log lines and webhooks per intent of this run. */

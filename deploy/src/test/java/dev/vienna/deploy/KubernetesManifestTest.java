@@ -148,6 +148,14 @@ class KubernetesManifestTest {
             assertTrustsTheClusterCa(service, pod, container, env, "KAFKA_SSL_TRUSTSTORE_");
             if (access.streamsApplicationId().isPresent()) {
                 assertTrustsTheClusterCa(service, pod, container, env, "QUARKUS_KAFKA_STREAMS_SSL_TRUSTSTORE_");
+                // each replica tells the others where its stores answer: its pod's address and its HTTP port
+                int port = container.at("/readinessProbe/httpGet/port").asInt();
+                assertThat(env.get("QUARKUS_KAFKA_STREAMS_APPLICATION_SERVER"))
+                        .as("%s's application server", service)
+                        .isEqualTo(EnvValue.literal("$(POD_IP):" + port));
+                assertThat(env.get("POD_IP"))
+                        .as("%s's POD_IP", service)
+                        .isEqualTo(EnvValue.literal("fieldRef:status.podIP"));
             }
             assertThat(env.get("QUARKUS_HTTP_HOST"))
                     .as("%s's HTTP host", service)
@@ -390,6 +398,12 @@ class KubernetesManifestTest {
                         EnvValue.literal(source.path("data")
                                 .path(configMap.path("key").asText())
                                 .asText()));
+            } else if (variable.at("/valueFrom/fieldRef").isObject()) {
+                // the pod's own field, as "fieldRef:<path>"
+                env.put(
+                        name,
+                        EnvValue.literal("fieldRef:"
+                                + variable.at("/valueFrom/fieldRef/fieldPath").asText()));
             } else {
                 fail("%s: neither a value nor a Secret or ConfigMap key: %s", name, variable);
             }

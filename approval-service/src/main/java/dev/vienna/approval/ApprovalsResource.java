@@ -100,7 +100,8 @@ public class ApprovalsResource {
     @APIResponse(responseCode = "403", description = "The token holds neither viewer nor approver")
     @APIResponse(
             responseCode = "503",
-            description = "The approvals store is not queryable right now; retry after Retry-After")
+            description = "The approvals store is not queryable right now, or another instance holding part of the"
+                    + " list does not answer (a list with a part missing is never shown); retry after Retry-After")
     @GET
     @Path("/pending")
     @RolesAllowed({Roles.VIEWER, Roles.APPROVER})
@@ -135,7 +136,8 @@ public class ApprovalsResource {
     @APIResponse(responseCode = "404", description = NOT_HELD)
     @APIResponse(
             responseCode = "503",
-            description = "The approvals store is not queryable right now; retry after Retry-After")
+            description = "The approvals store is not queryable right now, or the instance holding this intent does"
+                    + " not answer; retry after Retry-After")
     @GET
     @Path("/{intentId}")
     @RolesAllowed({Roles.VIEWER, Roles.APPROVER})
@@ -168,8 +170,8 @@ public class ApprovalsResource {
     @APIResponse(responseCode = "422", description = "A reason or the agent's justification is required")
     @APIResponse(
             responseCode = "503",
-            description =
-                    "Not acknowledged by the broker in time, or the store is not queryable; retry after Retry-After")
+            description = "Not acknowledged by the broker in time, the store is not queryable, or the instance holding"
+                    + " this intent does not answer; retry after Retry-After")
     @POST
     @Path("/{intentId}/votes")
     @Consumes(MediaType.APPLICATION_JSON)

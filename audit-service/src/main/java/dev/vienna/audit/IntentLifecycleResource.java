@@ -92,7 +92,8 @@ public class IntentLifecycleResource {
                     + " tenant than an auditor's token covers, or another agent's intent")
     @APIResponse(
             responseCode = "503",
-            description = "The lifecycle store is not queryable right now; retry after Retry-After")
+            description = "The lifecycle store is not queryable right now, or the instance holding this intent does"
+                    + " not answer; retry after Retry-After")
     @GET
     @Path("/{intentId}")
     @RolesAllowed({Roles.AUDITOR, Roles.AGENT})

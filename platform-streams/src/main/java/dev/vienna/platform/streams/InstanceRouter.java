@@ -115,7 +115,7 @@ public class InstanceRouter {
         Response.ResponseBuilder response = Response.status(answer.statusCode()).entity(answer.body());
         answer.headers().firstValue("Content-Type").ifPresent(type -> response.header("Content-Type", type));
         answer.headers().firstValue("Retry-After").ifPresent(after -> response.header("Retry-After", after));
-        return response.header(ANSWERED_BY, owner.host() + ":" + owner.port()).build();
+        return response.header(ANSWERED_BY, address(owner)).build();
     }
 
     /**
@@ -130,7 +130,7 @@ public class InstanceRouter {
             if (answer.statusCode() != 200) {
                 throw ProblemException.unavailable(
                         "Part of the list is not available",
-                        "instance " + peer + " answered " + answer.statusCode() + " for its part of " + store
+                        "instance " + address(peer) + " answered " + answer.statusCode() + " for its part of " + store
                                 + "; retry shortly",
                         ProblemResponses.RETRY_AFTER);
             }
@@ -143,7 +143,8 @@ public class InstanceRouter {
             } catch (IOException e) {
                 throw ProblemException.unavailable(
                         "Part of the list is not available",
-                        "instance " + peer + " answered an unreadable part of " + store + ": " + e.getMessage(),
+                        "instance " + address(peer) + " answered an unreadable part of " + store + ": "
+                                + e.getMessage(),
                         ProblemResponses.RETRY_AFTER);
             }
         }
@@ -156,7 +157,7 @@ public class InstanceRouter {
         HttpRequest.Builder builder = HttpRequest.newBuilder(
                         URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
                 .timeout(TIMEOUT)
-                .header(FORWARDED_BY, self().map(HostInfo::toString).orElse("unknown"))
+                .header(FORWARDED_BY, self().map(InstanceRouter::address).orElse("unknown"))
                 .header("Accept", "application/json");
         String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (authorization != null) {
@@ -172,16 +173,22 @@ public class InstanceRouter {
             return http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw ProblemException.unavailable(
-                    "Owning instance unreachable",
-                    "instance " + host + " holds this data and did not answer (" + e.getMessage() + "); retry shortly",
+                    "Instance unreachable",
+                    "instance " + address(host) + " holds part of this data and did not answer (" + e + "); retry"
+                            + " shortly",
                     ProblemResponses.RETRY_AFTER);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ProblemException.unavailable(
                     "Interrupted",
-                    "the request to instance " + host + " was interrupted",
+                    "the request to instance " + address(host) + " was interrupted",
                     ProblemResponses.RETRY_AFTER);
         }
+    }
+
+    /** host:port, as instances name each other in headers and problems. */
+    private static String address(HostInfo host) {
+        return host.host() + ":" + host.port();
     }
 
     private static ProblemException notKnownYet(String store) {

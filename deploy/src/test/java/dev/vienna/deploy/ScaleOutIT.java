@@ -21,13 +21,18 @@ import org.apache.kafka.common.utils.Utils;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Two instances of every service on one broker ({@code ./vienna up --instances 2}): each approval- and audit-service
  * instance holds only the partitions it owns, yet either answers every read and takes every vote (routed by key to the
- * owner, lists merged from both), and two intake instances make one intent of one idempotency key.
+ * owner, lists merged from both), two intake instances make one intent of one idempotency key, and with one approval
+ * instance lost the other refuses to show a partial pending list until it holds every partition.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScaleOutIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,6 +56,7 @@ class ScaleOutIT {
     }
 
     @Test
+    @Order(1)
     void shouldAnswerEveryReadAndVoteOnEitherInstance() throws Exception {
         assertThat(stack.instances()).isEqualTo(2);
         // given T3 intents on every partition, so that each instance owns some of them
@@ -161,6 +167,7 @@ class ScaleOutIT {
     }
 
     @Test
+    @Order(2)
     void shouldMakeOneIntentOfOneIdempotencyKeyOnTwoIntakeInstances() throws Exception {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("agentId", "e2e-agent");
@@ -195,6 +202,55 @@ class ScaleOutIT {
         assertThat(types.stream().filter("IntentTiered"::equals)).hasSize(1);
         assertThat(types.stream().filter("WarrantIssued"::equals)).hasSize(1);
         assertThat(types.stream().filter("ExecutionReported"::equals)).hasSize(1);
+    }
+
+    @Test
+    @Order(3)
+    void shouldRefuseAPendingListWithAPartMissingUntilTheSurvivorHoldsEveryPartition() throws Exception {
+        // given a pending intent
+        String intentId = client.submit(Map.of(
+                "agentId",
+                "deploy-agent",
+                "action",
+                "deploy_production",
+                "resource",
+                "checkout",
+                "params",
+                Map.of("version", "v9.loss"),
+                "justification",
+                "scale-out test: an instance is lost",
+                "owner",
+                "carol"));
+        client.awaitState(intentId, Set.of("PENDING_APPROVAL"), Duration.ofSeconds(90));
+        String viewer = token("vera", "viewer");
+
+        // when approval-service#1 dies (no supervisor here: it stays dead)
+        ProcessHandle instance1 =
+                ProcessHandle.of(stack.pidOf("approval-service", 1)).orElseThrow();
+        instance1.destroyForcibly();
+        instance1.onExit().get();
+
+        // then instance 0 does not show a list it cannot complete: 503 with Retry-After, naming the instance
+        HttpResponse<String> refused = get(stack.uriOf("approval-service", 0), "/v1/approvals/pending", viewer);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(JSON.readTree(refused.body()).path("detail").asText())
+                .contains("localhost:" + stack.uriOf("approval-service", 1).getPort());
+
+        // and once the group has moved the lost instance's partitions to it, the whole list and every intent again
+        Awaitility.await("instance 0 holding every partition")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    HttpResponse<String> answer =
+                            get(stack.uriOf("approval-service", 0), "/v1/approvals/pending", viewer);
+                    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                    assertThat(JSON.readTree(answer.body()).findValuesAsText("intentId"))
+                            .contains(intentId);
+                });
+        HttpResponse<String> one = get(stack.uriOf("approval-service", 0), "/v1/approvals/" + intentId, viewer);
+        assertThat(one.statusCode()).as(one.body()).isEqualTo(200);
+        assertThat(one.headers().firstValue("Vienna-Answered-By")).isEmpty();
     }
 
     /** The partition Kafka's default partitioner puts {@code intentId}'s records (and its state) on. */

@@ -63,19 +63,7 @@ class ScaleOutIT {
         List<String> intents = new ArrayList<>();
         Set<Integer> partitions = new HashSet<>();
         for (int i = 0; partitions.size() < PARTITIONS && i < 40; i++) {
-            String intentId = client.submit(Map.of(
-                    "agentId",
-                    "deploy-agent",
-                    "action",
-                    "deploy_production",
-                    "resource",
-                    "checkout",
-                    "params",
-                    Map.of("version", "v9." + i),
-                    "justification",
-                    "scale-out test " + i,
-                    "owner",
-                    "carol"));
+            String intentId = submitDeploy("v9." + i, "scale-out test " + i);
             intents.add(intentId);
             partitions.add(partitionOf(intentId));
         }
@@ -208,19 +196,7 @@ class ScaleOutIT {
     @Order(3)
     void shouldRefuseAPendingListWithAPartMissingUntilTheSurvivorHoldsEveryPartition() throws Exception {
         // given a pending intent
-        String intentId = client.submit(Map.of(
-                "agentId",
-                "deploy-agent",
-                "action",
-                "deploy_production",
-                "resource",
-                "checkout",
-                "params",
-                Map.of("version", "v9.loss"),
-                "justification",
-                "scale-out test: an instance is lost",
-                "owner",
-                "carol"));
+        String intentId = submitDeploy("v9.loss", "scale-out test: an instance is lost");
         client.awaitState(intentId, Set.of("PENDING_APPROVAL"), Duration.ofSeconds(90));
         String viewer = token("vera", "viewer");
 
@@ -251,6 +227,23 @@ class ScaleOutIT {
         HttpResponse<String> one = get(stack.uriOf("approval-service", 0), "/v1/approvals/" + intentId, viewer);
         assertThat(one.statusCode()).as(one.body()).isEqualTo(200);
         assertThat(one.headers().firstValue("Vienna-Answered-By")).isEmpty();
+    }
+
+    /** A T3 deploy by deploy-agent, acting for carol: it waits for two operators. */
+    private static String submitDeploy(String version, String justification) {
+        return client.submit(Map.of(
+                "agentId",
+                "deploy-agent",
+                "action",
+                "deploy_production",
+                "resource",
+                "checkout",
+                "params",
+                Map.of("version", version),
+                "justification",
+                justification,
+                "owner",
+                "carol"));
     }
 
     /** The partition Kafka's default partitioner puts {@code intentId}'s records (and its state) on. */

@@ -724,7 +724,10 @@ public final class ViennaStack implements AutoCloseable {
             return;
         }
         Instant diedAt = Instant.now();
-        log.printf("vienna: Kafka node %d died; restarting it in %d ms%n", node, backoff.toMillis());
+        int exitCode = kafka.exitCode(node);
+        log.printf(
+                "vienna: Kafka node %d exited with code %d; restarting it in %d ms%n",
+                node, exitCode, backoff.toMillis());
         Thread.sleep(backoff.toMillis());
         if (closing) {
             return;
@@ -732,7 +735,7 @@ public final class ViennaStack implements AutoCloseable {
         try {
             kafka.restart(node);
             Duration ready = Duration.between(diedAt, Instant.now());
-            restarts.add(new Restart("kafka-" + node, 137, diedAt, backoff, ready));
+            restarts.add(new Restart("kafka-" + node, exitCode, diedAt, backoff, ready));
             log.printf("vienna: Kafka node %d restarted, a broker again %d ms after it died%n", node, ready.toMillis());
         } catch (IllegalStateException e) {
             log.println("vienna: Kafka node " + node + " did not come back: " + e.getMessage());

@@ -200,6 +200,11 @@ final class KafkaNodeProcesses {
         return processes[id] != null && processes[id].isAlive();
     }
 
+    /** How the node's process ended (once it has). */
+    int exitCode(int id) {
+        return processes[id].exitValue();
+    }
+
     /** The node's operating-system process id (while it runs). */
     long pid(int id) {
         return processes[id].pid();

@@ -214,6 +214,11 @@ public final class LocalKafka implements AutoCloseable {
         return ownProcesses().pid(id);
     }
 
+    /** How node {@code id}'s process ended, once it has ({@link #startCluster} only). */
+    public int exitCode(int id) {
+        return ownProcesses().exitCode(id);
+    }
+
     /** SIGKILL to node {@code id} ({@link #startCluster} only); returns once its process has ended. */
     public void kill(int id) throws InterruptedException {
         ownProcesses().kill(id);

@@ -41,7 +41,9 @@ class ChaosIT {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         Chaos.Report report;
         try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
-            report = Chaos.run(stack, 150, 10, 1, out);
+            // 5 a second: on two cores the fifteen JVMs fall behind a faster mix while a broker is down, and every kill
+            // then waits for the backlog (10 a second took from 5 to 10 minutes)
+            report = Chaos.run(stack, 100, 5, 1, out);
         }
         String table = printed.toString(StandardCharsets.UTF_8);
         System.out.println(table);
@@ -59,7 +61,7 @@ class ChaosIT {
 
         // every kind of intent was in the mix, and the ones operators decide were decided
         assertThat(report.acceptedByKind().keySet()).containsExactlyInAnyOrder(Chaos.Kind.values());
-        assertThat(report.accepted()).isGreaterThanOrEqualTo(150);
+        assertThat(report.accepted()).isGreaterThanOrEqualTo(100);
         assertThat(report.counts().get("denied"))
                 .isEqualTo(report.acceptedByKind().get(Chaos.Kind.DENIED_SCALE));
         assertThat(report.counts().get("executed") + report.counts().get("unreported"))

@@ -5,7 +5,6 @@ import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.ExecutionReported;
 import dev.vienna.events.ExecutionStatus;
 import dev.vienna.events.ExecutionVerdict;
-import dev.vienna.events.Topic;
 import dev.vienna.events.Topics;
 import dev.vienna.events.VerdictOutcome;
 import dev.vienna.events.WarrantClaimed;
@@ -13,6 +12,7 @@ import dev.vienna.events.WarrantIssued;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -87,6 +87,12 @@ final class ExecutionVerifier implements Processor<byte[], byte[], String, Execu
 
     private final VerificationSettings settings;
     private final ExecutionRules rules;
+    private final Deserializer<WarrantIssued> warrantDecoder =
+            Topics.WARRANTS.valueSerde().deserializer();
+    private final Deserializer<WarrantClaimed> claimDecoder =
+            Topics.WARRANT_CLAIMS.valueSerde().deserializer();
+    private final Deserializer<ExecutionReported> reportDecoder =
+            Topics.EXECUTIONS.valueSerde().deserializer();
     private ProcessorContext<String, ExecutionVerdict> context;
     private KeyValueStore<String, WatchedWarrant> warrants;
     private KeyValueStore<String, ExecutionReported> held;
@@ -111,29 +117,29 @@ final class ExecutionVerifier implements Processor<byte[], byte[], String, Execu
     public void process(Record<byte[], byte[]> record) {
         String topic = context.recordMetadata().orElseThrow().topic();
         if (topic.equals(Topics.WARRANTS.name())) {
-            WarrantIssued issued = decoded(Topics.WARRANTS, record.value());
+            WarrantIssued issued = decoded(warrantDecoder, topic, record.value());
             if (issued != null) {
                 issued(issued);
             }
         } else if (topic.equals(Topics.WARRANT_CLAIMS.name())) {
-            WarrantClaimed claimed = decoded(Topics.WARRANT_CLAIMS, record.value());
+            WarrantClaimed claimed = decoded(claimDecoder, topic, record.value());
             if (claimed != null) {
                 claimed(claimed);
             }
         } else if (topic.equals(Topics.EXECUTIONS.name())) {
-            ExecutionReported report = decoded(Topics.EXECUTIONS, record.value());
+            ExecutionReported report = decoded(reportDecoder, topic, record.value());
             if (report != null) {
                 reported(report);
             }
         }
     }
 
-    private static <V> V decoded(Topic<V> topic, byte[] value) {
+    private static <V> V decoded(Deserializer<V> decoder, String topic, byte[] value) {
         if (value == null) {
             return null;
         }
         try {
-            return topic.valueSerde().deserializer().deserialize(topic.name(), value);
+            return decoder.deserialize(topic, value);
         } catch (RuntimeException e) {
             return null; // chained as Undecodable by the appender; nothing to verify
         }

@@ -30,6 +30,8 @@ final class ServiceProcess implements AutoCloseable {
     private final int port;
     private final Process process;
     private final Launch launch;
+    private final long startedAt = System.nanoTime();
+    private volatile Duration readyAfter;
 
     /** How the process was started, so it can be started again the same way. */
     private record Launch(
@@ -134,6 +136,7 @@ final class ServiceProcess implements AutoCloseable {
             }
             try {
                 if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    readyAfter = Duration.ofNanos(System.nanoTime() - startedAt);
                     return;
                 }
             } catch (IOException e) {
@@ -142,6 +145,11 @@ final class ServiceProcess implements AutoCloseable {
             Thread.sleep(250);
         }
         throw new IllegalStateException(name + " was not ready within " + timeout);
+    }
+
+    /** How long after its start the process first answered ready, once {@link #awaitReady} saw it. */
+    java.util.Optional<Duration> readyAfter() {
+        return java.util.Optional.ofNullable(readyAfter);
     }
 
     /** SIGKILL: the process ends at once, with no shutdown of any kind; returns once it has. */

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
@@ -34,7 +35,8 @@ public final class ViennaCli {
     private static final String USAGE = """
       usage: ./vienna up [--algorithm ED25519|HMAC_SHA256] [--listen 127.0.0.1] [--brokers 1|3] [--instances 1|2]
              ./vienna demo [--algorithm ED25519|HMAC_SHA256]
-             ./vienna bench [--intents N] [--concurrency C] [--algorithm ED25519|HMAC_SHA256]
+             ./vienna bench [--intents N] [--concurrency C] [--algorithm ED25519|HMAC_SHA256] [--json FILE]
+                 [--no-pass-through]   (then drives the same load through a pass-through pipeline on the broker)
              ./vienna chaos [--intents N] [--rate R] [--brokers 3] [--instances 2]   (kills -9 every service instance
                  once and one broker under a mixed load; exit 1 on a lost or duplicated intent or a broken chain)
              ./vienna audit verify --bootstrap HOST:PORT --config CLIENT.properties
@@ -82,16 +84,28 @@ public final class ViennaCli {
                 }
             }
             case "bench" -> {
+                int intents = Integer.parseInt(a.value("--intents", "10000"));
+                int concurrency = Integer.parseInt(a.value("--concurrency", "64"));
+                Map<String, Object> settings = new java.util.LinkedHashMap<>();
+                settings.put("intents", intents);
+                settings.put("concurrency", concurrency);
+                settings.put("algorithm", options.algorithm().name());
+                settings.put("partitions", options.partitions());
+                settings.put("serviceJvmOptions", options.jvmOptions());
+                settings.put("cores", Runtime.getRuntime().availableProcessors());
+                settings.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+                settings.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
                 try (ViennaStack stack = ViennaStack.start(options)) {
                     out.printf(
-                            "bench: warrants signed with %s; machine: %d cores, JDK %s%n",
-                            options.algorithm(),
-                            Runtime.getRuntime().availableProcessors(),
-                            System.getProperty("java.version"));
+                            "bench: warrants signed with %s; machine: %s cores, JDK %s; service JVMs: %s%n",
+                            options.algorithm(), settings.get("cores"), settings.get("jdk"), options.jvmOptions());
                     Bench.run(
                             stack,
-                            Integer.parseInt(a.value("--intents", "10000")),
-                            Integer.parseInt(a.value("--concurrency", "64")),
+                            intents,
+                            concurrency,
+                            !a.has("--no-pass-through"),
+                            Optional.ofNullable(a.value("--json", null)).map(Path::of),
+                            settings,
                             out);
                     return 0;
                 }
@@ -343,6 +357,11 @@ public final class ViennaCli {
         String value(String name, String fallback) {
             int i = args.indexOf(name);
             return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : fallback;
+        }
+
+        /** Whether a flag (an option without a value) was given. */
+        boolean has(String flag) {
+            return args.contains(flag);
         }
 
         String required(String name) {

@@ -94,6 +94,7 @@ public final class ViennaStack implements AutoCloseable {
 
     private final DemoTarget demoTarget;
     private final Optional<LocalDatabase> database;
+    private final Options options;
 
     private ViennaStack(
             LocalKafka kafka,
@@ -111,6 +112,7 @@ public final class ViennaStack implements AutoCloseable {
         this.auditor = auditor;
         this.issuer = operatorIssuer(options);
         this.log = options.log();
+        this.options = options;
         this.agents = new LocalAgents(uriOf("intake-service"), issuer, options.dataDir());
     }
 
@@ -359,11 +361,7 @@ public final class ViennaStack implements AutoCloseable {
                             options.projectRoot(), name, instance, port, jvm, environment, options.log()));
                 }
             }
-            HttpClient http = HttpClient.newHttpClient();
-            for (ServiceProcess service : started) {
-                service.awaitReady(http, Duration.ofSeconds(120));
-                options.log().println("vienna: " + service.name() + " ready on " + service.uri());
-            }
+            awaitReady(started, options.log());
             ViennaStack stack = new ViennaStack(
                     kafka,
                     started,
@@ -394,6 +392,38 @@ public final class ViennaStack implements AutoCloseable {
                 demoTarget.close();
             }
             throw e;
+        }
+    }
+
+    /**
+     * Waits for every service at once, so that each one's time to ready ({@link ServiceProcess#readyAfter}) is when it
+     * was ready, not when the one before it was.
+     */
+    private static void awaitReady(List<ServiceProcess> services, PrintStream log) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(services.size());
+        try {
+            List<java.util.concurrent.Future<?>> waits = new ArrayList<>();
+            for (ServiceProcess service : services) {
+                waits.add(pool.submit(() -> {
+                    service.awaitReady(http, Duration.ofSeconds(120));
+                    log.printf(
+                            "vienna: %s ready on %s after %.1f s%n",
+                            service.name(),
+                            service.uri(),
+                            service.readyAfter().orElseThrow().toMillis() / 1000.0);
+                    return null;
+                }));
+            }
+            for (var wait : waits) {
+                try {
+                    wait.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
@@ -528,6 +558,32 @@ public final class ViennaStack implements AutoCloseable {
     /** Client settings of the {@code vienna-auditor} principal, which may only read the audit log. */
     public Map<String, Object> auditorClientConfig() {
         return auditor.clientConfig(kafka.bootstrapServers());
+    }
+
+    /** The settings this stack was started with. */
+    Options options() {
+        return options;
+    }
+
+    /** This run's directory (state, credentials, logs), deleted when the stack stops. */
+    Path runDir() {
+        return runDir;
+    }
+
+    /** Every service instance's process, in start order. */
+    List<ServiceProcess> processes() {
+        return List.copyOf(services);
+    }
+
+    /**
+     * Stops every service (newest first) and leaves the broker running, for a benchmark that goes on with other
+     * clients; nothing restarts them after this.
+     */
+    void stopServices() {
+        closing = true;
+        synchronized (lifecycle) {
+            stopAll(services);
+        }
     }
 
     /** The first instance of {@code service}. */

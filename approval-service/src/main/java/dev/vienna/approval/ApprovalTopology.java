@@ -9,6 +9,8 @@ import dev.vienna.events.PolicyDecision;
 import dev.vienna.events.Topics;
 import dev.vienna.platform.streams.DeadLetterRouting;
 import dev.vienna.platform.streams.RecordSizeLimit;
+import dev.vienna.platform.tracing.RecordTracing;
+import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,19 +67,24 @@ public final class ApprovalTopology {
         }
     }
 
-    public static Topology buildTopology(Settings settings) {
+    public static Topology buildTopology(Settings settings, RecordTracing tracing) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(APPROVALS_STORE), Serdes.String(), new ApprovalStateSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DUE_STORE), Serdes.String(), Serdes.String()));
 
-        KStream<String, Input> tiered = DeadLetterRouting.decodeOrDeadLetter(builder, Topics.TIERED, SERVICE)
+        KStream<String, Input> tiered = DeadLetterRouting.decodeOrDeadLetter(builder, Topics.TIERED, SERVICE, tracing)
                 .mapValues(Input::tiered, Named.as("tiered-input"));
-        KStream<String, Input> votes = DeadLetterRouting.decodeOrDeadLetter(builder, Topics.APPROVAL_VOTES, SERVICE)
+        KStream<String, Input> votes = DeadLetterRouting.decodeOrDeadLetter(
+                        builder, Topics.APPROVAL_VOTES, SERVICE, tracing)
                 .mapValues(Input::vote, Named.as("vote-input"));
         Map<String, KStream<String, Output>> outputs = tiered.merge(votes, Named.as("approval-inputs"))
-                .process(() -> new ApprovalGate(settings), Named.as("approval-gate"), APPROVALS_STORE, DUE_STORE)
+                .process(
+                        () -> new ApprovalGate(settings, tracing),
+                        Named.as("approval-gate"),
+                        APPROVALS_STORE,
+                        DUE_STORE)
                 .split(Named.as("approval-"))
                 .branch((intentId, out) -> out.decided() != null, Branched.as("decided"))
                 .defaultBranch(Branched.as("refused"));
@@ -111,12 +118,14 @@ public final class ApprovalTopology {
 
     static final class ApprovalGate implements Processor<String, Input, String, Output> {
         private final Settings settings;
+        private final RecordTracing tracing;
         private ProcessorContext<String, Output> context;
         private KeyValueStore<String, ApprovalState> approvals;
         private KeyValueStore<String, String> due;
 
-        ApprovalGate(Settings settings) {
+        ApprovalGate(Settings settings, RecordTracing tracing) {
             this.settings = settings;
+            this.tracing = tracing;
         }
 
         @Override
@@ -242,7 +251,9 @@ public final class ApprovalTopology {
             approvals.put(state.intentId(), done);
             due.delete(dueKey(state.deadline(), state.intentId()));
             due.put(dueKey(now().plus(settings.decidedRetention()), state.intentId()), state.intentId());
-            context.forward(new Record<>(state.intentId(), new Output(decided, null), timestamp));
+            // decided by a vote: the decision joins the vote's trace; expired by the punctuator: a trace of its own
+            context.forward(new Record<>(
+                    state.intentId(), new Output(decided, null), timestamp, tracing.headers(Context.current())));
             return done;
         }
 

@@ -1,5 +1,6 @@
 package dev.vienna.approval;
 
+import dev.vienna.platform.tracing.RecordTracing;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import org.apache.kafka.streams.Topology;
@@ -9,7 +10,7 @@ import org.apache.kafka.streams.Topology;
 public class TopologyProducer {
 
     @Produces
-    public Topology topology(ApprovalConfig config) {
-        return ApprovalTopology.buildTopology(ApprovalTopology.Settings.of(config));
+    public Topology topology(ApprovalConfig config, RecordTracing tracing) {
+        return ApprovalTopology.buildTopology(ApprovalTopology.Settings.of(config), tracing);
     }
 }

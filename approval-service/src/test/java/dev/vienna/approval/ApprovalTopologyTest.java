@@ -12,6 +12,7 @@ import dev.vienna.events.PolicyDecision;
 import dev.vienna.events.Tier;
 import dev.vienna.events.Topics;
 import dev.vienna.events.VoteDecision;
+import dev.vienna.platform.tracing.RecordTracing;
 import dev.vienna.testing.TestEvents;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,7 +49,8 @@ class ApprovalTopologyTest {
         var rules =
                 new ApprovalRules(tier -> tier == Tier.T3 ? Duration.ofHours(4) : Duration.ofHours(1), denyOnFirstDeny);
         driver = new TopologyTestDriver(
-                ApprovalTopology.buildTopology(new ApprovalTopology.Settings(rules, tick, RETENTION)),
+                ApprovalTopology.buildTopology(
+                        new ApprovalTopology.Settings(rules, tick, RETENTION), RecordTracing.off()),
                 props("approval-test"),
                 T0);
         tiered = driver.createInputTopic(
@@ -241,8 +243,10 @@ class ApprovalTopologyTest {
         // ... or by another instance whose store never saw it (an aborted transaction, a restored task)
         ApprovalDecided elsewhere;
         try (TopologyTestDriver other = new TopologyTestDriver(
-                ApprovalTopology.buildTopology(new ApprovalTopology.Settings(
-                        new ApprovalRules(tier -> Duration.ofHours(1), true), TICK, RETENTION)),
+                ApprovalTopology.buildTopology(
+                        new ApprovalTopology.Settings(
+                                new ApprovalRules(tier -> Duration.ofHours(1), true), TICK, RETENTION),
+                        RecordTracing.off()),
                 props("approval-test-other-instance"),
                 T0.plus(Duration.ofDays(30)))) {
             other.createInputTopic(

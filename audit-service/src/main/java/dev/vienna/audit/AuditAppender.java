@@ -2,7 +2,9 @@ package dev.vienna.audit;
 
 import dev.vienna.events.AuditRecord;
 import dev.vienna.events.IntentLifecycle;
+import dev.vienna.platform.tracing.RecordTracing;
 import dev.vienna.sdk.kafka.audit.AuditChain;
+import io.opentelemetry.context.Context;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -37,13 +39,15 @@ final class AuditAppender implements Processor<byte[], byte[], String, AuditReco
     static final int MAX_SUMMARY_CHARS = 16 * 1024;
 
     private final Clock clock;
+    private final RecordTracing tracing;
     private final EventInterpreter interpreter = new EventInterpreter();
     private ProcessorContext<String, AuditRecord> context;
     private KeyValueStore<Integer, String> chainHeads;
     private KeyValueStore<String, IntentLifecycle> lifecycles;
 
-    AuditAppender(Clock clock) {
+    AuditAppender(Clock clock, RecordTracing tracing) {
         this.clock = clock;
+        this.tracing = tracing;
     }
 
     @Override
@@ -71,7 +75,9 @@ final class AuditAppender implements Processor<byte[], byte[], String, AuditReco
                     observation.intentId(),
                     Lifecycles.advance(lifecycles.get(observation.intentId()), observation, audit.getRecordId()));
         }
-        context.forward(new Record<>(audit.getRecordId(), audit, record.timestamp()));
+        // the audit record carries the trace of the append (the stage's span), not the source record's other headers
+        context.forward(
+                new Record<>(audit.getRecordId(), audit, record.timestamp(), tracing.headers(Context.current())));
     }
 
     /** The observation's summary cut to its limit, and saying so when the payload is not kept. */

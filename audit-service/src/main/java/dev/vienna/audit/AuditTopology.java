@@ -7,6 +7,8 @@ import dev.vienna.events.IntentLifecycle;
 import dev.vienna.events.Topic;
 import dev.vienna.events.Topics;
 import dev.vienna.platform.streams.RecordSizeLimit;
+import dev.vienna.platform.streams.StageTracing;
+import dev.vienna.platform.tracing.RecordTracing;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +35,7 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class AuditTopology {
 
+    public static final String SERVICE = "audit-service";
     public static final String CHAIN_HEADS_STORE = "audit-chain-heads";
     public static final String LIFECYCLES_STORE = "intent-lifecycles";
     private static final String APPENDER = "audit-appender";
@@ -47,11 +50,15 @@ public final class AuditTopology {
         return "source-" + topic.name();
     }
 
+    private static String traced(Topic<?> topic) {
+        return "trace-" + topic.name();
+    }
+
     /**
      * The audit topology: {@code clock} stamps audit records' {@code recordedAt}; {@code verification} configures the
      * {@link ExecutionVerifier}.
      */
-    public static Topology buildTopology(Clock clock, VerificationSettings verification) {
+    public static Topology buildTopology(Clock clock, VerificationSettings verification, RecordTracing tracing) {
         Topology topology = new Topology();
         List<Topic<?>> sources = audited();
         for (Topic<?> topic : sources) {
@@ -61,11 +68,13 @@ public final class AuditTopology {
                     new ByteArrayDeserializer(),
                     new ByteArrayDeserializer(),
                     topic.name());
+            // one span per consumed record, around both the appender and the verifier
+            StageTracing.addAfter(topology, traced(topic), source(topic), tracing, SERVICE, topic.name());
         }
         topology.addProcessor(
                 APPENDER,
-                () -> new AuditAppender(clock),
-                sources.stream().map(AuditTopology::source).toArray(String[]::new));
+                () -> new AuditAppender(clock, tracing),
+                sources.stream().map(AuditTopology::traced).toArray(String[]::new));
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(CHAIN_HEADS_STORE), Serdes.Integer(), Serdes.String()),
@@ -83,7 +92,7 @@ public final class AuditTopology {
                 Topics.AUDIT.valueSerde().serializer(),
                 chainPartition(),
                 APPENDER);
-        addVerifier(topology, verification);
+        addVerifier(topology, verification, tracing);
         return topology;
     }
 
@@ -92,13 +101,13 @@ public final class AuditTopology {
      * with its own stores and a sink on {@code execution-verdicts} (default partitioner on the intentId key, so a
      * verdict lands on its intent's partition).
      */
-    private static void addVerifier(Topology topology, VerificationSettings verification) {
+    private static void addVerifier(Topology topology, VerificationSettings verification, RecordTracing tracing) {
         topology.addProcessor(
                 VERIFIER,
-                () -> new ExecutionVerifier(verification),
-                source(Topics.WARRANTS),
-                source(Topics.WARRANT_CLAIMS),
-                source(Topics.EXECUTIONS));
+                () -> new ExecutionVerifier(verification, tracing),
+                traced(Topics.WARRANTS),
+                traced(Topics.WARRANT_CLAIMS),
+                traced(Topics.EXECUTIONS));
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(ExecutionVerifier.WARRANTS_STORE),

@@ -9,6 +9,8 @@ import dev.vienna.events.Topics;
 import dev.vienna.events.VerdictOutcome;
 import dev.vienna.events.WarrantClaimed;
 import dev.vienna.events.WarrantIssued;
+import dev.vienna.platform.tracing.RecordTracing;
+import io.opentelemetry.context.Context;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +88,7 @@ final class ExecutionVerifier implements Processor<byte[], byte[], String, Execu
     private static final String HELD = "held";
 
     private final VerificationSettings settings;
+    private final RecordTracing tracing;
     private final ExecutionRules rules;
     private final Deserializer<WarrantIssued> warrantDecoder =
             Topics.WARRANTS.valueSerde().deserializer();
@@ -98,8 +101,9 @@ final class ExecutionVerifier implements Processor<byte[], byte[], String, Execu
     private KeyValueStore<String, ExecutionReported> held;
     private KeyValueStore<String, String> due;
 
-    ExecutionVerifier(VerificationSettings settings) {
+    ExecutionVerifier(VerificationSettings settings, RecordTracing tracing) {
         this.settings = settings;
+        this.tracing = tracing;
         this.rules = new ExecutionRules(settings);
     }
 
@@ -343,7 +347,8 @@ final class ExecutionVerifier implements Processor<byte[], byte[], String, Execu
                 .setStatus(status)
                 .setReporter(reporter)
                 .build();
-        context.forward(new Record<>(intentId, verdict, now.toEpochMilli()));
+        // judged while a record is processed: the verdict joins that record's trace; from the scan: a trace of its own
+        context.forward(new Record<>(intentId, verdict, now.toEpochMilli(), tracing.headers(Context.current())));
     }
 
     /** The event id of a warrant's n-th verdict (n from 1). */

@@ -1,5 +1,6 @@
 package dev.vienna.audit;
 
+import dev.vienna.platform.tracing.RecordTracing;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.time.Clock;
@@ -10,7 +11,7 @@ import org.apache.kafka.streams.Topology;
 public class TopologyProducer {
 
     @Produces
-    public Topology topology(AuditConfig config) {
-        return AuditTopology.buildTopology(Clock.systemUTC(), VerificationSettings.of(config.verification()));
+    public Topology topology(AuditConfig config, RecordTracing tracing) {
+        return AuditTopology.buildTopology(Clock.systemUTC(), VerificationSettings.of(config.verification()), tracing);
     }
 }

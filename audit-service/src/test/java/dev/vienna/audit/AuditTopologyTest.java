@@ -23,6 +23,7 @@ import dev.vienna.events.VoteDecision;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.events.WarrantRevoked;
 import dev.vienna.platform.streams.RecordSizeLimit;
+import dev.vienna.platform.tracing.RecordTracing;
 import dev.vienna.sdk.kafka.audit.AuditChain;
 import dev.vienna.sdk.warrant.WarrantKey;
 import dev.vienna.testing.TestEvents;
@@ -48,7 +49,8 @@ class AuditTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "audit-test");
         return new TopologyTestDriver(
-                AuditTopology.buildTopology(Clock.systemUTC(), VerificationSettings.defaults()), props);
+                AuditTopology.buildTopology(Clock.systemUTC(), VerificationSettings.defaults(), RecordTracing.off()),
+                props);
     }
 
     private static <V> void pipe(TopologyTestDriver driver, Topic<V> topic, String key, V value) {

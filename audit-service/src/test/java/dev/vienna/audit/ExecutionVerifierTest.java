@@ -17,6 +17,7 @@ import dev.vienna.events.Topics;
 import dev.vienna.events.VerdictOutcome;
 import dev.vienna.events.WarrantClaimed;
 import dev.vienna.events.WarrantIssued;
+import dev.vienna.platform.tracing.RecordTracing;
 import dev.vienna.sdk.canonical.ActionRequest;
 import dev.vienna.sdk.kafka.audit.AuditChain;
 import dev.vienna.sdk.warrant.ExecutionReport;
@@ -64,7 +65,8 @@ class ExecutionVerifierTest {
     private void start(VerificationSettings settings) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "audit-verifier-test");
-        driver = new TopologyTestDriver(AuditTopology.buildTopology(Clock.systemUTC(), settings), props, START);
+        driver = new TopologyTestDriver(
+                AuditTopology.buildTopology(Clock.systemUTC(), settings, RecordTracing.off()), props, START);
         verdicts = driver.createOutputTopic(
                 Topics.EXECUTION_VERDICTS.name(),
                 Serdes.String().deserializer(),

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,8 +37,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The six packaged services as separate processes on one real broker (SASL/SCRAM, ACLs), driven as an agent, an
- * operator and an auditor would: over HTTP with their credentials, and by reading topics. Service logs:
- * target/e2e/stack.log.
+ * operator and an auditor would: over HTTP with their credentials, and by reading topics. The services export their
+ * spans over OTLP/HTTP to a receiver in this JVM. Service logs: target/e2e/stack.log.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineEndToEndIT {
@@ -45,10 +46,16 @@ class PipelineEndToEndIT {
     private static ViennaStack stack;
     private static ViennaClient client;
     private static KafkaProbe kafka;
+    private static OtlpReceiver traces;
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = TestStacks.start("e2e");
+        traces = new OtlpReceiver();
+        stack = TestStacks.start(
+                "e2e",
+                options -> options.withJvmOptions("-Dvienna.traces.otlp-endpoint=" + traces.endpoint()
+                        + " -Dquarkus.otel.exporter.otlp.traces.protocol=http/protobuf"
+                        + " -Dquarkus.otel.bsp.schedule.delay=200ms"));
         client = stack.client("e2e-agent");
         kafka = new KafkaProbe(stack.adminClientConfig());
     }
@@ -57,6 +64,9 @@ class PipelineEndToEndIT {
     static void stopStack() throws Exception {
         if (stack != null) {
             stack.close();
+        }
+        if (traces != null) {
+            traces.close();
         }
     }
 
@@ -383,6 +393,95 @@ class PipelineEndToEndIT {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
         return all;
+    }
+
+    @Test
+    @Order(10)
+    void shouldTraceAT0IntentAsOneTraceThroughTheSixServices() {
+        // when an agent's T0 intent runs to its verdict
+        String intentId = client.submit(
+                Map.of("agentId", "e2e-agent", "action", "noop", "resource", "traced", "params", Map.of("n", 1)));
+        awaitState(intentId, "EXECUTED");
+        var accepted = kafka.await(Topics.INTENTS, r -> r.key().equals(intentId), Duration.ofSeconds(30));
+        String traceId = KafkaProbe.header(accepted, "traceparent").split("-")[1];
+
+        // then every service exported spans of that one trace, which hang together from a single root: intake's
+        // HTTP request (each span's parent is a span of the trace), the stages in pipeline order
+        List<String> services = List.of(
+                "intake-service",
+                "policy-service",
+                "approval-service",
+                "warrant-service",
+                "executor-service",
+                "audit-service");
+        List<OtlpReceiver.ReceivedSpan> trace = Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> traces.trace(traceId),
+                        spans -> connected(spans)
+                                && spans.stream()
+                                        .map(OtlpReceiver.ReceivedSpan::service)
+                                        .collect(Collectors.toSet())
+                                        .containsAll(services)
+                                && spans.stream()
+                                        .anyMatch(s -> s.name().equals("audit-service process execution-verdicts")));
+        System.out.println("trace of intent " + intentId + ":\n" + OtlpReceiver.timeline(trace));
+        assertThat(trace).extracting(OtlpReceiver.ReceivedSpan::service).isSubsetOf(services);
+        var root = trace.stream().filter(OtlpReceiver.ReceivedSpan::root).toList();
+        assertThat(root).singleElement().satisfies(span -> {
+            assertThat(span.service()).isEqualTo("intake-service");
+            assertThat(span.kind()).isEqualTo("SPAN_KIND_SERVER");
+            assertThat(span.name()).isEqualTo("POST /v1/intents");
+        });
+        var publish = childOf(trace, root.get(0), "intake-service", "SPAN_KIND_PRODUCER");
+        var policy = childOf(trace, publish, "policy-service", "SPAN_KIND_CONSUMER");
+        assertThat(policy.name()).isEqualTo("policy-service process intents");
+        assertThat(policy.attributes()).containsEntry("messaging.kafka.message.key", intentId);
+        var approval = childOf(trace, policy, "approval-service", "SPAN_KIND_CONSUMER");
+        assertThat(approval.name()).isEqualTo("approval-service process tiered");
+        var warrant = childOf(trace, approval, "warrant-service", "SPAN_KIND_CONSUMER");
+        assertThat(warrant.name()).isEqualTo("warrant-service process approved");
+        var executor = childOf(trace, warrant, "executor-service", "SPAN_KIND_CONSUMER");
+        assertThat(executor.name()).isEqualTo("executor-service process warrants");
+        assertThat(executor.attributes()).containsEntry("vienna.execution.status", "SUCCEEDED");
+        // and audit-service appended each record of the intent in a span of the stage that wrote it
+        assertThat(trace)
+                .filteredOn(s -> s.service().equals("audit-service"))
+                .extracting(s -> s.name() + " <- " + parentOf(trace, s).service())
+                .contains(
+                        "audit-service process intents <- intake-service",
+                        "audit-service process tiered <- policy-service",
+                        "audit-service process approved <- approval-service",
+                        "audit-service process warrants <- warrant-service",
+                        "audit-service process warrant-claims <- executor-service",
+                        "audit-service process executions <- executor-service",
+                        "audit-service process execution-verdicts <- audit-service");
+    }
+
+    /** True when every span but one root has its parent among the spans. */
+    private static boolean connected(List<OtlpReceiver.ReceivedSpan> spans) {
+        Set<String> ids = spans.stream().map(OtlpReceiver.ReceivedSpan::spanId).collect(Collectors.toSet());
+        return spans.stream().filter(OtlpReceiver.ReceivedSpan::root).count() == 1
+                && spans.stream().allMatch(s -> s.root() || ids.contains(s.parentSpanId()));
+    }
+
+    private static OtlpReceiver.ReceivedSpan parentOf(
+            List<OtlpReceiver.ReceivedSpan> trace, OtlpReceiver.ReceivedSpan span) {
+        return trace.stream()
+                .filter(s -> s.spanId().equals(span.parentSpanId()))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    /** The one span of {@code service} of that kind whose parent is {@code parent}. */
+    private static OtlpReceiver.ReceivedSpan childOf(
+            List<OtlpReceiver.ReceivedSpan> trace, OtlpReceiver.ReceivedSpan parent, String service, String kind) {
+        var children = trace.stream()
+                .filter(s -> s.parentSpanId().equals(parent.spanId()))
+                .filter(s -> s.service().equals(service) && s.kind().equals(kind))
+                .toList();
+        assertThat(children).as("%s %s spans under %s", service, kind, parent).hasSize(1);
+        return children.get(0);
     }
 
     private static JsonNode awaitState(String intentId, String state) {

@@ -10,6 +10,7 @@ import dev.vienna.events.WarrantIssued;
 import dev.vienna.handlers.ActionDispatcher;
 import dev.vienna.platform.ReliableProducers;
 import dev.vienna.platform.security.Agents;
+import dev.vienna.platform.tracing.RecordTracing;
 import dev.vienna.sdk.kafka.claims.ClaimLedger;
 import dev.vienna.sdk.kafka.revocation.RevocationListener;
 import dev.vienna.sdk.warrant.JwksKeyResolver;
@@ -17,6 +18,10 @@ import dev.vienna.sdk.warrant.RevocationList;
 import dev.vienna.sdk.warrant.WarrantClaims;
 import dev.vienna.sdk.warrant.WarrantKeyRing;
 import dev.vienna.sdk.warrant.WarrantVerifier;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -33,6 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -44,6 +50,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -66,6 +73,11 @@ import org.jboss.logging.Logger;
  * were read to their end, and none while one of them is no longer followed. A raw Kafka consumer and producer rather
  * than SmallRye messaging: per-partition commits of out-of-order completions, and pausing on the followers' health, are
  * not what the channel model expresses.
+ *
+ * <p>Traced: each DIRECT warrant is run in a span ({@value #SPAN}, kind CONSUMER) that is the child of the context in
+ * the warrant record's {@code traceparent} and lasts from its consumption to its report's acknowledgement
+ * (verification, the wait for a slot, the claim, the action); its claim on {@code warrant-claims} and its report on
+ * {@code executions} carry that span's context.
  */
 @ApplicationScoped
 public class WarrantConsumer {
@@ -73,6 +85,10 @@ public class WarrantConsumer {
     private static final Logger LOG = Logger.getLogger(WarrantConsumer.class);
     private static final String SERVICE = "executor-service";
     private static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
+    static final String SPAN = SERVICE + " process warrants";
+    private static final AttributeKey<String> WARRANT_ID = AttributeKey.stringKey("vienna.warrant.id");
+    private static final AttributeKey<String> ACTION = AttributeKey.stringKey("vienna.action");
+    private static final AttributeKey<String> STATUS = AttributeKey.stringKey("vienna.execution.status");
 
     @Inject
     ExecutorConfig config;
@@ -86,6 +102,12 @@ public class WarrantConsumer {
 
     @Inject
     Agents agents;
+
+    @Inject
+    RecordTracing tracing;
+
+    /** The trace context of each warrant in flight, by warrant id: its claim carries it. */
+    private final Map<String, Context> traces = new ConcurrentHashMap<>();
 
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean assigned;
@@ -139,7 +161,9 @@ public class WarrantConsumer {
                 .setExecutorId(config.id())
                 .setExpiresAt(claims.expiresAt())
                 .build();
-        return ledger.claim(claimed).thenApply(outcome -> {
+        Context trace = traces.getOrDefault(claims.warrantId(), Context.root());
+        return ledger.claim(claimed, tracing.headers(trace)).thenApply(outcome -> {
+            Span.fromContext(trace).addEvent(outcome.won() ? "claim won" : "claim lost");
             if (!outcome.won()) {
                 LOG.infof(
                         "warrant %s was claimed first by %s at %s: not run here",
@@ -234,11 +258,7 @@ public class WarrantConsumer {
                     if (warrant.getMode() != ExecutionMode.DIRECT) {
                         finished = CompletableFuture.completedFuture(null);
                     } else {
-                        finished = execution
-                                .execute(warrant)
-                                .thenCompose(report -> report.isEmpty()
-                                        ? CompletableFuture.completedFuture(null)
-                                        : send(producer, executionRecord(executions, report.get())));
+                        finished = executeTraced(record, warrant, execution, producer, executions);
                     }
                     inFlight.computeIfAbsent(partition, p -> new TreeMap<>()).put(record.offset(), finished);
                 }
@@ -271,12 +291,50 @@ public class WarrantConsumer {
         }
     }
 
+    /**
+     * Executes one DIRECT warrant in its span (child of the warrant record's trace context) and publishes its report
+     * carrying the span's context; the span ends when the report is acknowledged, or the warrant could not finish.
+     */
+    private CompletableFuture<Void> executeTraced(
+            ConsumerRecord<String, byte[]> record,
+            WarrantIssued warrant,
+            WarrantExecution execution,
+            KafkaProducer<String, byte[]> producer,
+            org.apache.kafka.common.serialization.Serde<ExecutionReported> executions) {
+        Context trace = tracing.startProcessing(
+                SPAN, record.headers(), record.topic(), record.partition(), record.offset(), record.key());
+        Span span = Span.fromContext(trace)
+                .setAttribute(WARRANT_ID, warrant.getWarrantId())
+                .setAttribute(ACTION, warrant.getAction());
+        traces.put(warrant.getWarrantId(), trace);
+        CompletableFuture<Void> finished = execution.execute(warrant).thenCompose(report -> {
+            if (report.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            span.setAttribute(STATUS, report.get().getStatus().name());
+            return send(producer, executionRecord(executions, report.get(), tracing.headers(trace)));
+        });
+        finished.whenComplete((done, error) -> {
+            traces.remove(warrant.getWarrantId(), trace);
+            if (error != null) {
+                span.recordException(error);
+                span.setStatus(StatusCode.ERROR);
+            }
+            span.end();
+        });
+        return finished;
+    }
+
     private static ProducerRecord<String, byte[]> executionRecord(
-            org.apache.kafka.common.serialization.Serde<ExecutionReported> serde, ExecutionReported report) {
+            org.apache.kafka.common.serialization.Serde<ExecutionReported> serde,
+            ExecutionReported report,
+            Headers headers) {
         return new ProducerRecord<>(
                 Topics.EXECUTIONS.name(),
+                null,
                 report.getIntentId(),
-                serde.serializer().serialize(Topics.EXECUTIONS.name(), report));
+                serde.serializer().serialize(Topics.EXECUTIONS.name(), report),
+                headers);
     }
 
     private int inFlightCount() {

@@ -1,6 +1,7 @@
 package dev.vienna.executor;
 
 import static io.restassured.RestAssured.given;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -30,6 +31,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +57,26 @@ class ExecutorServiceTest {
                 .value();
         assertThat(execution.getStatus()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(execution.getOutputJson()).isEqualTo("{\"graceful\":true}");
+    }
+
+    @Test
+    void shouldClaimAndReportAWarrantInAChildSpanOfItsTrace() {
+        // given a warrant that carries its trace (warrant-service's span)
+        String traceId = "0af7651916cd43dd8448eb211c80319c";
+        String parentSpanId = "b7ad6b7169203331";
+        String intentId = UUID.randomUUID().toString();
+        kafka.send(
+                Topics.WARRANTS,
+                intentId,
+                warrant(intentId, ExecutionMode.DIRECT, SIGNER),
+                new RecordHeaders().add("traceparent", ("00-" + traceId + "-" + parentSpanId + "-01").getBytes(UTF_8)));
+
+        // then its claim and its report continue that trace, both from the one span the executor ran it in
+        var execution = kafka.await(Topics.EXECUTIONS, r -> r.key().equals(intentId), Duration.ofSeconds(60));
+        var claim = kafka.await(Topics.WARRANT_CLAIMS, r -> r.key().equals(intentId), Duration.ofSeconds(60));
+        String reported = KafkaProbe.header(execution, "traceparent");
+        assertThat(reported).matches("00-" + traceId + "-[0-9a-f]{16}-01").doesNotContain(parentSpanId);
+        assertThat(KafkaProbe.header(claim, "traceparent")).isEqualTo(reported);
     }
 
     @Test

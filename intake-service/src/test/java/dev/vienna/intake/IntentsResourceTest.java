@@ -76,6 +76,28 @@ class IntentsResourceTest {
     }
 
     @Test
+    void shouldPublishTheIntentInTheTraceOfTheRequest() {
+        // when an agent sends its own trace context with its intent
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String callerSpanId = "00f067aa0ba902b7";
+        String intentId = as("agent-7")
+                .header("traceparent", "00-" + traceId + "-" + callerSpanId + "-01")
+                .body("""
+                {"action":"noop","resource":"traced"}""")
+                .post("/v1/intents")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("intentId");
+
+        // then the record on intents continues that trace from a span of intake's own (HTTP server, then publish)
+        var record = kafka.await(Topics.INTENTS, r -> r.key().equals(intentId), Duration.ofSeconds(20));
+        assertThat(KafkaProbe.header(record, "traceparent"))
+                .matches("00-" + traceId + "-[0-9a-f]{16}-01")
+                .doesNotContain(callerSpanId);
+    }
+
+    @Test
     void shouldAnswer401WithoutAKeyOrWithOneNoAgentHas() {
         given().contentType("application/json")
                 .body("{\"action\":\"noop\",\"resource\":\"x\"}")

@@ -1,6 +1,8 @@
 package dev.vienna.platform;
 
 import dev.vienna.events.Topic;
+import io.opentelemetry.context.Context;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -29,6 +31,9 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
  * returning only once the broker acknowledged it. A record that was not acknowledged raises {@link NotPublished}, which
  * {@link ProblemResponses} answers as 503 with {@code Retry-After} when repeating the request can help, and 413 when
  * the record can never be written (too large for the broker).
+ *
+ * <p>Traced: the connector starts a PRODUCER span ({@code <topic> publish}) as a child of the caller's current span and
+ * carries its W3C context in the record's {@code traceparent} header, where the next stage picks it up.
  */
 @ApplicationScoped
 public class Publisher {
@@ -64,11 +69,16 @@ public class Publisher {
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         Message<byte[]> message = Message.of(
                         bytes,
-                        Metadata.of(OutgoingKafkaRecordMetadata.<String>builder()
-                                .withTopic(topic.name())
-                                .withKey(key)
-                                .withHeaders(recordHeaders(headers))
-                                .build()))
+                        Metadata.of(
+                                OutgoingKafkaRecordMetadata.<String>builder()
+                                        .withTopic(topic.name())
+                                        .withKey(key)
+                                        .withHeaders(recordHeaders(headers))
+                                        .build(),
+                                // the caller's trace (an HTTP request's span): the connector's publish span is its
+                                // child and writes its own context into the record's traceparent header, whichever
+                                // thread the channel sends from
+                                TracingMetadata.withCurrent(Context.current())))
                 .withAck(() -> {
                     acknowledged.complete(null);
                     return CompletableFuture.completedFuture(null);

@@ -6,6 +6,7 @@ import dev.vienna.events.IntentTiered;
 import dev.vienna.events.Topics;
 import dev.vienna.platform.streams.DeadLetterRouting;
 import dev.vienna.platform.streams.RecordSizeLimit;
+import dev.vienna.platform.tracing.RecordTracing;
 import dev.vienna.policy.engine.Decision;
 import dev.vienna.policy.engine.PolicySet;
 import java.time.Clock;
@@ -38,13 +39,13 @@ public final class PolicyTopology {
     /** How long an intentId is remembered: a re-publication within it is not decided again. */
     public static final Duration DEDUPE_WINDOW = Duration.ofHours(24);
 
-    public static Topology buildTopology(Supplier<PolicySet> policy, Clock clock) {
+    public static Topology buildTopology(Supplier<PolicySet> policy, Clock clock, RecordTracing tracing) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(DECIDED_STORE, DEDUPE_WINDOW, DEDUPE_WINDOW, false),
                 Serdes.String(),
                 Serdes.Long()));
-        DeadLetterRouting.decodeOrDeadLetter(builder, Topics.INTENTS, SERVICE)
+        DeadLetterRouting.decodeOrDeadLetter(builder, Topics.INTENTS, SERVICE, tracing)
                 .processValues(FirstDecision::new, Named.as("first-decision"), DECIDED_STORE)
                 .mapValues(accepted -> tier(accepted, policy.get(), clock.instant()), Named.as("decide"))
                 .to(Topics.TIERED.name(), RecordSizeLimit.produced(Topics.TIERED, "tiered-sink"));

@@ -1,5 +1,6 @@
 package dev.vienna.policy;
 
+import dev.vienna.platform.tracing.RecordTracing;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.time.Clock;
@@ -10,7 +11,7 @@ import org.apache.kafka.streams.Topology;
 public class TopologyProducer {
 
     @Produces
-    public Topology topology(ActivePolicy policy) {
-        return PolicyTopology.buildTopology(policy, Clock.systemUTC());
+    public Topology topology(ActivePolicy policy, RecordTracing tracing) {
+        return PolicyTopology.buildTopology(policy, Clock.systemUTC(), tracing);
     }
 }

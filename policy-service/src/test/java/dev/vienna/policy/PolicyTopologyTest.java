@@ -10,6 +10,7 @@ import dev.vienna.events.PolicyDecision;
 import dev.vienna.events.RuleMode;
 import dev.vienna.events.Tier;
 import dev.vienna.events.Topics;
+import dev.vienna.platform.tracing.RecordTracing;
 import dev.vienna.policy.engine.PolicyLoader;
 import dev.vienna.policy.engine.PolicySet;
 import dev.vienna.testing.TestEvents;
@@ -38,7 +39,7 @@ class PolicyTopologyTest {
     private static TopologyTestDriver driver(AtomicReference<PolicySet> policy) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "policy-test");
-        return new TopologyTestDriver(PolicyTopology.buildTopology(policy::get, MONDAY), props);
+        return new TopologyTestDriver(PolicyTopology.buildTopology(policy::get, MONDAY, RecordTracing.off()), props);
     }
 
     private static TestInputTopic<String, IntentAccepted> intents(TopologyTestDriver driver) {

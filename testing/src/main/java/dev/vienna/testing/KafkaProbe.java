@@ -18,6 +18,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -37,11 +39,17 @@ public final class KafkaProbe {
 
     /** Writes raw bytes (for example a value no decoder understands) and waits for the broker's ack. */
     public void sendRaw(Topic<?> topic, byte[] key, byte[] value) {
+        sendRaw(topic, key, value, new RecordHeaders());
+    }
+
+    /** The same with record headers (a {@code traceparent}, say). */
+    public void sendRaw(Topic<?> topic, byte[] key, byte[] value, Headers headers) {
         Properties props = new Properties();
         props.putAll(kafka);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         try (var producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic.name(), key, value)).get();
+            producer.send(new ProducerRecord<>(topic.name(), null, key, value, headers))
+                    .get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot write to " + topic, e);
         }
@@ -49,10 +57,22 @@ public final class KafkaProbe {
 
     /** Writes one typed record keyed by {@code key} and waits for the broker's ack. */
     public <V> void send(Topic<V> topic, String key, V value) {
+        send(topic, key, value, new RecordHeaders());
+    }
+
+    /** The same with record headers. */
+    public <V> void send(Topic<V> topic, String key, V value, Headers headers) {
         sendRaw(
                 topic,
                 topic.keySerde().serializer().serialize(topic.name(), key),
-                topic.valueSerde().serializer().serialize(topic.name(), value));
+                topic.valueSerde().serializer().serialize(topic.name(), value),
+                headers);
+    }
+
+    /** The value of the record's last header {@code name} as UTF-8, or null when it has none. */
+    public static String header(ConsumerRecord<?, ?> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /**

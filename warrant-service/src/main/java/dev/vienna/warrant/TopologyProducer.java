@@ -1,6 +1,7 @@
 package dev.vienna.warrant;
 
 import dev.vienna.platform.security.Agents;
+import dev.vienna.platform.tracing.RecordTracing;
 import dev.vienna.sdk.warrant.KeyThumbprints;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -16,19 +17,22 @@ import org.apache.kafka.streams.Topology;
 public class TopologyProducer {
 
     @Produces
-    public Topology topology(WarrantConfig config, WarrantKeys keys, Agents agents) throws InterruptedException {
+    public Topology topology(WarrantConfig config, WarrantKeys keys, Agents agents, RecordTracing tracing)
+            throws InterruptedException {
         if (!agents.registry().awaitCaughtUp(Duration.ofSeconds(60))) {
             throw new IllegalStateException(
                     "the agent registry (agents) could not be read within 60 s: no warrant is" + " signed without it");
         }
-        return WarrantTopology.buildTopology(new WarrantTopology.Issuer(
-                keys::signingKeyFor,
-                config.issuer(),
-                config.executorAudience(),
-                config.lifetime()::of,
-                agents.registry()::whyNotActive,
-                agentId -> agents.registry()
-                        .bindingKey(agentId)
-                        .flatMap(key -> KeyThumbprints.ofEd25519(key.getPublicKey()))));
+        return WarrantTopology.buildTopology(
+                new WarrantTopology.Issuer(
+                        keys::signingKeyFor,
+                        config.issuer(),
+                        config.executorAudience(),
+                        config.lifetime()::of,
+                        agents.registry()::whyNotActive,
+                        agentId -> agents.registry()
+                                .bindingKey(agentId)
+                                .flatMap(key -> KeyThumbprints.ofEd25519(key.getPublicKey()))),
+                tracing);
     }
 }

@@ -9,6 +9,7 @@ import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.platform.streams.DeadLetterRouting;
 import dev.vienna.platform.streams.RecordSizeLimit;
+import dev.vienna.platform.tracing.RecordTracing;
 import dev.vienna.sdk.canonical.ActionRequest;
 import dev.vienna.sdk.kafka.events.WarrantEvents;
 import dev.vienna.sdk.warrant.WarrantClaims;
@@ -55,10 +56,10 @@ public final class WarrantTopology {
             Function<String, Optional<String>> agentRefusal,
             Function<String, Optional<String>> bindingThumbprint) {}
 
-    public static Topology buildTopology(Issuer issuer) {
+    public static Topology buildTopology(Issuer issuer, RecordTracing tracing) {
         StreamsBuilder builder = new StreamsBuilder();
         KStream<String, ApprovalDecided> approved = DeadLetterRouting.decodeOrDeadLetter(
-                        builder, Topics.APPROVED, SERVICE)
+                        builder, Topics.APPROVED, SERVICE, tracing)
                 .filter(
                         (intentId, decided) -> decided.getOutcome() == ApprovalOutcome.APPROVED,
                         Named.as("approved-only"));

@@ -10,6 +10,7 @@ import dev.vienna.events.ExecutionMode;
 import dev.vienna.events.Tier;
 import dev.vienna.events.Topics;
 import dev.vienna.events.WarrantIssued;
+import dev.vienna.platform.tracing.RecordTracing;
 import dev.vienna.sdk.canonical.ActionRequest;
 import dev.vienna.sdk.warrant.KeyThumbprints;
 import dev.vienna.sdk.warrant.SignatureAlgorithm;
@@ -44,13 +45,15 @@ class WarrantTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "warrant-test");
         return new TopologyTestDriver(
-                WarrantTopology.buildTopology(new WarrantTopology.Issuer(
-                        mode -> key,
-                        "vienna",
-                        "vienna-executor",
-                        tier -> tier == Tier.T3 ? Duration.ofMinutes(5) : Duration.ofMinutes(15),
-                        SUSPENDED,
-                        BINDING)),
+                WarrantTopology.buildTopology(
+                        new WarrantTopology.Issuer(
+                                mode -> key,
+                                "vienna",
+                                "vienna-executor",
+                                tier -> tier == Tier.T3 ? Duration.ofMinutes(5) : Duration.ofMinutes(15),
+                                SUSPENDED,
+                                BINDING),
+                        RecordTracing.off()),
                 props);
     }
 
@@ -167,8 +170,15 @@ class WarrantTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "warrant-test-" + now.toEpochMilli());
         try (TopologyTestDriver driver = new TopologyTestDriver(
-                WarrantTopology.buildTopology(new WarrantTopology.Issuer(
-                        mode -> key, "vienna", "vienna-executor", tier -> Duration.ofMinutes(15), SUSPENDED, BINDING)),
+                WarrantTopology.buildTopology(
+                        new WarrantTopology.Issuer(
+                                mode -> key,
+                                "vienna",
+                                "vienna-executor",
+                                tier -> Duration.ofMinutes(15),
+                                SUSPENDED,
+                                BINDING),
+                        RecordTracing.off()),
                 props,
                 now)) {
             driver.createInputTopic(

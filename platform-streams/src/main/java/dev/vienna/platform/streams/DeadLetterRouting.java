@@ -3,6 +3,7 @@ package dev.vienna.platform.streams;
 import dev.vienna.events.DeadLetterHeaders;
 import dev.vienna.events.Topic;
 import dev.vienna.events.Topics;
+import dev.vienna.platform.tracing.RecordTracing;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -29,13 +30,18 @@ public final class DeadLetterRouting {
 
     /**
      * The topic's decoded records, keyed by intentId. Undecodable ones are written to the dead-letter topic by a branch
-     * of this sub-topology.
+     * of this sub-topology. Each record is processed in a span of {@code service}'s ({@link StageTracing}), whose trace
+     * context every record written for it carries, dead letters included.
      */
-    public static <V> KStream<String, V> decodeOrDeadLetter(StreamsBuilder builder, Topic<V> topic, String service) {
+    public static <V> KStream<String, V> decodeOrDeadLetter(
+            StreamsBuilder builder, Topic<V> topic, String service, RecordTracing tracing) {
         String prefix = topic.name() + "-decode";
         KStream<String, Decoded<V>> decoded = builder.stream(
                         topic.name(),
                         Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(topic.name() + "-source"))
+                .processValues(
+                        () -> StageTracing.<String, byte[]>fixedKey(tracing, service, topic.name()),
+                        Named.as(topic.name() + "-trace"))
                 .processValues(() -> new Decode<>(topic, service), Named.as(prefix));
         return deadLetterOrPass(decoded, prefix, "failed", "ok");
     }

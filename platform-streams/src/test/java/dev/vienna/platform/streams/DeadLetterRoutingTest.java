@@ -7,6 +7,7 @@ import dev.vienna.events.Intent;
 import dev.vienna.events.IntentAccepted;
 import dev.vienna.events.SubmissionChannel;
 import dev.vienna.events.Topics;
+import dev.vienna.platform.tracing.RecordTracing;
 import java.time.Instant;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
@@ -22,7 +23,7 @@ class DeadLetterRoutingTest {
     void shouldPassDecodedEventsAndDeadLetterTheRestWithTheirBytesAndReason() {
         // given a stage that copies decoded intents to an output topic
         StreamsBuilder builder = new StreamsBuilder();
-        DeadLetterRouting.decodeOrDeadLetter(builder, Topics.INTENTS, "test-service")
+        DeadLetterRouting.decodeOrDeadLetter(builder, Topics.INTENTS, "test-service", RecordTracing.off())
                 .mapValues(v -> v.getIntentId())
                 .to("out", Produced.with(Serdes.String(), Serdes.String()));
         Properties props = new Properties();

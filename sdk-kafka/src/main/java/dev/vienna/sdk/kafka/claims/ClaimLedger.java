@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * The fenced single-use ledger of warrants on {@code warrant-claims} (a {@link ClaimLog}): whoever claims a warrant
@@ -57,6 +58,11 @@ public final class ClaimLedger implements AutoCloseable {
      */
     public CompletableFuture<Outcome> claim(WarrantClaimed claim) {
         return log.claim(claim);
+    }
+
+    /** The same, the claim's record carrying {@code headers} (the claimant's trace context, {@code traceparent}). */
+    public CompletableFuture<Outcome> claim(WarrantClaimed claim, Headers headers) {
+        return log.claim(claim, headers);
     }
 
     /** The first claim of {@code warrantId} read so far. */

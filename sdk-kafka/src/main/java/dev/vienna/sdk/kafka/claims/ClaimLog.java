@@ -27,6 +27,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -128,13 +130,19 @@ public final class ClaimLog<V> implements AutoCloseable {
      * warrant must not run (the claim may still have been recorded).
      */
     public CompletableFuture<Outcome> claim(WarrantClaimed claim) {
+        return claim(claim, new RecordHeaders());
+    }
+
+    /** The same, the claim's record carrying {@code headers} (the claimant's trace context). */
+    public CompletableFuture<Outcome> claim(WarrantClaimed claim, Headers headers) {
         Claim known = firstByWarrant.get(claim.getWarrantId());
         if (known != null) {
             return CompletableFuture.completedFuture(new Outcome(false, known));
         }
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         producer.send(
-                new ProducerRecord<>(topic.name(), claim.getIntentId(), recordOf.apply(claim)), (metadata, error) -> {
+                new ProducerRecord<>(topic.name(), null, claim.getIntentId(), recordOf.apply(claim), headers),
+                (metadata, error) -> {
                     if (error != null) {
                         outcome.completeExceptionally(error);
                         return;

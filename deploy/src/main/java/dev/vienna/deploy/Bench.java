@@ -274,12 +274,14 @@ final class Bench {
         Map<String, Long> executedAt = new ConcurrentHashMap<>();
         AtomicInteger notSucceeded = new AtomicInteger();
         AtomicBoolean reading = new AtomicBoolean(true);
-        Thread reader = startReader(stack.adminClientConfig(), target, executedAt, notSucceeded, reading);
+        // an intent is in flight from its submission until its execution is read: a closed loop of C agents
+        Semaphore inFlight = new Semaphore(concurrency);
+        Thread reader =
+                startReader(stack.adminClientConfig(), target, executedAt, notSucceeded, inFlight::release, reading);
         try {
             HttpClient http = HttpClient.newBuilder().build();
             byte[] body = JSON.writeValueAsBytes(
                     Map.of("agentId", "bench-agent", "action", "noop", "resource", "bench", "params", Map.of("n", 1)));
-            Semaphore inFlight = new Semaphore(concurrency);
             long start = System.nanoTime();
             CompletableFuture<?>[] all = new CompletableFuture<?>[n];
             for (int i = 0; i < n; i++) {
@@ -292,8 +294,9 @@ final class Bench {
                         .build();
                 all[i] = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
                         .whenComplete((response, error) -> {
-                            inFlight.release();
-                            if (error == null && response.statusCode() == 202) {
+                            if (error != null || response.statusCode() != 202) {
+                                inFlight.release(); // refused: it will never be executed
+                            } else {
                                 try {
                                     submittedAt.put(
                                             JSON.readTree(response.body())
@@ -348,6 +351,7 @@ final class Bench {
             Target target,
             Map<String, Long> executedAt,
             AtomicInteger notSucceeded,
+            Runnable executed,
             AtomicBoolean reading) {
         Properties props = new Properties();
         props.putAll(kafka);
@@ -366,9 +370,11 @@ final class Bench {
                         while (reading.get()) {
                             for (var record : consumer.poll(Duration.ofMillis(20))) {
                                 long now = System.nanoTime();
-                                if (executedAt.putIfAbsent(record.key(), now) == null
-                                        && !target.succeeded().test(record.value())) {
-                                    notSucceeded.incrementAndGet();
+                                if (executedAt.putIfAbsent(record.key(), now) == null) {
+                                    executed.run();
+                                    if (!target.succeeded().test(record.value())) {
+                                        notSucceeded.incrementAndGet();
+                                    }
                                 }
                             }
                         }

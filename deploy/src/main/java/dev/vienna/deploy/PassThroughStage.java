@@ -125,6 +125,8 @@ public final class PassThroughStage {
             Properties client, Properties producerSettings, List<Output> outputs, Properties settings, String stage)
             throws IOException {
         KafkaProducer<byte[], byte[]> producer = producer(client, producerSettings);
+        // the JDK server writes headers and body apart: without TCP_NODELAY each answer waits for a delayed ACK (40 ms)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(
                 new InetSocketAddress("127.0.0.1", Integer.parseInt(settings.getProperty("port"))), 128);
         server.setExecutor(Executors.newFixedThreadPool(64));

@@ -160,8 +160,9 @@ final class PassThrough implements AutoCloseable {
                         System.getProperty("java.class.path"),
                         PassThroughStage.class.getName(),
                         settings.toString()));
-                Process process =
-                        new ProcessBuilder(command).redirectErrorStream(true).start();
+                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+                builder.environment().putAll(ViennaStack.CHILD_ENVIRONMENT);
+                Process process = builder.start();
                 processes.add(process);
                 pids.put(plan.service(), process.pid());
                 pump(process, "pt-" + plan.service(), log, ready);

@@ -356,6 +356,9 @@ public final class ViennaStack implements AutoCloseable {
                     if (STREAMS_SERVICES.contains(name)) {
                         // where the other instances reach this one's stores (REST reads routed by key)
                         jvm.add("-Dquarkus.kafka-streams.application-server=localhost:" + port);
+                        // static membership: a restarted instance takes its own tasks back at once instead of waiting
+                        // out the dead member's session (Streams suffixes the id with each stream thread's index)
+                        jvm.add("-Dkafka-streams.group.instance.id=" + name + "-" + instance);
                     }
                     operatorTrust.forEach((key, value) -> jvm.add("-D" + key + "=" + value));
                     Map<String, String> environment = new HashMap<>(keyEnvironment);

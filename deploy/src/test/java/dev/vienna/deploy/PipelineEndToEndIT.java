@@ -407,13 +407,7 @@ class PipelineEndToEndIT {
 
         // then every service exported spans of that one trace, which hang together from a single root: intake's
         // HTTP request (each span's parent is a span of the trace), the stages in pipeline order
-        List<String> services = List.of(
-                "intake-service",
-                "policy-service",
-                "approval-service",
-                "warrant-service",
-                "executor-service",
-                "audit-service");
+        List<String> services = ViennaStack.SERVICES;
         List<OtlpReceiver.ReceivedSpan> trace = Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
                 .until(

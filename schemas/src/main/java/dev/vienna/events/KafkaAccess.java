@@ -2,6 +2,7 @@ package dev.vienna.events;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Who may do what on the cluster: one Kafka principal per service, allowed to write only the topics its stage owns and
@@ -81,15 +82,25 @@ public record KafkaAccess(
 
     public static final KafkaAccess AUDIT = new KafkaAccess(
             "audit-service",
-            List.of(Topics.AUDIT, Topics.EXECUTION_VERDICTS),
-            Topics.audited(),
+            List.of(Topics.AUDIT, Topics.AUDIT_CHECKPOINTS, Topics.EXECUTION_VERDICTS),
+            // what it records, and its own checkpoints (served at GET /v1/audit/checkpoints by any instance)
+            Stream.concat(Topics.audited().stream(), Stream.of(Topics.AUDIT_CHECKPOINTS))
+                    .toList(),
             List.of(),
             Optional.empty(),
             Optional.of("vienna-audit"));
 
-    /** Auditors' tools ({@code ./vienna audit verify}, {@code AuditLogReader}): read the audit log, nothing else. */
+    /**
+     * Auditors' tools ({@code ./vienna audit verify}, {@code AuditLogReader}): read the audit log and its checkpoints,
+     * nothing else.
+     */
     public static final KafkaAccess AUDITOR = new KafkaAccess(
-            "vienna-auditor", List.of(), List.of(Topics.AUDIT), List.of(), Optional.empty(), Optional.empty());
+            "vienna-auditor",
+            List.of(),
+            List.of(Topics.AUDIT, Topics.AUDIT_CHECKPOINTS),
+            List.of(),
+            Optional.empty(),
+            Optional.empty());
 
     /** Every service's access and the auditors'. */
     public static List<KafkaAccess> services() {

@@ -136,6 +136,16 @@ public final class Topics {
             Map.of("cleanup.policy", "compact", "retention.ms", "-1", "min.compaction.lag.ms", "3600000"));
 
     /**
+     * Signed checkpoints of the audit chains (audit-service -> auditors, witnesses, evidence bundles), keyed by chain
+     * number: compacted, so the newest checkpoint of each chain is always kept; older ones stay until compaction, for
+     * consistency checks between successive checkpoints.
+     */
+    public static final Topic<AuditCheckpoint> AUDIT_CHECKPOINTS = new Topic<>(
+            "audit-checkpoints",
+            AuditCheckpoint.class,
+            Map.of("cleanup.policy", "compact", "retention.ms", "-1", "min.compaction.lag.ms", "3600000"));
+
+    /**
      * Records no stage could decode or process: the original key and value byte for byte, with the reason and origin in
      * headers ({@link DeadLetterHeaders}). Kept a month.
      */
@@ -161,16 +171,17 @@ public final class Topics {
                 EXECUTION_REPORTS,
                 EXECUTION_VERDICTS,
                 AUDIT,
+                AUDIT_CHECKPOINTS,
                 DEAD_LETTER);
     }
 
     /**
-     * The topics audit-service records: all but the audit log itself and {@code execution-reports}, whose every record
-     * is audited as what intake made of it (an execution or a dead letter).
+     * The topics audit-service records: all but the audit log itself, its checkpoints, and {@code execution-reports},
+     * whose every record is audited as what intake made of it (an execution or a dead letter).
      */
     public static List<Topic<?>> audited() {
         return all().stream()
-                .filter(t -> !t.equals(AUDIT) && !t.equals(EXECUTION_REPORTS))
+                .filter(t -> !t.equals(AUDIT) && !t.equals(AUDIT_CHECKPOINTS) && !t.equals(EXECUTION_REPORTS))
                 .toList();
     }
 

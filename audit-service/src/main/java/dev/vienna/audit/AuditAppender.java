@@ -3,6 +3,7 @@ package dev.vienna.audit;
 import dev.vienna.events.AuditRecord;
 import dev.vienna.events.IntentLifecycle;
 import dev.vienna.platform.tracing.RecordTracing;
+import dev.vienna.sdk.evidence.TreeHasher;
 import dev.vienna.sdk.kafka.audit.AuditChain;
 import io.opentelemetry.context.Context;
 import java.nio.ByteBuffer;
@@ -12,17 +13,28 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Appends one audit record per consumed record to the chain of its partition (the chain head, sequence and hash, lives
- * in a store), and advances the intent's lifecycle. Runs under exactly_once_v2, so the chain head, the lifecycle and
- * the audit record commit together.
+ * Appends one audit record per consumed record to the chain of its partition and advances the intent's lifecycle. The
+ * chain's head ({@link ChainHead}: last sequence and hash, and the RFC 9162 Merkle tree over the chain) lives in a
+ * store. Runs under exactly_once_v2, so the chain head, the lifecycle and the audit record commit together.
+ *
+ * <p>Each chain is checkpointed ({@link Checkpointer}) once it has {@code records} records more than at its last
+ * checkpoint, or by a wall-clock punctuator once {@code interval} has passed with new records: the signed checkpoint
+ * goes to {@code audit-checkpoints} in the same transaction as the records it covers. When a checkpoint was last made
+ * is kept in memory only: after a restart a chain is checkpointed again at the first punctuation (the same tree gives
+ * the same checkpoint; Ed25519 signatures are deterministic).
  *
  * <p>An audit record must fit in one Kafka record (1 MiB), and audit-service cannot dead-letter what does not (it
  * audits {@code dead-letter} itself; a record the producer refuses would abort the transaction and stop the stage). So
@@ -30,7 +42,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * a summary that gives the payload's size and SHA-256, which the record's hash covers; and a summary is cut to
  * {@value #MAX_SUMMARY_CHARS} characters.
  */
-final class AuditAppender implements Processor<byte[], byte[], String, AuditRecord> {
+final class AuditAppender implements Processor<byte[], byte[], String, SpecificRecord> {
 
     /** The largest source payload an audit record keeps byte for byte (half the 1 MiB record limit). */
     static final int MAX_PAYLOAD_BYTES = 512 * 1024;
@@ -40,21 +52,29 @@ final class AuditAppender implements Processor<byte[], byte[], String, AuditReco
 
     private final Clock clock;
     private final RecordTracing tracing;
+    private final Checkpointer checkpointer;
     private final EventInterpreter interpreter = new EventInterpreter();
-    private ProcessorContext<String, AuditRecord> context;
+    /** One per task: a tree hasher reuses its digest and is not thread-safe. */
+    private final TreeHasher hasher = new TreeHasher();
+    /** Per chain, the tree size of its last checkpoint made by this processor. */
+    private final Map<Integer, Long> checkpointed = new HashMap<>();
+
+    private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<Integer, String> chainHeads;
     private KeyValueStore<String, IntentLifecycle> lifecycles;
 
-    AuditAppender(Clock clock, RecordTracing tracing) {
+    AuditAppender(Clock clock, RecordTracing tracing, Checkpointer checkpointer) {
         this.clock = clock;
         this.tracing = tracing;
+        this.checkpointer = checkpointer;
     }
 
     @Override
-    public void init(ProcessorContext<String, AuditRecord> context) {
+    public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.chainHeads = context.getStateStore(AuditTopology.CHAIN_HEADS_STORE);
         this.lifecycles = context.getStateStore(AuditTopology.LIFECYCLES_STORE);
+        context.schedule(checkpointer.interval(), PunctuationType.WALL_CLOCK_TIME, now -> checkpointChanged());
     }
 
     @Override
@@ -77,7 +97,29 @@ final class AuditAppender implements Processor<byte[], byte[], String, AuditReco
         }
         // the audit record carries the trace of the append (the stage's span), not the source record's other headers
         context.forward(
-                new Record<>(audit.getRecordId(), audit, record.timestamp(), tracing.headers(Context.current())));
+                new Record<>(audit.getRecordId(), audit, record.timestamp(), tracing.headers(Context.current())),
+                AuditTopology.AUDIT_SINK);
+    }
+
+    /** Checkpoints every chain of this task that has records its last checkpoint does not cover. */
+    private void checkpointChanged() {
+        try (KeyValueIterator<Integer, String> heads = chainHeads.all()) {
+            while (heads.hasNext()) {
+                var entry = heads.next();
+                ChainHead head = ChainHead.parse(entry.value, hasher);
+                if (head.tree().size() > checkpointed.getOrDefault(entry.key, 0L)) {
+                    checkpoint(entry.key, head);
+                }
+            }
+        }
+    }
+
+    private void checkpoint(int chain, ChainHead head) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        context.forward(
+                new Record<>(String.valueOf(chain), checkpointer.sign(chain, head, now), now.toEpochMilli()),
+                AuditTopology.CHECKPOINTS_SINK);
+        checkpointed.put(chain, head.tree().size());
     }
 
     /** The observation's summary cut to its limit, and saying so when the payload is not kept. */
@@ -110,9 +152,9 @@ final class AuditAppender implements Processor<byte[], byte[], String, AuditReco
 
     private AuditRecord append(RecordMetadata source, Observation o, byte[] payload) {
         int chain = source.partition();
-        String head = chainHeads.get(chain);
-        long sequence = head == null ? 0 : Long.parseLong(head.substring(0, head.indexOf(' '))) + 1;
-        String previousHash = head == null ? AuditChain.GENESIS : head.substring(head.indexOf(' ') + 1);
+        ChainHead head = ChainHead.parse(chainHeads.get(chain), hasher);
+        long sequence = head.sequence() + 1;
+        String previousHash = head.hash();
         AuditRecord audit = AuditRecord.newBuilder()
                 .setRecordId(AuditChain.recordId(chain, sequence))
                 .setChain(chain)
@@ -132,7 +174,11 @@ final class AuditAppender implements Processor<byte[], byte[], String, AuditReco
                 .setHash("")
                 .build();
         audit.setHash(AuditChain.hash(audit));
-        chainHeads.put(chain, sequence + " " + audit.getHash());
+        ChainHead next = head.next(sequence, audit.getHash(), hasher);
+        chainHeads.put(chain, next.format());
+        if (next.tree().size() - checkpointed.getOrDefault(chain, 0L) >= checkpointer.records()) {
+            checkpoint(chain, next);
+        }
         return audit;
     }
 }

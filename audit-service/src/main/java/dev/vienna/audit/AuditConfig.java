@@ -2,12 +2,40 @@ package dev.vienna.audit;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 /** audit-service settings ({@code vienna.audit.*}; environment: {@code VIENNA_AUDIT_*}). */
 @ConfigMapping(prefix = "vienna.audit")
 public interface AuditConfig {
+
+    /** The signed checkpoints of the audit chains ({@code vienna.audit.checkpoint.*}, {@link CheckpointSigner}). */
+    Checkpoint checkpoint();
+
+    interface Checkpoint {
+
+        /**
+         * The name of this Vienna deployment: checkpoint origins are {@code <deployment>/audit/chain/<n>}. No spaces,
+         * no '+'.
+         */
+        @WithDefault("vienna.local")
+        String deployment();
+
+        /**
+         * The file holding audit-service's checkpoint signing key, a C2SP signed-note signer key
+         * ({@code PRIVATE+KEY+<name>+<key id>+<key>}). Required: there are no unsigned checkpoints.
+         */
+        Path keyFile();
+
+        /** A chain is checkpointed after this many new records ... */
+        @WithDefault("1000")
+        long records();
+
+        /** ... or this long after its last checkpoint, if it has new records, whichever comes first. */
+        @WithDefault("5s")
+        Duration interval();
+    }
 
     /** The post-execution verification of warrants ({@code vienna.audit.verification.*}, {@link ExecutionVerifier}). */
     Verification verification();

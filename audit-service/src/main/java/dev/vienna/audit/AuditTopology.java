@@ -22,10 +22,10 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Reads every pipeline topic (dead letters included) and appends each record, byte for byte, to the hash chain of its
- * partition number on {@code audit}. All topics share one partition count and the intent-scoped ones are keyed by
- * intentId, so one task sees every event of an intent; audit partition p holds chain p (records of topics keyed
- * otherwise, such as revocations, are chained on the partition they were written to). Also keeps each intent's
- * lifecycle in {@value #LIFECYCLES_STORE}.
+ * partition number on {@code audit}, and signs checkpoints of each chain on {@code audit-checkpoints}. All topics share
+ * one partition count and the intent-scoped ones are keyed by intentId, so one task sees every event of an intent;
+ * audit partition p holds chain p (records of topics keyed otherwise, such as revocations, are chained on the partition
+ * they were written to). Also keeps each intent's lifecycle in {@value #LIFECYCLES_STORE}.
  *
  * <p>The same sources of {@code warrants}, {@code warrant-claims} and {@code executions} also feed the
  * {@link ExecutionVerifier}, which writes one verdict per judged report (or unreported warrant) to
@@ -38,6 +38,8 @@ public final class AuditTopology {
     public static final String SERVICE = "audit-service";
     public static final String CHAIN_HEADS_STORE = "audit-chain-heads";
     public static final String LIFECYCLES_STORE = "intent-lifecycles";
+    static final String AUDIT_SINK = "audit-sink";
+    static final String CHECKPOINTS_SINK = "audit-checkpoints-sink";
     private static final String APPENDER = "audit-appender";
     private static final String VERIFIER = "execution-verifier";
 
@@ -55,10 +57,11 @@ public final class AuditTopology {
     }
 
     /**
-     * The audit topology: {@code clock} stamps audit records' {@code recordedAt}; {@code verification} configures the
-     * {@link ExecutionVerifier}.
+     * The audit topology: {@code clock} stamps audit records' {@code recordedAt} and checkpoints; {@code checkpointer}
+     * signs the chains' checkpoints; {@code verification} configures the {@link ExecutionVerifier}.
      */
-    public static Topology buildTopology(Clock clock, VerificationSettings verification, RecordTracing tracing) {
+    static Topology buildTopology(
+            Clock clock, Checkpointer checkpointer, VerificationSettings verification, RecordTracing tracing) {
         Topology topology = new Topology();
         List<Topic<?>> sources = audited();
         for (Topic<?> topic : sources) {
@@ -73,7 +76,7 @@ public final class AuditTopology {
         }
         topology.addProcessor(
                 APPENDER,
-                () -> new AuditAppender(clock, tracing),
+                () -> new AuditAppender(clock, tracing, checkpointer),
                 sources.stream().map(AuditTopology::traced).toArray(String[]::new));
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
@@ -86,11 +89,18 @@ public final class AuditTopology {
                         new AvroSerde<>(IntentLifecycle.class)),
                 APPENDER);
         topology.addSink(
-                "audit-sink",
+                AUDIT_SINK,
                 Topics.AUDIT.name(),
                 Topics.AUDIT.keySerde().serializer(),
                 Topics.AUDIT.valueSerde().serializer(),
                 chainPartition(),
+                APPENDER);
+        topology.addSink(
+                CHECKPOINTS_SINK,
+                Topics.AUDIT_CHECKPOINTS.name(),
+                Topics.AUDIT_CHECKPOINTS.keySerde().serializer(),
+                Topics.AUDIT_CHECKPOINTS.valueSerde().serializer(),
+                (topic, key, value, partitions) -> Optional.of(Set.of(value.getChain() % partitions)),
                 APPENDER);
         addVerifier(topology, verification, tracing);
         return topology;

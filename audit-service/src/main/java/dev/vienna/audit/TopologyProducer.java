@@ -11,7 +11,8 @@ import org.apache.kafka.streams.Topology;
 public class TopologyProducer {
 
     @Produces
-    public Topology topology(AuditConfig config, RecordTracing tracing) {
-        return AuditTopology.buildTopology(Clock.systemUTC(), VerificationSettings.of(config.verification()), tracing);
+    public Topology topology(AuditConfig config, CheckpointKey key, RecordTracing tracing) {
+        return AuditTopology.buildTopology(
+                Clock.systemUTC(), key.checkpointer(), VerificationSettings.of(config.verification()), tracing);
     }
 }

@@ -15,6 +15,10 @@ import dev.vienna.events.Tier;
 import dev.vienna.events.Topics;
 import dev.vienna.events.VerdictOutcome;
 import dev.vienna.events.WarrantIssued;
+import dev.vienna.sdk.evidence.Checkpoint;
+import dev.vienna.sdk.evidence.NoteSignerKey;
+import dev.vienna.sdk.evidence.NoteVerifierKey;
+import dev.vienna.sdk.evidence.SignedNote;
 import dev.vienna.sdk.kafka.audit.AuditChain;
 import dev.vienna.sdk.kafka.audit.AuditLogReader;
 import dev.vienna.sdk.warrant.WarrantKey;
@@ -32,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -79,6 +84,59 @@ class AuditServiceTest {
                 Duration.ofSeconds(30)));
         assertThat(report.breaks()).isEmpty();
         assertThat(report.records()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void shouldPublishSignedCheckpointsThatAuditorsReadAndTheServedKeyVerifies() {
+        // given an audited event
+        String intentId = UUID.randomUUID().toString();
+        kafka.send(Topics.INTENTS, intentId, TestEvents.accepted(intentId, "noop"));
+        var audited = kafka.await(Topics.AUDIT, r -> intentId.equals(r.value().getIntentId()), Duration.ofSeconds(60));
+        int chain = audited.value().getChain();
+
+        // then, within the checkpoint interval, an auditor reads a checkpoint of its chain that covers it
+        var checkpoint = Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> asAuditor()
+                                .get("/v1/audit/checkpoints")
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .jsonPath()
+                                .getList("checkpoints", java.util.Map.class)
+                                .stream()
+                                .filter(c -> ((Number) c.get("chain")).intValue() == chain)
+                                .findFirst(),
+                        c -> c.isPresent()
+                                && ((Number) c.get().get("treeSize")).longValue()
+                                        > audited.value().getSequence())
+                .orElseThrow();
+
+        // and its note verifies with the key audit-service publishes (public, no credential), not with another
+        String vkey = given().get("/v1/audit/keys")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("keys[0].vkey");
+        var note = SignedNote.parse((String) checkpoint.get("note"));
+        assertThat(note.verify(List.of(NoteVerifierKey.parse(vkey))).trusted()).isTrue();
+        assertThat(note.verify(List.of(
+                                NoteSignerKey.generate("vienna.test/audit").verifierKey()))
+                        .trusted())
+                .isFalse();
+        Checkpoint body = Checkpoint.parse(note.text());
+        assertThat(body.origin()).isEqualTo("vienna.test/audit/chain/" + chain);
+        assertThat(body.size()).isEqualTo(((Number) checkpoint.get("treeSize")).longValue());
+
+        // and only auditors read checkpoints
+        given().get("/v1/audit/checkpoints").then().statusCode(401);
+        given().auth()
+                .oauth2(token("vic", "viewer"))
+                .get("/v1/audit/checkpoints")
+                .then()
+                .statusCode(403);
     }
 
     @Test

@@ -49,7 +49,11 @@ class AuditTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "audit-test");
         return new TopologyTestDriver(
-                AuditTopology.buildTopology(Clock.systemUTC(), VerificationSettings.defaults(), RecordTracing.off()),
+                AuditTopology.buildTopology(
+                        Clock.systemUTC(),
+                        TestCheckpointers.defaults(),
+                        VerificationSettings.defaults(),
+                        RecordTracing.off()),
                 props);
     }
 

@@ -66,7 +66,10 @@ class ExecutionVerifierTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "audit-verifier-test");
         driver = new TopologyTestDriver(
-                AuditTopology.buildTopology(Clock.systemUTC(), settings, RecordTracing.off()), props, START);
+                AuditTopology.buildTopology(
+                        Clock.systemUTC(), TestCheckpointers.defaults(), settings, RecordTracing.off()),
+                props,
+                START);
         verdicts = driver.createOutputTopic(
                 Topics.EXECUTION_VERDICTS.name(),
                 Serdes.String().deserializer(),

@@ -5,6 +5,7 @@ import dev.vienna.issuer.LocalOperatorIssuer;
 import dev.vienna.kafka.local.KafkaCredentials;
 import dev.vienna.kafka.local.LocalKafka;
 import dev.vienna.sdk.client.ViennaClient;
+import dev.vienna.sdk.evidence.NoteSignerKey;
 import dev.vienna.sdk.secret.SecretFiles;
 import dev.vienna.sdk.warrant.SignatureAlgorithm;
 import dev.vienna.sdk.warrant.WarrantKeyRing;
@@ -51,6 +52,9 @@ public final class ViennaStack implements AutoCloseable {
 
     /** The tenant of the agents a local stack registers. */
     public static final String LOCAL_TENANT = "local";
+
+    /** The name of the local stack's deployment: its audit chains' checkpoint origins are {@code vienna.local/...}. */
+    public static final String DEPLOYMENT = "vienna.local";
 
     /**
      * What every child JVM's environment adds: glibc's malloc keeps at most two arenas (its default, eight per core,
@@ -519,7 +523,23 @@ public final class ViennaStack implements AutoCloseable {
         if (!ed25519) {
             env.put("VIENNA_EXECUTOR_KEY_DIR", keyDir.toString());
         }
+        env.put("VIENNA_AUDIT_CHECKPOINT_KEY_FILE", checkpointKey(options).toString());
         return env;
+    }
+
+    /**
+     * audit-service's checkpoint signing key, {@code <data>/keys/audit-checkpoint.key} (a C2SP signer key named
+     * {@code vienna.local/audit}, owner-only), generated on first start and kept across runs: a new key would not
+     * verify the checkpoints already published.
+     */
+    public static Path checkpointKey(Options options) {
+        Path file = options.dataDir().toAbsolutePath().resolve("keys").resolve("audit-checkpoint.key");
+        if (!Files.exists(file)) {
+            SecretFiles.directory(file.getParent());
+            SecretFiles.write(
+                    file, NoteSignerKey.generate(DEPLOYMENT + "/audit").encoded() + "\n");
+        }
+        return file;
     }
 
     /**

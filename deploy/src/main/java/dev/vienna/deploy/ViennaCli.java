@@ -2,8 +2,10 @@ package dev.vienna.deploy;
 
 import dev.vienna.events.KafkaAccess;
 import dev.vienna.issuer.LocalOperatorIssuer;
+import dev.vienna.sdk.evidence.NoteSignerKey;
 import dev.vienna.sdk.kafka.audit.AuditChain;
 import dev.vienna.sdk.kafka.audit.AuditLogReader;
+import dev.vienna.sdk.secret.SecretFiles;
 import dev.vienna.sdk.warrant.SignatureAlgorithm;
 import dev.vienna.sdk.warrant.WarrantKey;
 import dev.vienna.sdk.warrant.WarrantKeyRing;
@@ -25,10 +27,11 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The {@code ./vienna} command: {@code up} runs the local stack until Ctrl-C, {@code demo} runs it, shows one intent
  * per tier and stops, {@code bench} measures it, {@code audit verify} replays and verifies an audit log, {@code audit
- * timeline} prints one intent's records from it, {@code keys generate} adds a warrant key to a key directory.
- * {@code policy test} loads a policy directory and runs its test cases. {@code token} prints an operator's bearer token
- * from the local issuer that the stack's services trust. {@code agent} registers, lists, suspends and resumes agents at
- * a running stack's intake-service with such a token.
+ * timeline} prints one intent's records from it, {@code keys generate} adds a warrant key to a key directory and
+ * {@code keys checkpoint} writes audit-service's checkpoint signing key. {@code policy test} loads a policy directory
+ * and runs its test cases. {@code token} prints an operator's bearer token from the local issuer that the stack's
+ * services trust. {@code agent} registers, lists, suspends and resumes agents at a running stack's intake-service with
+ * such a token.
  */
 public final class ViennaCli {
 
@@ -42,6 +45,8 @@ public final class ViennaCli {
              ./vienna audit verify --bootstrap HOST:PORT --config CLIENT.properties
              ./vienna audit timeline INTENT_ID --bootstrap HOST:PORT --config CLIENT.properties
              ./vienna keys generate DIR KEY_ID [--algorithm ED25519|HMAC_SHA256]
+             ./vienna keys checkpoint FILE NAME      (audit-service's checkpoint key, NAME e.g. vienna.example.com/audit;
+                 prints its public verifier key)
              ./vienna policy test [DIR]              (DIR defaults to policies)
              ./vienna token NAME --role ROLE[,ROLE...] [--tenants T[,T...]] [--ttl 1h]
                  roles: viewer, approver, auditor, security, admin; without --tenants, for every tenant
@@ -179,6 +184,9 @@ public final class ViennaCli {
                 return agent(args.subList(1, args.size()), options, out);
             }
             case "keys" -> {
+                if (args.size() == 4 && args.get(1).equals("checkpoint")) {
+                    return checkpointKey(Path.of(args.get(2)), args.get(3), out);
+                }
                 if (args.size() < 4 || !args.get(1).equals("generate")) {
                     out.print(USAGE);
                     return 2;
@@ -300,6 +308,29 @@ public final class ViennaCli {
             case 'd' -> Duration.ofDays(amount);
             default -> throw new IllegalArgumentException("--ttl must look like 90s, 30m, 1h, 2d or PT1H, not " + text);
         };
+    }
+
+    /** Writes a new checkpoint signer key to {@code file} (owner-only; never over an existing one), prints its vkey. */
+    private static int checkpointKey(Path file, String name, PrintStream out) {
+        if (Files.exists(file)) {
+            out.println(
+                    "keys: " + file + " exists; a new checkpoint key would not verify the checkpoints signed so far");
+            return 1;
+        }
+        NoteSignerKey key;
+        try {
+            key = NoteSignerKey.generate(name);
+        } catch (IllegalArgumentException e) {
+            out.println("keys: " + name + " cannot name a key: " + e.getMessage());
+            return 2;
+        }
+        if (file.toAbsolutePath().getParent() != null) {
+            SecretFiles.directory(file.toAbsolutePath().getParent());
+        }
+        SecretFiles.write(file, key.encoded() + "\n");
+        out.println("keys: wrote checkpoint key " + name + " to " + file + "; its verifier key:");
+        out.println(key.verifierKey().encoded());
+        return 0;
     }
 
     /** Every audit record of one intent, in chain order: what an auditor sees, straight from the log. */

@@ -28,7 +28,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Appends one audit record per consumed record to the chain of its partition and advances the intent's lifecycle. The
  * chain's head ({@link ChainHead}: last sequence and hash, and the RFC 9162 Merkle tree over the chain) lives in a
- * store. Runs under exactly_once_v2, so the chain head, the lifecycle and the audit record commit together.
+ * store, the tree's complete tiles and larger subtrees in another ({@link ChainTree}). Runs under exactly_once_v2, so
+ * the chain head, the lifecycle and the audit record commit together.
  *
  * <p>Each chain is checkpointed ({@link Checkpointer}) once it has {@code records} records more than at its last
  * checkpoint, or by a wall-clock punctuator once {@code interval} has passed with new records: the signed checkpoint
@@ -61,6 +62,7 @@ final class AuditAppender implements Processor<byte[], byte[], String, SpecificR
 
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<Integer, String> chainHeads;
+    private KeyValueStore<String, byte[]> treeNodes;
     private KeyValueStore<String, IntentLifecycle> lifecycles;
 
     AuditAppender(Clock clock, RecordTracing tracing, Checkpointer checkpointer) {
@@ -73,6 +75,7 @@ final class AuditAppender implements Processor<byte[], byte[], String, SpecificR
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.chainHeads = context.getStateStore(AuditTopology.CHAIN_HEADS_STORE);
+        this.treeNodes = context.getStateStore(ChainTree.STORE);
         this.lifecycles = context.getStateStore(AuditTopology.LIFECYCLES_STORE);
         context.schedule(checkpointer.interval(), PunctuationType.WALL_CLOCK_TIME, now -> checkpointChanged());
     }
@@ -174,7 +177,11 @@ final class AuditAppender implements Processor<byte[], byte[], String, SpecificR
                 .setHash("")
                 .build();
         audit.setHash(AuditChain.hash(audit));
-        ChainHead next = head.next(sequence, audit.getHash(), hasher);
+        ChainHead next = head.next(
+                sequence,
+                audit.getHash(),
+                hasher,
+                (tile, leaves) -> ChainTree.store(chain, tile, leaves, hasher, treeNodes::get, treeNodes::put));
         chainHeads.put(chain, next.format());
         if (next.tree().size() - checkpointed.getOrDefault(chain, 0L) >= checkpointer.records()) {
             checkpoint(chain, next);

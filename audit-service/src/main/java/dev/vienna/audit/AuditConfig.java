@@ -2,9 +2,11 @@ package dev.vienna.audit;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** audit-service settings ({@code vienna.audit.*}; environment: {@code VIENNA_AUDIT_*}). */
 @ConfigMapping(prefix = "vienna.audit")
@@ -35,6 +37,18 @@ public interface AuditConfig {
         /** ... or this long after its last checkpoint, if it has new records, whichever comes first. */
         @WithDefault("5s")
         Duration interval();
+    }
+
+    /** Evidence bundles ({@code vienna.audit.evidence.*}, {@link EvidenceBundler}). */
+    Evidence evidence();
+
+    interface Evidence {
+
+        /**
+         * Where warrant-service publishes its public warrant keys ({@code /.well-known/jwks.json}): a bundle carries
+         * them with its warrant. Without it, bundles carry the warrant only, and auditors bring the keys.
+         */
+        Optional<URI> warrantJwksUrl();
     }
 
     /** The post-execution verification of warrants ({@code vienna.audit.verification.*}, {@link ExecutionVerifier}). */

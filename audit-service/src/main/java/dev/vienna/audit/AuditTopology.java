@@ -84,6 +84,10 @@ public final class AuditTopology {
                 APPENDER);
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(ChainTree.STORE), Serdes.String(), Serdes.ByteArray()),
+                APPENDER);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(LIFECYCLES_STORE),
                         Serdes.String(),
                         new AvroSerde<>(IntentLifecycle.class)),

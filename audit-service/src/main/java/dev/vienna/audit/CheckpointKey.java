@@ -7,6 +7,10 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * audit-service's checkpoint signing key, read at start-up from {@code vienna.audit.checkpoint.key-file}: a service
@@ -41,5 +45,31 @@ public class CheckpointKey {
     /** The public half, which verifiers of checkpoints need. */
     public NoteVerifierKey verifierKey() {
         return checkpointer.verifierKey();
+    }
+
+    /** The note of {@code text} signed with the checkpoint key. */
+    String sign(String text) {
+        return checkpointer.signNote(text);
+    }
+
+    /** The name of this deployment, which checkpoint and statement origins begin with. */
+    String deployment() {
+        return checkpointer.deployment();
+    }
+
+    /**
+     * The public key as a JWK set (RFC 7517; an OKP key, RFC 8037) whose key also carries its C2SP verifier key text,
+     * {@code vkey}: what {@code GET /v1/audit/keys} serves and evidence bundles carry.
+     */
+    Map<String, List<Map<String, String>>> jwks() {
+        NoteVerifierKey verifier = verifierKey();
+        Map<String, String> jwk = new LinkedHashMap<>();
+        jwk.put("kty", "OKP");
+        jwk.put("crv", "Ed25519");
+        jwk.put("use", "sig");
+        jwk.put("kid", verifier.name() + "+" + String.format("%08x", verifier.keyId()));
+        jwk.put("x", Base64.getUrlEncoder().withoutPadding().encodeToString(verifier.publicKey()));
+        jwk.put("vkey", verifier.encoded());
+        return Map.of("keys", List.of(jwk));
     }
 }

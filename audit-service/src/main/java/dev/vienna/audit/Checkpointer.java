@@ -5,6 +5,7 @@ import dev.vienna.sdk.evidence.ChainOrigin;
 import dev.vienna.sdk.evidence.Checkpoint;
 import dev.vienna.sdk.evidence.NoteSignerKey;
 import dev.vienna.sdk.evidence.NoteVerifierKey;
+import dev.vienna.sdk.evidence.SignedNote;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -62,6 +63,15 @@ final class Checkpointer {
                 .setNote(checkpoint.sign(key).format())
                 .setPublishedAt(now)
                 .build();
+    }
+
+    /** A signed note of {@code text} (a note body: lines each ending in a newline) under the checkpoint key. */
+    String signNote(String text) {
+        return SignedNote.unsigned(text).signedBy(key).format();
+    }
+
+    String deployment() {
+        return deployment;
     }
 
     /** The public key checkpoints are verified with. */

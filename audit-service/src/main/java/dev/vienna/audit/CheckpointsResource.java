@@ -4,7 +4,6 @@ import dev.vienna.events.AuditCheckpoint;
 import dev.vienna.platform.OpenApiProblems;
 import dev.vienna.platform.ProblemException;
 import dev.vienna.platform.security.Roles;
-import dev.vienna.sdk.evidence.NoteVerifierKey;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -15,9 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -82,23 +79,7 @@ public class CheckpointsResource {
     @PermitAll
     @Produces("application/jwk-set+json")
     public Response keys() {
-        NoteVerifierKey verifier = key.verifierKey();
-        Map<String, String> jwk = Map.of(
-                "kty",
-                "OKP",
-                "crv",
-                "Ed25519",
-                "use",
-                "sig",
-                "kid",
-                verifier.name() + "+" + String.format("%08x", verifier.keyId()),
-                "x",
-                Base64.getUrlEncoder().withoutPadding().encodeToString(verifier.publicKey()),
-                "vkey",
-                verifier.encoded());
-        return Response.ok(Map.of("keys", List.of(jwk)))
-                .header("Cache-Control", "max-age=60")
-                .build();
+        return Response.ok(key.jwks()).header("Cache-Control", "max-age=60").build();
     }
 
     /** The newest checkpoints, and the verifier key they should verify with. */

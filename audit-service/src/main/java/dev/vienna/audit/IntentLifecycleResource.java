@@ -11,6 +11,7 @@ import dev.vienna.platform.security.Roles;
 import dev.vienna.platform.streams.InstanceRouter;
 import dev.vienna.platform.streams.StateStores;
 import dev.vienna.sdk.kafka.agents.AgentRegistry;
+import dev.vienna.sdk.kafka.evidence.EvidenceBundle;
 import dev.vienna.sdk.warrant.WarrantClaims;
 import dev.vienna.sdk.warrant.WarrantTokens;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -43,6 +44,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * {@value Roles#AUDITOR} role reads any intent in their tenants; a registered agent, with its API key, reads its own
  * intents only (the agent and tenant the lifecycle recorded from the intent must be the key's). Outside that an intent
  * does not exist for the caller (404, as if unknown), so its id reveals nothing. A suspended agent is refused (403).
+ * {@code GET /v1/intents/{intentId}/evidence}: its evidence bundle ({@link EvidenceBundler}), to the same callers.
  */
 @Tag(name = "timelines", description = "Each intent's audited lifecycle")
 @SecurityRequirement(name = OpenApiProblems.OPERATOR)
@@ -62,6 +64,9 @@ public class IntentLifecycleResource {
 
     @Inject
     InstanceRouter router;
+
+    @Inject
+    EvidenceBundler bundler;
 
     @Context
     UriInfo uri;
@@ -111,6 +116,47 @@ public class IntentLifecycleResource {
             throw new ProblemException(404, "Unknown intent", "no event of intent " + intentId + " has been audited");
         }
         return Response.ok(Lifecycle.of(lifecycle)).build();
+    }
+
+    @Operation(
+            summary = "An intent's evidence bundle",
+            description =
+                    "Every audit record of the intent byte for byte, each with its RFC 9162 inclusion proof to the newest signed checkpoint of its chain; those checkpoints; the log's signed statement of which records make up the intent; its warrant and the public keys. Check it offline with ./vienna audit verify-bundle.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The bundle (format vienna-evidence-bundle/1)",
+            content = @Content(schema = @Schema(implementation = EvidenceBundle.class)))
+    @APIResponse(
+            responseCode = "401",
+            description = "No credential, or one that does not verify: neither an operator's JWT nor a registered"
+                    + " agent's unrevoked API key")
+    @APIResponse(
+            responseCode = "403",
+            description = "The credential holds neither auditor nor agent; or it is the key of a suspended agent")
+    @APIResponse(
+            responseCode = "404",
+            description = "No event of this intent has been audited, or it is outside the caller's reach")
+    @APIResponse(
+            responseCode = "503",
+            description = "A record of the intent is newer than its chain's newest checkpoint, the checkpoints or"
+                    + " stores are not readable yet, or the instance holding the intent does not answer; retry after"
+                    + " Retry-After")
+    @GET
+    @Path("/{intentId}/evidence")
+    @RolesAllowed({Roles.AUDITOR, Roles.AGENT})
+    public Response evidence(@PathParam("intentId") String intentId) {
+        AgentChanged agent = callingAgent();
+        Optional<HostInfo> owner = router.ownerOf(AuditTopology.LIFECYCLES_STORE, intentId, headers);
+        if (owner.isPresent()) {
+            return router.forward(owner.get(), "GET", uri, headers, null);
+        }
+        IntentLifecycle lifecycle = StateStores.<String, IntentLifecycle>keyValue(
+                        streams, AuditTopology.LIFECYCLES_STORE)
+                .get(intentId);
+        if (lifecycle == null || !visible(lifecycle, agent)) {
+            throw new ProblemException(404, "Unknown intent", "no event of intent " + intentId + " has been audited");
+        }
+        return Response.ok(bundler.bundle(lifecycle)).build();
     }
 
     /**

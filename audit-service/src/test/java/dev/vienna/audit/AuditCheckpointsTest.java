@@ -186,6 +186,53 @@ class AuditCheckpointsTest {
         }
     }
 
+    @Test
+    void shouldProveEveryRecordAndEveryEarlierTreeFromTheStoredTilesAndTheHead() {
+        try (TopologyTestDriver driver = driver(1000, Duration.ofHours(1))) {
+            // given 45 audited records: two complete tiles of 16 and 13 leaves pending in the head
+            var audit = driver.createOutputTopic(
+                    Topics.AUDIT.name(),
+                    Serdes.String().deserializer(),
+                    Topics.AUDIT.valueSerde().deserializer());
+            pipeEvents(driver, "i-1", 45);
+            List<AuditRecord> records = audit.readValuesToList();
+            var hasher = new dev.vienna.sdk.evidence.TreeHasher();
+            var stored = driver.<String, byte[]>getKeyValueStore(ChainTree.STORE);
+            ChainHead head = ChainHead.parse(
+                    driver.<Integer, String>getKeyValueStore(AuditTopology.CHAIN_HEADS_STORE)
+                            .get(0),
+                    hasher);
+            assertThat(head.pending()).hasSize(13 * 32);
+            var nodes = ChainTree.nodes(0, head, stored::get, hasher);
+            var proofs = new dev.vienna.sdk.evidence.MerkleProofs();
+            List<byte[]> leaves = records.stream()
+                    .map(r -> new dev.vienna.sdk.evidence.TreeHasher().leafHashOfChainHash(r.getHash()))
+                    .toList();
+
+            // then for every tree size up to 45 and every leaf in it, the proof from the store is the one computed
+            // from all leaves, and it verifies against the RFC root of the records
+            for (int size = 1; size <= 45; size++) {
+                byte[] root = rfcRoot(records.subList(0, size));
+                assertThat(proofs.root(size, nodes)).isEqualTo(root);
+                for (int leaf = 0; leaf < size; leaf++) {
+                    var proof = proofs.inclusionProof(leaf, size, nodes);
+                    assertThat(proof)
+                            .usingElementComparator(Arrays::compare)
+                            .containsExactlyElementsOf(
+                                    proofs.inclusionProofFromLeaves(leaf, size, i -> leaves.get((int) i)));
+                    assertThat(proofs.verifyInclusion(leaves.get(leaf), leaf, size, proof, root)
+                                    .accepted())
+                            .isTrue();
+                }
+                // and the tree of each size is provably a prefix of the whole
+                var consistency = proofs.consistencyProof(size, 45, nodes);
+                assertThat(proofs.verifyConsistency(size, 45, root, rfcRoot(records), consistency)
+                                .accepted())
+                        .isTrue();
+            }
+        }
+    }
+
     private TestOutput checkpoints(TopologyTestDriver driver) {
         return new TestOutput(driver.createOutputTopic(
                 Topics.AUDIT_CHECKPOINTS.name(),

@@ -16,11 +16,15 @@ import dev.vienna.events.Topics;
 import dev.vienna.events.VerdictOutcome;
 import dev.vienna.events.WarrantIssued;
 import dev.vienna.sdk.evidence.Checkpoint;
+import dev.vienna.sdk.evidence.MerkleProofs;
 import dev.vienna.sdk.evidence.NoteSignerKey;
 import dev.vienna.sdk.evidence.NoteVerifierKey;
 import dev.vienna.sdk.evidence.SignedNote;
+import dev.vienna.sdk.evidence.TreeHasher;
 import dev.vienna.sdk.kafka.audit.AuditChain;
 import dev.vienna.sdk.kafka.audit.AuditLogReader;
+import dev.vienna.sdk.kafka.evidence.EvidenceBundle;
+import dev.vienna.sdk.kafka.evidence.EvidenceStatement;
 import dev.vienna.sdk.warrant.WarrantKey;
 import dev.vienna.testing.KafkaBrokerResource;
 import dev.vienna.testing.KafkaProbe;
@@ -35,6 +39,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -137,6 +142,72 @@ class AuditServiceTest {
                 .get("/v1/audit/checkpoints")
                 .then()
                 .statusCode(403);
+    }
+
+    @Test
+    void shouldExportAnIntentsRecordsWithProofsToASignedCheckpointAndASignedStatementOfThem() throws Exception {
+        // given an intent with two audited events, and records of another intent around them
+        String intentId = UUID.randomUUID().toString();
+        String other = UUID.randomUUID().toString();
+        kafka.send(Topics.INTENTS, other, TestEvents.accepted(other, "noop"));
+        kafka.send(Topics.INTENTS, intentId, TestEvents.accepted(intentId, "noop"));
+        kafka.send(Topics.TIERED, intentId, TestEvents.tiered(intentId, "noop", Tier.T0));
+        kafka.send(Topics.TIERED, other, TestEvents.tiered(other, "noop", Tier.T0));
+
+        // when an auditor asks for its evidence (503 until a checkpoint covers both records)
+        String json = Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> asAuditor().get("/v1/intents/" + intentId + "/evidence"),
+                        r -> r.statusCode() == 200
+                                && r.jsonPath().getList("records").size() == 2)
+                .asString();
+        var bundle = new com.fasterxml.jackson.databind.ObjectMapper()
+                .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+                .readValue(json, EvidenceBundle.class);
+
+        // then it holds exactly the intent's two records, byte for byte as on the topic, each proven to be in the
+        // tree of a checkpoint signed with the published key
+        String vkey = given().get("/v1/audit/keys").then().extract().jsonPath().getString("keys[0].vkey");
+        var keys = List.of(NoteVerifierKey.parse(vkey));
+        assertThat(bundle.intentId()).isEqualTo(intentId);
+        assertThat(bundle.records())
+                .extracting(EvidenceBundle.BundledRecord::eventType)
+                .containsExactly("IntentAccepted", "IntentTiered");
+        var proofs = new MerkleProofs();
+        var hasher = new TreeHasher();
+        List<String> hashes = new java.util.ArrayList<>();
+        for (var bundled : bundle.records()) {
+            var record = Topics.AUDIT
+                    .valueSerde()
+                    .deserializer()
+                    .deserialize("audit", Base64.getDecoder().decode(bundled.avro()));
+            assertThat(record.getIntentId()).isEqualTo(intentId);
+            assertThat(AuditChain.hash(record)).isEqualTo(record.getHash());
+            var checkpoint = bundle.checkpoints().get(bundled.checkpoint());
+            var note = SignedNote.parse(checkpoint.note());
+            assertThat(note.verify(keys).trusted()).isTrue();
+            Checkpoint body = Checkpoint.parse(note.text());
+            assertThat(proofs.verifyInclusion(
+                                    hasher.leafHashOfChainHash(record.getHash()),
+                                    bundled.leafIndex(),
+                                    body.size(),
+                                    bundled.inclusionProof().stream()
+                                            .map(Base64.getDecoder()::decode)
+                                            .toList(),
+                                    body.rootHash())
+                            .accepted())
+                    .isTrue();
+            hashes.add(record.getHash());
+        }
+        // and the log's signed statement names exactly these records
+        var statement = SignedNote.parse(bundle.statement());
+        assertThat(statement.verify(keys).trusted()).isTrue();
+        assertThat(statement.text())
+                .isEqualTo(EvidenceStatement.of("vienna.test", intentId, hashes).text());
+        // and the bundle carries the key it was signed with
+        assertThat(bundle.checkpointKeys().at("/keys/0/vkey").asText()).isEqualTo(vkey);
     }
 
     @Test

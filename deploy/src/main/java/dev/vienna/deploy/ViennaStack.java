@@ -524,6 +524,7 @@ public final class ViennaStack implements AutoCloseable {
             env.put("VIENNA_EXECUTOR_KEY_DIR", keyDir.toString());
         }
         env.put("VIENNA_AUDIT_CHECKPOINT_KEY_FILE", checkpointKey(options).toString());
+        env.put("VIENNA_AUDIT_EVIDENCE_WARRANT_JWKS_URL", jwksUri(warrantPort).toString());
         return env;
     }
 

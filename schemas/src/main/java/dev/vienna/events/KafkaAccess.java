@@ -83,8 +83,9 @@ public record KafkaAccess(
     public static final KafkaAccess AUDIT = new KafkaAccess(
             "audit-service",
             List.of(Topics.AUDIT, Topics.AUDIT_CHECKPOINTS, Topics.EXECUTION_VERDICTS),
-            // what it records, and its own checkpoints (served at GET /v1/audit/checkpoints by any instance)
-            Stream.concat(Topics.audited().stream(), Stream.of(Topics.AUDIT_CHECKPOINTS))
+            // what it records; its own checkpoints (served at GET /v1/audit/checkpoints by any instance) and records
+            // (read back into evidence bundles)
+            Stream.concat(Topics.audited().stream(), Stream.of(Topics.AUDIT_CHECKPOINTS, Topics.AUDIT))
                     .toList(),
             List.of(),
             Optional.empty(),

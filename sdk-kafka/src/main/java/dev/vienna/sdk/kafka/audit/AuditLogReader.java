@@ -4,17 +4,25 @@ import dev.vienna.events.AuditRecord;
 import dev.vienna.events.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads the whole audit topic as it is now (from the beginning to the current end of every partition), partition by
- * partition, so each chain comes in order. For auditors and tests.
+ * partition, so each chain comes in order. For auditors and tests. {@link #readAll} decodes every value and fails on
+ * one it cannot decode; {@link #readRaw} hands over the bytes as stored, tombstones included, one record at a time,
+ * which is what {@link #verify} and any tool that must judge a hostile log need.
+ *
+ * <p>A plain consumer with no group: it assigns itself each partition in turn and commits nothing.
  */
 public final class AuditLogReader {
 
@@ -53,6 +61,75 @@ public final class AuditLogReader {
             }
             return records;
         }
+    }
+
+    /**
+     * Reads every record of {@code topic} as stored, partition by partition in offset order, up to each partition's end
+     * as it was when reading started, and hands each to {@code sink} as it comes: nothing is held.
+     *
+     * @param kafka client settings of a principal that may read {@code topic}
+     * @param idleTimeout how long a partition may give nothing before reading fails
+     * @return the topic's partition count; 0 when it does not exist
+     * @throws IllegalStateException when a partition gives nothing for {@code idleTimeout} before its end
+     */
+    public static int readRaw(Map<String, Object> kafka, String topic, Duration idleTimeout, Consumer<RawRecord> sink) {
+        Properties props = new Properties();
+        props.putAll(kafka);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, idleTimeout).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .sorted(Comparator.comparingInt(TopicPartition::partition))
+                    .toList();
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, idleTimeout);
+            for (TopicPartition partition : partitions) {
+                consumer.assign(List.of(partition));
+                consumer.seekToBeginning(List.of(partition));
+                long end = ends.get(partition);
+                long lastProgress = System.nanoTime();
+                while (consumer.position(partition) < end) {
+                    ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
+                    if (!batch.isEmpty()) {
+                        lastProgress = System.nanoTime();
+                    } else if (System.nanoTime() - lastProgress > idleTimeout.toNanos()) {
+                        throw new IllegalStateException("reading " + partition + " gave nothing for " + idleTimeout
+                                + " at offset " + consumer.position(partition) + " of " + end);
+                    }
+                    for (ConsumerRecord<byte[], byte[]> record : batch) {
+                        if (record.offset() < end) {
+                            sink.accept(
+                                    new RawRecord(record.partition(), record.offset(), record.key(), record.value()));
+                        }
+                    }
+                }
+            }
+            return partitions.size();
+        }
+    }
+
+    /**
+     * Verifies the audit log of a cluster: reads every checkpoint of {@code checkpointsTopic}, then streams
+     * {@code auditTopic} through an {@link AuditLogVerifier}.
+     */
+    public static AuditVerification verify(
+            Map<String, Object> kafka,
+            String auditTopic,
+            String checkpointsTopic,
+            AuditLogVerifier.Settings settings,
+            Duration idleTimeout) {
+        AuditLogVerifier verifier = new AuditLogVerifier(settings);
+        readRaw(kafka, checkpointsTopic, idleTimeout, verifier::checkpoint);
+        int partitions = readRaw(kafka, auditTopic, idleTimeout, verifier::record);
+        return verifier.finish(partitions);
+    }
+
+    /** {@link #verify(Map, String, String, AuditLogVerifier.Settings, Duration)} of the contract's two topics. */
+    public static AuditVerification verify(
+            Map<String, Object> kafka, AuditLogVerifier.Settings settings, Duration idleTimeout) {
+        return verify(kafka, Topics.AUDIT.name(), Topics.AUDIT_CHECKPOINTS.name(), settings, idleTimeout);
     }
 
     private AuditLogReader() {}

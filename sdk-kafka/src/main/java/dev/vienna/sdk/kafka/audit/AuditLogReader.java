@@ -5,6 +5,7 @@ import dev.vienna.events.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -64,13 +65,14 @@ public final class AuditLogReader {
     }
 
     /**
-     * Reads every record of {@code topic} as stored, partition by partition in offset order, up to each partition's end
-     * as it was when reading started, and hands each to {@code sink} as it comes: nothing is held.
+     * Reads every record of {@code topic} as stored, each partition in offset order, up to each partition's end as it
+     * was when reading started, and hands each to {@code sink} as it comes: nothing is held. Partitions are read
+     * together (a poll returns each partition's records in runs), so records of different partitions may interleave.
      *
      * @param kafka client settings of a principal that may read {@code topic}
-     * @param idleTimeout how long a partition may give nothing before reading fails
+     * @param idleTimeout how long the topic may give nothing before reading fails
      * @return the topic's partition count; 0 when it does not exist
-     * @throws IllegalStateException when a partition gives nothing for {@code idleTimeout} before its end
+     * @throws IllegalStateException when no record comes for {@code idleTimeout} before every partition's end
      */
     public static int readRaw(Map<String, Object> kafka, String topic, Duration idleTimeout, Consumer<RawRecord> sink) {
         Properties props = new Properties();
@@ -84,21 +86,30 @@ public final class AuditLogReader {
                     .map(p -> new TopicPartition(p.topic(), p.partition()))
                     .sorted(Comparator.comparingInt(TopicPartition::partition))
                     .toList();
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, idleTimeout);
-            for (TopicPartition partition : partitions) {
-                consumer.assign(List.of(partition));
-                consumer.seekToBeginning(List.of(partition));
-                long end = ends.get(partition);
-                long lastProgress = System.nanoTime();
-                while (consumer.position(partition) < end) {
-                    ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
-                    if (!batch.isEmpty()) {
-                        lastProgress = System.nanoTime();
-                    } else if (System.nanoTime() - lastProgress > idleTimeout.toNanos()) {
-                        throw new IllegalStateException("reading " + partition + " gave nothing for " + idleTimeout
-                                + " at offset " + consumer.position(partition) + " of " + end);
+            Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, idleTimeout));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long lastProgress = System.nanoTime();
+            while (!ends.isEmpty()) {
+                for (var partition : List.copyOf(ends.keySet())) {
+                    if (consumer.position(partition) >= ends.get(partition)) {
+                        ends.remove(partition); // read to its end: fetch nothing more of it
+                        consumer.pause(List.of(partition));
                     }
-                    for (ConsumerRecord<byte[], byte[]> record : batch) {
+                }
+                if (ends.isEmpty()) {
+                    break;
+                }
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
+                if (!batch.isEmpty()) {
+                    lastProgress = System.nanoTime();
+                } else if (System.nanoTime() - lastProgress > idleTimeout.toNanos()) {
+                    throw new IllegalStateException("reading " + topic + " gave nothing for " + idleTimeout
+                            + " before the end of partitions " + ends.keySet());
+                }
+                for (TopicPartition partition : batch.partitions()) {
+                    long end = ends.getOrDefault(partition, 0L);
+                    for (ConsumerRecord<byte[], byte[]> record : batch.records(partition)) {
                         if (record.offset() < end) {
                             sink.accept(
                                     new RawRecord(record.partition(), record.offset(), record.key(), record.value()));

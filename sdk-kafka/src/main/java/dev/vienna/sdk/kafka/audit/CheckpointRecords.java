@@ -36,7 +36,7 @@ final class CheckpointRecords {
         }
 
         String describe() {
-            return "the checkpoint of " + publishedAt + " (" + where + ", " + size + " records"
+            return "the checkpoint published " + publishedAt + " (" + size + " records"
                     + (firstSequence == 0 ? "" : " from sequence " + firstSequence) + ")";
         }
     }

@@ -11,11 +11,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,17 +33,14 @@ class AuditLogOnBrokerTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private static LocalKafka kafka;
-    private static KafkaProducer<byte[], byte[]> producer;
 
     @BeforeAll
     static void start() throws Exception {
         kafka = LocalKafka.start(Files.createTempDirectory("audit-log-test"));
-        producer = new KafkaProducer<>(kafka.adminClientConfig(), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     @AfterAll
     static void stop() {
-        producer.close();
         kafka.close();
     }
 
@@ -55,16 +54,26 @@ class AuditLogOnBrokerTest {
                                     .configs(new HashMap<>(Topics.AUDIT_CHECKPOINTS.config()))))
                     .all()
                     .get();
+            // a producer that asks for a topic before every partition has a leader can wait out its delivery timeout
+            Awaitility.await()
+                    .atMost(TIMEOUT)
+                    .until(() ->
+                            admin.describeTopics(List.of(audit, checkpoints)).allTopicNames().get().values().stream()
+                                    .flatMap(t -> t.partitions().stream())
+                                    .allMatch(p -> p.leader() != null));
         }
-        List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
-        for (RawRecord r : log.checkpoints) {
-            sent.add(producer.send(new ProducerRecord<>(checkpoints, 0, r.key(), r.value())));
-        }
-        for (RawRecord r : log.records()) {
-            sent.add(producer.send(new ProducerRecord<>(audit, r.partition(), r.key(), r.value())));
-        }
-        for (var future : sent) {
-            future.get();
+        try (var producer =
+                new KafkaProducer<>(kafka.adminClientConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<Future<?>> sent = new ArrayList<>();
+            for (RawRecord r : log.checkpoints) {
+                sent.add(producer.send(new ProducerRecord<>(checkpoints, 0, r.key(), r.value())));
+            }
+            for (RawRecord r : log.records()) {
+                sent.add(producer.send(new ProducerRecord<>(audit, r.partition(), r.key(), r.value())));
+            }
+            for (var future : sent) {
+                future.get();
+            }
         }
         return audit;
     }

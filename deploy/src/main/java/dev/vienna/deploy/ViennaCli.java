@@ -3,7 +3,6 @@ package dev.vienna.deploy;
 import dev.vienna.events.KafkaAccess;
 import dev.vienna.issuer.LocalOperatorIssuer;
 import dev.vienna.sdk.evidence.NoteSignerKey;
-import dev.vienna.sdk.kafka.audit.AuditChain;
 import dev.vienna.sdk.kafka.audit.AuditLogReader;
 import dev.vienna.sdk.secret.SecretFiles;
 import dev.vienna.sdk.warrant.SignatureAlgorithm;
@@ -42,7 +41,9 @@ public final class ViennaCli {
                  [--no-pass-through]   (then drives the same load through a pass-through pipeline on the broker)
              ./vienna chaos [--intents N] [--rate R] [--brokers 3] [--instances 2]   (kills -9 every service instance
                  once and one broker under a mixed load; exit 1 on a lost or duplicated intent or a broken chain)
-             ./vienna audit verify --bootstrap HOST:PORT --config CLIENT.properties
+             ./vienna audit verify --bootstrap HOST:PORT --config CLIENT.properties [--keys FILE_OR_URL]
+                 [--deployment NAME] [--require-checkpoints]   (every chain against its signed checkpoints;
+                 --keys: audit-service's /v1/audit/keys JWK set or vkey lines, default the local stack's key)
              ./vienna audit timeline INTENT_ID --bootstrap HOST:PORT --config CLIENT.properties
              ./vienna keys generate DIR KEY_ID [--algorithm ED25519|HMAC_SHA256]
              ./vienna keys checkpoint FILE NAME      (audit-service's checkpoint key, NAME e.g. vienna.example.com/audit;
@@ -142,15 +143,14 @@ public final class ViennaCli {
                     out.print(USAGE);
                     return 2;
                 }
-                AuditChain.Report report = AuditChain.verify(AuditLogReader.readAll(
-                        new Arguments(args.subList(2, args.size())).kafka(), Duration.ofSeconds(60)));
-                out.printf("audit: %d records in %d chains%n", report.records(), report.chains());
-                report.breaks()
-                        .forEach(b -> out.printf(
-                                "audit: chain %d broken at %s (sequence %d): %s%n",
-                                b.chain(), b.recordId(), b.sequence(), b.problem()));
-                out.println(report.intact() ? "audit: chain intact" : "audit: CHAIN BROKEN");
-                return report.intact() ? 0 : 1;
+                Arguments verify = new Arguments(args.subList(2, args.size()));
+                return AuditVerify.run(
+                        verify.kafka(),
+                        Optional.ofNullable(verify.value("--keys", null)),
+                        Optional.ofNullable(verify.value("--deployment", null)),
+                        verify.has("--require-checkpoints"),
+                        options.dataDir(),
+                        out);
             }
             case "policy" -> {
                 if (args.size() < 2 || args.size() > 3 || !args.get(1).equals("test")) {

@@ -1,14 +1,6 @@
 package dev.vienna.sdk.kafka.audit;
 
 import dev.vienna.events.AuditRecord;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,7 +14,10 @@ import java.util.Set;
  * The audit log's hash chain. A chain is one partition of the audit topic; record n of a chain has sequence n and
  * carries the hash of record n-1 (the first carries {@link #GENESIS}). A record's hash is SHA-256 over its canonical
  * form: every field but the hash itself, length-prefixed, in a fixed order, so no field can change without changing the
- * hash.
+ * hash ({@link CanonicalForm}).
+ *
+ * <p>{@link #verify} checks the hash chain alone; {@link AuditLogVerifier} checks a log from its raw records, against
+ * its signed checkpoints too, and is what auditors should use.
  */
 public final class AuditChain {
 
@@ -33,46 +28,9 @@ public final class AuditChain {
     }
 
     public static String hash(AuditRecord r) {
-        try {
-            ByteArrayOutputStream bytes =
-                    new ByteArrayOutputStream(256 + r.getPayload().remaining());
-            DataOutputStream out = new DataOutputStream(bytes);
-            text(out, r.getRecordId());
-            out.writeInt(r.getChain());
-            out.writeLong(r.getSequence());
-            text(out, r.getIntentId());
-            text(out, r.getTenantId());
-            text(out, r.getEventId());
-            text(out, r.getEventType());
-            text(out, r.getSourceTopic());
-            out.writeInt(r.getSourcePartition());
-            out.writeLong(r.getSourceOffset());
-            out.writeLong(r.getOccurredAt().toEpochMilli());
-            out.writeLong(r.getRecordedAt().toEpochMilli());
-            ByteBuffer payload = r.getPayload().duplicate();
-            out.writeInt(payload.remaining());
-            while (payload.hasRemaining()) {
-                out.write(payload.get());
-            }
-            text(out, r.getSummary());
-            text(out, r.getPreviousHash());
-            out.flush();
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
-    }
-
-    private static void text(DataOutputStream out, String value) throws IOException {
-        if (value == null) {
-            out.writeInt(-1);
-            return;
-        }
-        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(utf8.length);
-        out.write(utf8);
+        byte[] hash = new byte[CanonicalForm.HASH_SIZE];
+        new CanonicalForm().hashInto(r, hash);
+        return HexFormat.of().formatHex(hash);
     }
 
     /**

@@ -11,6 +11,11 @@ import dev.vienna.sdk.warrant.WarrantKeyRing;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,6 +50,9 @@ public final class ViennaCli {
                  [--deployment NAME] [--require-checkpoints]   (every chain against its signed checkpoints;
                  --keys: audit-service's /v1/audit/keys JWK set or vkey lines, default the local stack's key)
              ./vienna audit timeline INTENT_ID --bootstrap HOST:PORT --config CLIENT.properties
+             ./vienna audit export INTENT_ID [--audit URL] [--token TOKEN] [--wait 30s] > bundle.json
+                 (the intent's evidence bundle from audit-service; by default the local stack's, with a token of the
+                 local issuer; waits for the checkpoint that covers its newest record)
              ./vienna keys generate DIR KEY_ID [--algorithm ED25519|HMAC_SHA256]
              ./vienna keys checkpoint FILE NAME      (audit-service's checkpoint key, NAME e.g. vienna.example.com/audit;
                  prints its public verifier key)
@@ -136,6 +144,11 @@ public final class ViennaCli {
                 }
             }
             case "audit" -> {
+                if (args.size() >= 3
+                        && args.get(1).equals("export")
+                        && !args.get(2).startsWith("--")) {
+                    return export(args.get(2), new Arguments(args.subList(3, args.size())), options, out);
+                }
                 if (args.size() >= 3 && args.get(1).equals("timeline")) {
                     return timeline(args.get(2), new Arguments(args.subList(3, args.size())).kafka(), out);
                 }
@@ -308,6 +321,42 @@ public final class ViennaCli {
             case 'd' -> Duration.ofDays(amount);
             default -> throw new IllegalArgumentException("--ttl must look like 90s, 30m, 1h, 2d or PT1H, not " + text);
         };
+    }
+
+    /**
+     * Prints intent {@code intentId}'s evidence bundle as audit-service serves it ({@code GET
+     * /v1/intents/{id}/evidence}), waiting while it answers 503 (a record not checkpointed yet) up to {@code --wait}.
+     */
+    private static int export(String intentId, Arguments a, ViennaStack.Options options, PrintStream out)
+            throws IOException, InterruptedException {
+        URI audit =
+                URI.create(a.value("--audit", "http://localhost:" + ViennaStack.portOf(options, "audit-service", 0)));
+        String token = a.value("--token", null);
+        if (token == null) {
+            token = ViennaStack.operatorIssuer(options)
+                    .token("vienna-audit-export", Duration.ofMinutes(5), List.of("auditor"));
+        }
+        HttpRequest request = HttpRequest.newBuilder(audit.resolve(
+                        "/v1/intents/" + URLEncoder.encode(intentId, StandardCharsets.UTF_8) + "/evidence"))
+                .header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(30))
+                .build();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + ttl(a.value("--wait", "30s")).toNanos();
+        while (true) {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                out.println(response.body());
+                return 0;
+            }
+            long retryAfter = response.headers().firstValueAsLong("Retry-After").orElse(1);
+            if (response.statusCode() != 503 || System.nanoTime() + retryAfter * 1_000_000_000L > deadline) {
+                System.err.println("audit: no evidence bundle for " + intentId + ": " + response.statusCode() + " "
+                        + response.body());
+                return 1;
+            }
+            Thread.sleep(retryAfter * 1000);
+        }
     }
 
     /** Writes a new checkpoint signer key to {@code file} (owner-only; never over an existing one), prints its vkey. */

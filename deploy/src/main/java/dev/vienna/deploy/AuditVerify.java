@@ -31,9 +31,6 @@ import java.util.Optional;
  */
 final class AuditVerify {
 
-    /** Where the local stack's launcher keeps audit-service's checkpoint signing key (a NoteSignerKey text). */
-    static final String LOCAL_KEY_FILE = "audit-checkpoint.key";
-
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     /**
@@ -60,7 +57,7 @@ final class AuditVerify {
         if (trusted.isEmpty()) {
             out.println("audit: no checkpoint key: pass --keys FILE_OR_URL (audit-service's GET /v1/audit/keys, or"
                     + " vkey lines); only the local stack's key is found without it ("
-                    + dataDir.resolve("keys").resolve(LOCAL_KEY_FILE) + ")");
+                    + ViennaStack.checkpointKeyFile(dataDir) + ")");
             return 2;
         }
         Optional<String> expected = deployment.or(() -> deploymentOf(trusted));
@@ -129,7 +126,7 @@ final class AuditVerify {
 
     /** The public half of the local stack's checkpoint key, when its launcher made one; else none. */
     private static List<NoteVerifierKey> localKey(Path dataDir, PrintStream out) throws IOException {
-        Path file = dataDir.toAbsolutePath().resolve("keys").resolve(LOCAL_KEY_FILE);
+        Path file = ViennaStack.checkpointKeyFile(dataDir);
         if (!Files.isRegularFile(file)) {
             return List.of();
         }

@@ -2,8 +2,7 @@ package dev.vienna.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vienna.sdk.kafka.audit.AuditChain;
-import dev.vienna.sdk.kafka.audit.AuditLogReader;
+import dev.vienna.sdk.kafka.audit.AuditVerification;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -514,8 +513,7 @@ final class Chaos {
                 counts.merge("lost", 1, Integer::sum);
             }
         }
-        AuditChain.Report chains =
-                AuditChain.verify(AuditLogReader.readAll(stack.auditorClientConfig(), Duration.ofSeconds(60)));
+        AuditVerification chains = stack.verifyAuditLog();
         print(counts, all.size(), chains);
         lost.stream().limit(20).forEach(l -> out.println("chaos: lost " + l));
         duplicated.stream().limit(20).forEach(d -> out.println("chaos: duplicated " + d));
@@ -547,7 +545,7 @@ final class Chaos {
         return FINAL.contains(state) && lifecycle.hasNonNull("verdict");
     }
 
-    private void print(Map<String, Integer> counts, int accepted, AuditChain.Report chains) {
+    private void print(Map<String, Integer> counts, int accepted, AuditVerification chains) {
         out.println();
         out.printf(
                 "%9s %9s %9s %9s %9s %9s %11s %9s %11s %9s%n",
@@ -574,8 +572,11 @@ final class Chaos {
                 counts.get("duplicated"),
                 refused.size());
         out.printf(
-                "audit chains: %d records in %d chains, %s%n",
-                chains.records(), chains.chains(), chains.intact() ? "all verified" : "BROKEN " + chains.breaks());
+                "audit chains: %d records in %d chains held to %d signed checkpoints, %s%n",
+                chains.records(),
+                chains.chains().stream().filter(c -> c.records() > 0).count(),
+                chains.checkpointRecords(),
+                chains.intact() ? "all verified" : "BROKEN " + chains.problems());
         out.println();
         out.printf(
                 "%-18s %6s %22s %34s%n",

@@ -2,8 +2,7 @@ package dev.vienna.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vienna.sdk.client.ViennaClient;
-import dev.vienna.sdk.kafka.audit.AuditChain;
-import dev.vienna.sdk.kafka.audit.AuditLogReader;
+import dev.vienna.sdk.kafka.audit.AuditVerification;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -252,12 +251,14 @@ final class Demo {
                     reached ? "as expected" : "EXPECTED " + c.expectedState() + " / " + c.expectedVerdict());
         }
         ok &= sideEffects(stack, before, byIntent, warrants, out);
-        AuditChain.Report report =
-                AuditChain.verify(AuditLogReader.readAll(stack.auditorClientConfig(), Duration.ofSeconds(30)));
+        AuditVerification audit = stack.verifyAuditLog();
         out.printf(
-                "demo: audit chain: %d records in %d chains, %s%n",
-                report.records(), report.chains(), report.intact() ? "intact" : "BROKEN " + report.breaks());
-        return ok && report.intact();
+                "demo: audit chain: %d records in %d chains, held to %d signed checkpoints, %s%n",
+                audit.records(),
+                audit.chains().stream().filter(c -> c.records() > 0).count(),
+                audit.checkpointRecords(),
+                audit.intact() ? "intact" : "BROKEN " + audit.problems());
+        return ok && audit.intact();
     }
 
     /**

@@ -6,11 +6,17 @@ import dev.vienna.kafka.local.KafkaCredentials;
 import dev.vienna.kafka.local.LocalKafka;
 import dev.vienna.sdk.client.ViennaClient;
 import dev.vienna.sdk.evidence.NoteSignerKey;
+import dev.vienna.sdk.evidence.NoteVerifierKey;
+import dev.vienna.sdk.kafka.audit.AuditLogReader;
+import dev.vienna.sdk.kafka.audit.AuditLogVerifier;
+import dev.vienna.sdk.kafka.audit.AuditProblem;
+import dev.vienna.sdk.kafka.audit.AuditVerification;
 import dev.vienna.sdk.secret.SecretFiles;
 import dev.vienna.sdk.warrant.SignatureAlgorithm;
 import dev.vienna.sdk.warrant.WarrantKeyRing;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -524,8 +530,14 @@ public final class ViennaStack implements AutoCloseable {
             env.put("VIENNA_EXECUTOR_KEY_DIR", keyDir.toString());
         }
         env.put("VIENNA_AUDIT_CHECKPOINT_KEY_FILE", checkpointKey(options).toString());
+        env.put("VIENNA_AUDIT_CHECKPOINT_DEPLOYMENT", DEPLOYMENT);
         env.put("VIENNA_AUDIT_EVIDENCE_WARRANT_JWKS_URL", jwksUri(warrantPort).toString());
         return env;
+    }
+
+    /** Where {@link #checkpointKey} keeps the key under data directory {@code dataDir}. */
+    static Path checkpointKeyFile(Path dataDir) {
+        return dataDir.toAbsolutePath().resolve("keys").resolve("audit-checkpoint.key");
     }
 
     /**
@@ -534,7 +546,7 @@ public final class ViennaStack implements AutoCloseable {
      * verify the checkpoints already published.
      */
     public static Path checkpointKey(Options options) {
-        Path file = options.dataDir().toAbsolutePath().resolve("keys").resolve("audit-checkpoint.key");
+        Path file = checkpointKeyFile(options.dataDir());
         if (!Files.exists(file)) {
             SecretFiles.directory(file.getParent());
             SecretFiles.write(
@@ -593,6 +605,38 @@ public final class ViennaStack implements AutoCloseable {
     /** Client settings of the {@code vienna-auditor} principal, which may only read the audit log. */
     public Map<String, Object> auditorClientConfig() {
         return auditor.clientConfig(kafka.bootstrapServers());
+    }
+
+    /**
+     * The whole audit log read as {@code vienna-auditor} and verified against its checkpoints, trusting this stack's
+     * checkpoint key: what {@code ./vienna audit verify} does for it. A chain whose newest records are not checkpointed
+     * yet is fine (they are counted); one without any checkpoint is not, once audit-service has had 15 s (three
+     * checkpoint intervals) to sign one: until then it is read and verified again every second.
+     */
+    public AuditVerification verifyAuditLog() throws InterruptedException {
+        NoteVerifierKey key = NoteSignerKey.parse(readCheckpointKey()).verifierKey();
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (true) {
+            AuditVerification verification = AuditLogReader.verify(
+                    auditorClientConfig(),
+                    AuditLogVerifier.Settings.trusting(List.of(key))
+                            .forDeployment(DEPLOYMENT)
+                            .requiringCheckpoints(true),
+                    Duration.ofSeconds(30));
+            boolean waitingForCheckpoint = verification.kinds().contains(AuditProblem.Kind.NO_CHECKPOINT);
+            if (!waitingForCheckpoint || System.nanoTime() > deadline) {
+                return verification;
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    private String readCheckpointKey() {
+        try {
+            return Files.readString(checkpointKeyFile(options.dataDir())).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The settings this stack was started with. */

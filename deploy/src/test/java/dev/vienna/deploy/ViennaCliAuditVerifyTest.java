@@ -144,7 +144,7 @@ class ViennaCliAuditVerifyTest {
     @Order(1)
     void shouldVerifyWithTheLocalStacksCheckpointKey() throws Exception {
         Path data = Files.createDirectories(dir.resolve("local-data/keys")).getParent();
-        Files.writeString(data.resolve("keys").resolve(AuditVerify.LOCAL_KEY_FILE), KEY.encoded());
+        Files.writeString(ViennaStack.checkpointKeyFile(data), KEY.encoded());
 
         Run run = verify(data);
 

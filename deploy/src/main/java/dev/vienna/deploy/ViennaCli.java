@@ -1,6 +1,8 @@
 package dev.vienna.deploy;
 
+import dev.vienna.events.AuditRecord;
 import dev.vienna.events.KafkaAccess;
+import dev.vienna.events.Topics;
 import dev.vienna.issuer.LocalOperatorIssuer;
 import dev.vienna.sdk.evidence.NoteSignerKey;
 import dev.vienna.sdk.kafka.audit.AuditLogReader;
@@ -21,6 +23,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -384,9 +388,20 @@ public final class ViennaCli {
 
     /** Every audit record of one intent, in chain order: what an auditor sees, straight from the log. */
     private static int timeline(String intentId, Map<String, Object> kafka, PrintStream out) {
-        var records = AuditLogReader.readAll(kafka, Duration.ofSeconds(60)).stream()
-                .filter(r -> intentId.equals(r.getIntentId()))
-                .toList();
+        // raw, so a tombstone or an undecodable record (which audit verify names) does not stop the timeline
+        var decoder = Topics.AUDIT.valueSerde().deserializer();
+        List<AuditRecord> records = new ArrayList<>();
+        AuditLogReader.readRaw(kafka, Topics.AUDIT.name(), Duration.ofSeconds(60), raw -> {
+            try {
+                AuditRecord record = raw.value() == null ? null : decoder.deserialize(Topics.AUDIT.name(), raw.value());
+                if (record != null && intentId.equals(record.getIntentId())) {
+                    records.add(record);
+                }
+            } catch (RuntimeException e) {
+                // not an audit record: not part of any intent's timeline
+            }
+        });
+        records.sort(Comparator.comparingInt(AuditRecord::getChain).thenComparingLong(AuditRecord::getSequence));
         if (records.isEmpty()) {
             out.println("audit: no record of intent " + intentId);
             return 1;

@@ -13,16 +13,21 @@ import dev.vienna.sdk.kafka.evidence.EvidenceBundle.BundledRecord;
 import dev.vienna.sdk.kafka.evidence.EvidenceBundle.BundledWarrant;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.RecordComponent;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * An {@link EvidenceBundle} to and from JSON as a tree, field by field: written in the records' component order with
  * instants as ISO-8601 text; read without trusting anything, each missing or mistyped field reported as a
  * {@link Kind#MALFORMED} problem at its path and left null (an element with such a field is null in its list).
- * Duplicate keys and trailing content are refused, so one bundle has one meaning.
+ * Duplicate keys, unknown fields (outside the JWK sets) and trailing content are refused, so one bundle has one
+ * meaning.
  */
 final class BundleJson {
 
@@ -90,7 +95,7 @@ final class BundleJson {
     /** Reads what can be read of {@code root}; a bundle whose records or checkpoints are unreadable has null lists. */
     static EvidenceBundle read(JsonNode root, Problems problems) {
         Fields top = new Fields(root, "bundle", problems);
-        if (!top.isObject()) {
+        if (!top.isObject(fieldsOf(EvidenceBundle.class))) {
             return null;
         }
         String format = top.text("format");
@@ -127,7 +132,7 @@ final class BundleJson {
     }
 
     private static BundledRecord record(Fields f) {
-        if (!f.isObject()) {
+        if (!f.isObject(fieldsOf(BundledRecord.class))) {
             return null;
         }
         String recordId = f.text("recordId");
@@ -173,7 +178,7 @@ final class BundleJson {
     }
 
     private static BundledCheckpoint checkpoint(Fields f) {
-        if (!f.isObject()) {
+        if (!f.isObject(fieldsOf(BundledCheckpoint.class))) {
             return null;
         }
         Long chain = f.integer("chain", Integer.MAX_VALUE);
@@ -187,7 +192,7 @@ final class BundleJson {
     }
 
     private static BundledWarrant warrant(Fields f) {
-        if (!f.isObject()) {
+        if (!f.isObject(fieldsOf(BundledWarrant.class))) {
             return null;
         }
         String warrantId = f.text("warrantId");
@@ -200,6 +205,13 @@ final class BundleJson {
             return null;
         }
         return new BundledWarrant(warrantId, token, jwks == null || !jwks.isObject() ? null : jwks);
+    }
+
+    /** The JSON field names of a bundle record type: its components. */
+    private static Set<String> fieldsOf(Class<? extends Record> type) {
+        return Stream.of(type.getRecordComponents())
+                .map(RecordComponent::getName)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     static String quoted(String text) {
@@ -219,11 +231,20 @@ final class BundleJson {
             this.problems = problems;
         }
 
-        boolean isObject() {
+        /** Whether the node is an object with no field but {@code known}; a problem is named for each other. */
+        boolean isObject(Set<String> known) {
             if (node == null || !node.isObject()) {
                 problems.add(Kind.MALFORMED, where, "not a JSON object");
                 return false;
             }
+            node.fieldNames().forEachRemaining(name -> {
+                if (!known.contains(name)) {
+                    problems.add(
+                            Kind.MALFORMED,
+                            path(name),
+                            "not a field of " + EvidenceBundle.FORMAT + ": one bundle has one meaning");
+                }
+            });
             return true;
         }
 
@@ -275,11 +296,18 @@ final class BundleJson {
                 return null;
             }
             try {
-                return Instant.parse(text);
+                Instant instant = Instant.parse(text);
+                if (instant.toString().equals(text)) {
+                    return instant;
+                }
             } catch (DateTimeParseException e) {
-                problems.add(Kind.MALFORMED, path(field), quoted(text) + " is not an ISO-8601 instant");
-                return null;
+                // named below
             }
+            problems.add(
+                    Kind.MALFORMED,
+                    path(field),
+                    quoted(text) + " is not an instant in ISO-8601 UTC form, as 2026-11-22T10:00:00Z");
+            return null;
         }
 
         /** The elements read by {@code element} (null ones included), or null when it is no array or too long. */

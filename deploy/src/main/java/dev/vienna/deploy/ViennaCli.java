@@ -44,6 +44,9 @@ public final class ViennaCli {
                  once and one broker under a mixed load; exit 1 on a lost or duplicated intent or a broken chain)
              ./vienna audit verify --bootstrap HOST:PORT --config CLIENT.properties
              ./vienna audit timeline INTENT_ID --bootstrap HOST:PORT --config CLIENT.properties
+             ./vienna audit verify-bundle FILE [--keys JWKS_FILE_OR_URL] [--warrant-keys JWKS_FILE_OR_URL]
+                 (checks an intent's evidence bundle offline; --keys: GET /v1/audit/keys of the log, or vkey lines;
+                 without keys, the bundle's own: integrity, not origin. Exit 0 verified, 1 not)
              ./vienna keys generate DIR KEY_ID [--algorithm ED25519|HMAC_SHA256]
              ./vienna keys checkpoint FILE NAME      (audit-service's checkpoint key, NAME e.g. vienna.example.com/audit;
                  prints its public verifier key)
@@ -135,6 +138,9 @@ public final class ViennaCli {
                 }
             }
             case "audit" -> {
+                if (args.size() >= 2 && args.get(1).equals("verify-bundle")) {
+                    return VerifyBundleCommand.run(args.subList(2, args.size()), out, USAGE);
+                }
                 if (args.size() >= 3 && args.get(1).equals("timeline")) {
                     return timeline(args.get(2), new Arguments(args.subList(3, args.size())).kafka(), out);
                 }

@@ -1,5 +1,6 @@
 package dev.vienna.sdk.kafka.evidence;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,6 +42,35 @@ final class BundleJson {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
+
+    /** The most JSON tokens a bundle may have: a tree of more tiny values could take far more memory than its bytes. */
+    static final int MAX_TOKENS = 4_000_000;
+
+    /** A bundle of more than {@link #MAX_TOKENS} JSON tokens. */
+    static final class TooManyTokens extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooManyTokens() {
+            super("more than " + MAX_TOKENS + " JSON values, names and brackets");
+        }
+    }
+
+    /**
+     * The JSON tree of {@code json}, once a streaming pass found it well-formed and at most {@link #MAX_TOKENS} tokens.
+     *
+     * @throws IOException if it is not one JSON value, has a duplicate key, or is {@link TooManyTokens too large}
+     */
+    static JsonNode parse(byte[] json) throws IOException {
+        try (JsonParser parser = MAPPER.createParser(json)) {
+            long tokens = 0;
+            while (parser.nextToken() != null) {
+                if (++tokens > MAX_TOKENS) {
+                    throw new TooManyTokens();
+                }
+            }
+        }
+        return MAPPER.readTree(json);
+    }
 
     static byte[] write(EvidenceBundle bundle) {
         ObjectNode root = MAPPER.createObjectNode();
@@ -212,6 +242,10 @@ final class BundleJson {
         return Stream.of(type.getRecordComponents())
                 .map(RecordComponent::getName)
                 .collect(Collectors.toUnmodifiableSet());
+    }
+
+    static String quotedOrNone(String text) {
+        return text == null ? "none" : quoted(text);
     }
 
     static String quoted(String text) {

@@ -4,19 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vienna.events.AuditRecord;
 import dev.vienna.events.AvroSerde;
-import dev.vienna.sdk.evidence.ChainOrigin;
-import dev.vienna.sdk.evidence.Checkpoint;
 import dev.vienna.sdk.evidence.EvidenceFormatException;
 import dev.vienna.sdk.evidence.MerkleProofs;
-import dev.vienna.sdk.evidence.NoteVerification;
 import dev.vienna.sdk.evidence.NoteVerifierKey;
-import dev.vienna.sdk.evidence.SignedNote;
 import dev.vienna.sdk.evidence.TreeHasher;
 import dev.vienna.sdk.evidence.Verdict;
 import dev.vienna.sdk.kafka.audit.AuditChain;
 import dev.vienna.sdk.kafka.evidence.BundleProblem.Kind;
 import dev.vienna.sdk.kafka.evidence.BundleReport.RecordVerdict;
-import dev.vienna.sdk.kafka.evidence.EvidenceBundle.BundledCheckpoint;
 import dev.vienna.sdk.kafka.evidence.EvidenceBundle.BundledRecord;
 import java.io.IOException;
 import java.security.MessageDigest;
@@ -47,11 +42,6 @@ import java.util.stream.Collectors;
  */
 public final class BundleVerifier {
 
-    /** The checkpoint extension line giving the sequence of a tree's leaf 0, when it is not 0. */
-    static final String FIRST_SEQUENCE = "vienna-first-sequence ";
-
-    private static final String INTENT_PATH = "/audit/intent/";
-
     /**
      * @param bundleJson the bundle as JSON
      * @param trustedCheckpointKeys the log's checkpoint verifier keys, obtained independently of the bundle (its
@@ -79,9 +69,6 @@ public final class BundleVerifier {
         return run.report();
     }
 
-    /** A checkpoint whose note verified: what its signed text says. */
-    private record TrustedCheckpoint(int chain, long firstSequence, long size, byte[] root) {}
-
     /** One verification's state. */
     private static final class Run {
         private final List<BundleProblem> problems = new ArrayList<>();
@@ -93,10 +80,7 @@ public final class BundleVerifier {
         private final Map<Integer, Long> lastOfChain = new HashMap<>();
         private final Set<String> seen = new HashSet<>();
         private EvidenceBundle bundle;
-        private List<NoteVerifierKey> keys = List.of();
-        private String deployment;
-        private EvidenceStatement statement;
-        private TrustedCheckpoint[] checkpoints = new TrustedCheckpoint[0];
+        private LogNotes notes = new LogNotes(List.of(), this::problem);
         private AuditRecord[] decoded = new AuditRecord[0];
         private boolean[] intact = new boolean[0];
 
@@ -114,7 +98,10 @@ public final class BundleVerifier {
             }
             JsonNode root;
             try {
-                root = BundleJson.MAPPER.readTree(json);
+                root = BundleJson.parse(json);
+            } catch (BundleJson.TooManyTokens e) {
+                problem(Kind.TOO_LARGE, "bundle", e.getMessage());
+                return;
             } catch (JsonProcessingException e) {
                 problem(Kind.MALFORMED, "bundle", "not JSON: " + e.getOriginalMessage());
                 return;
@@ -126,9 +113,8 @@ public final class BundleVerifier {
             if (bundle == null) {
                 return;
             }
-            keys = checkpointKeys(trustedKeys);
-            checkStatement();
-            checkCheckpoints();
+            notes = new LogNotes(checkpointKeys(trustedKeys), this::problem);
+            notes.check(bundle);
             checkRecords();
             checkStatedRecords();
             new WarrantCheck(bundle, decoded, intact, this::problem, warnings::add).check(warrantJwks);
@@ -151,131 +137,6 @@ public final class BundleVerifier {
                 problem(Kind.MALFORMED, "checkpointKeys", e.getMessage());
                 return List.of();
             }
-        }
-
-        /** Whether a trusted key signed {@code note}; if not, the problem is named. */
-        private boolean trusted(SignedNote note, String where) {
-            NoteVerification verification = note.verify(keys);
-            if (!verification.invalid().isEmpty()) {
-                problem(Kind.BAD_SIGNATURE, where, verification.reason() + ": the note was altered");
-                return false;
-            }
-            if (verification.verified().isEmpty()) {
-                problem(Kind.UNKNOWN_KEY, where, verification.reason());
-                return false;
-            }
-            return true;
-        }
-
-        private void checkStatement() {
-            if (bundle.statement() == null) {
-                return;
-            }
-            SignedNote note;
-            try {
-                note = SignedNote.parse(bundle.statement());
-            } catch (EvidenceFormatException e) {
-                problem(Kind.MALFORMED, "statement", "not a signed note: " + e.getMessage());
-                return;
-            }
-            if (!trusted(note, "statement")) {
-                return;
-            }
-            Optional<EvidenceStatement> parsed = EvidenceStatement.parse(note.text());
-            if (parsed.isEmpty()) {
-                problem(Kind.MALFORMED, "statement", "its text is not a statement of an intent's records");
-                return;
-            }
-            statement = parsed.get();
-            String origin = statement.origin();
-            deployment = origin.substring(0, origin.lastIndexOf(INTENT_PATH));
-            if (!statement.intentId().equals(bundle.intentId())) {
-                problem(
-                        Kind.FOREIGN_STATEMENT,
-                        "statement",
-                        "the log's statement is about intent " + BundleJson.quoted(statement.intentId())
-                                + ", the bundle about " + quotedOrNone(bundle.intentId()));
-            }
-        }
-
-        private void checkCheckpoints() {
-            List<BundledCheckpoint> bundled = bundle.checkpoints();
-            if (bundled == null) {
-                return;
-            }
-            checkpoints = new TrustedCheckpoint[bundled.size()];
-            for (int j = 0; j < bundled.size(); j++) {
-                if (bundled.get(j) != null) {
-                    checkpoints[j] = checkpoint(bundled.get(j), "checkpoints[" + j + "]");
-                }
-            }
-        }
-
-        private TrustedCheckpoint checkpoint(BundledCheckpoint bundled, String where) {
-            SignedNote note;
-            Checkpoint checkpoint;
-            try {
-                note = SignedNote.parse(bundled.note());
-            } catch (EvidenceFormatException e) {
-                problem(Kind.MALFORMED, where, "not a signed note: " + e.getMessage());
-                return null;
-            }
-            if (!trusted(note, where)) {
-                return null;
-            }
-            ChainOrigin origin;
-            try {
-                checkpoint = Checkpoint.parse(note.text());
-                origin = ChainOrigin.parse(checkpoint.origin());
-            } catch (EvidenceFormatException e) {
-                problem(Kind.CHECKPOINT_MISMATCH, where, "not an audit chain's checkpoint: " + e.getMessage());
-                return null;
-            }
-            if (deployment == null) {
-                deployment = origin.deployment();
-            } else if (!deployment.equals(origin.deployment())) {
-                problem(
-                        Kind.CHECKPOINT_MISMATCH,
-                        where,
-                        "a checkpoint of deployment " + BundleJson.quoted(origin.deployment()) + ", the statement's is "
-                                + BundleJson.quoted(deployment));
-                return null;
-            }
-            Optional<Long> firstSequence = firstSequence(checkpoint, where);
-            if (firstSequence.isEmpty()) {
-                return null;
-            }
-            List<String> differences = new ArrayList<>();
-            if (origin.chain() != bundled.chain()) {
-                differences.add("its chain is " + origin.chain() + ", the bundle says " + bundled.chain());
-            }
-            if (checkpoint.size() != bundled.treeSize()) {
-                differences.add("its tree size is " + checkpoint.size() + ", the bundle says " + bundled.treeSize());
-            }
-            if (firstSequence.get() != bundled.firstSequence()) {
-                differences.add("its first sequence is " + firstSequence.get() + ", the bundle says "
-                        + bundled.firstSequence());
-            }
-            if (!differences.isEmpty()) {
-                problem(Kind.CHECKPOINT_MISMATCH, where, String.join("; ", differences));
-            }
-            return new TrustedCheckpoint(origin.chain(), firstSequence.get(), checkpoint.size(), checkpoint.rootHash());
-        }
-
-        /** The checkpoint's {@code vienna-first-sequence}, 0 without one; empty (a problem named) when malformed. */
-        private Optional<Long> firstSequence(Checkpoint checkpoint, String where) {
-            List<String> lines = checkpoint.extensions().stream()
-                    .filter(line -> line.startsWith(FIRST_SEQUENCE))
-                    .toList();
-            if (lines.isEmpty()) {
-                return Optional.of(0L);
-            }
-            String value = lines.get(0).substring(FIRST_SEQUENCE.length());
-            if (lines.size() > 1 || !value.matches("[1-9][0-9]{0,17}")) {
-                problem(Kind.CHECKPOINT_MISMATCH, where, "its first-sequence extension is not one positive number");
-                return Optional.empty();
-            }
-            return Optional.of(Long.parseLong(value));
         }
 
         private void checkRecords() {
@@ -338,8 +199,8 @@ public final class BundleVerifier {
                 problem(
                         Kind.FOREIGN_RECORD,
                         where,
-                        "a record of another intent (" + quotedOrNone(a.getIntentId()) + "), not of "
-                                + quotedOrNone(bundle.intentId()));
+                        "a record of another intent (" + BundleJson.quotedOrNone(a.getIntentId()) + "), not of "
+                                + BundleJson.quotedOrNone(bundle.intentId()));
             }
             checkReadableFields(where, r, a);
             return checkInclusion(where, r, a);
@@ -370,14 +231,14 @@ public final class BundleVerifier {
         }
 
         private String checkInclusion(String where, BundledRecord r, AuditRecord a) {
-            if (r.checkpoint() >= checkpoints.length) {
+            if (r.checkpoint() >= notes.checkpointCount()) {
                 problem(
                         Kind.MALFORMED,
                         where,
-                        "its checkpoint " + r.checkpoint() + " is not one of the bundle's " + checkpoints.length);
+                        "its checkpoint " + r.checkpoint() + " is not one of the bundle's " + notes.checkpointCount());
                 return "no checkpoint";
             }
-            TrustedCheckpoint checkpoint = checkpoints[r.checkpoint()];
+            LogNotes.TrustedCheckpoint checkpoint = notes.checkpoint(r.checkpoint());
             if (checkpoint == null) {
                 return "its checkpoint is not trusted";
             }
@@ -451,6 +312,7 @@ public final class BundleVerifier {
         /** The bundle's records against the log's statement: as many, the same, in the same order. */
         private void checkStatedRecords() {
             List<BundledRecord> records = bundle.records();
+            EvidenceStatement statement = notes.statement().orElse(null);
             if (statement == null || records == null) {
                 return;
             }
@@ -502,10 +364,6 @@ public final class BundleVerifier {
 
     private static String abbreviated(String hash) {
         return hash == null ? "none" : hash.length() > 12 ? hash.substring(0, 12) + "…" : hash;
-    }
-
-    private static String quotedOrNone(String text) {
-        return text == null ? "none" : BundleJson.quoted(text);
     }
 
     private static String kindsText(Set<Kind> kinds) {

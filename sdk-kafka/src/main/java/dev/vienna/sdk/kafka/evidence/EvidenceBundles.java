@@ -47,7 +47,7 @@ public final class EvidenceBundles {
         }
         JsonNode root;
         try {
-            root = BundleJson.MAPPER.readTree(json);
+            root = BundleJson.parse(json);
         } catch (JsonProcessingException e) {
             throw new EvidenceFormatException("not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {

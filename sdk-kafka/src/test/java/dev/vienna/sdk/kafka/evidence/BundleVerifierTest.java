@@ -391,7 +391,11 @@ class BundleVerifierTest {
             }
         });
 
+        byte[] manyTokens =
+                ("{\"records\":[" + "0,".repeat(BundleJson.MAX_TOKENS) + "0]}").getBytes(StandardCharsets.UTF_8);
+
         assertThat(verify(manyRecords).kinds()).containsExactly(Kind.TOO_LARGE);
+        assertThat(verify(manyTokens).kinds()).containsExactly(Kind.TOO_LARGE);
         assertThat(verify(longProof).kinds()).containsExactly(Kind.TOO_LARGE);
         assertThat(verify(new byte[EvidenceBundles.MAX_BUNDLE_BYTES + 1]).kinds())
                 .containsExactly(Kind.TOO_LARGE);

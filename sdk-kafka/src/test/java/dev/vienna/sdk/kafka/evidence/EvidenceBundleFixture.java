@@ -138,7 +138,7 @@ public final class EvidenceBundleFixture {
             tree.append(leafHash(chains.get(chain).get((int) (firstSequence[chain] + i))));
         }
         List<String> extensions =
-                firstSequence[chain] > 0 ? List.of(BundleVerifier.FIRST_SEQUENCE + firstSequence[chain]) : List.of();
+                firstSequence[chain] > 0 ? List.of(LogNotes.FIRST_SEQUENCE + firstSequence[chain]) : List.of();
         Checkpoint checkpoint =
                 new Checkpoint(new ChainOrigin(DEPLOYMENT, chain).origin(), treeSize[chain], tree.root(), extensions);
         return new BundledCheckpoint(

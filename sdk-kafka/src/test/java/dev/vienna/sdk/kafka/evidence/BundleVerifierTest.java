@@ -168,8 +168,8 @@ class BundleVerifierTest {
     }
 
     @Test
-    void shouldRejectARecordOfTheRightIntentReplacingAnother() {
-        // given chain 0's record 4 replaced by a record of the same chain that is in the log too: its position is wrong
+    void shouldRejectARecordReplacedByAnotherRecordOfTheLog() {
+        // given chain 0's record 4 replaced by record 5 of the same chain: in the signed log, but of another intent
         List<BundledRecord> records = records();
         records.set(2, fixture.bundledRecord(0, 5));
 

@@ -35,7 +35,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The {@code ./vienna} command: {@code up} runs the local stack until Ctrl-C, {@code demo} runs it, shows one intent
  * per tier and stops, {@code bench} measures it, {@code audit verify} replays and verifies an audit log, {@code audit
- * timeline} prints one intent's records from it, {@code keys generate} adds a warrant key to a key directory and
+ * timeline} prints one intent's records from it, {@code audit export} fetches an intent's evidence bundle and {@code
+ * audit verify-bundle} checks one offline, {@code keys generate} adds a warrant key to a key directory and
  * {@code keys checkpoint} writes audit-service's checkpoint signing key. {@code policy test} loads a policy directory
  * and runs its test cases. {@code token} prints an operator's bearer token from the local issuer that the stack's
  * services trust. {@code agent} registers, lists, suspends and resumes agents at a running stack's intake-service with
@@ -57,6 +58,9 @@ public final class ViennaCli {
              ./vienna audit export INTENT_ID [--audit URL] [--token TOKEN] [--wait 30s] > bundle.json
                  (the intent's evidence bundle from audit-service; by default the local stack's, with a token of the
                  local issuer; waits for the checkpoint that covers its newest record)
+             ./vienna audit verify-bundle FILE [--keys JWKS_FILE_OR_URL] [--warrant-keys JWKS_FILE_OR_URL]
+                 (checks an intent's evidence bundle offline; --keys: GET /v1/audit/keys of the log, or vkey lines;
+                 without keys, the bundle's own: integrity, not origin. Exit 0 verified, 1 not)
              ./vienna keys generate DIR KEY_ID [--algorithm ED25519|HMAC_SHA256]
              ./vienna keys checkpoint FILE NAME      (audit-service's checkpoint key, NAME e.g. vienna.example.com/audit;
                  prints its public verifier key)
@@ -152,6 +156,9 @@ public final class ViennaCli {
                         && args.get(1).equals("export")
                         && !args.get(2).startsWith("--")) {
                     return export(args.get(2), new Arguments(args.subList(3, args.size())), options, out);
+                }
+                if (args.size() >= 2 && args.get(1).equals("verify-bundle")) {
+                    return VerifyBundleCommand.run(args.subList(2, args.size()), out, USAGE);
                 }
                 if (args.size() >= 3 && args.get(1).equals("timeline")) {
                     return timeline(args.get(2), new Arguments(args.subList(3, args.size())).kafka(), out);

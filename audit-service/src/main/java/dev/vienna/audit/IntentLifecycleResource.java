@@ -12,6 +12,7 @@ import dev.vienna.platform.streams.InstanceRouter;
 import dev.vienna.platform.streams.StateStores;
 import dev.vienna.sdk.kafka.agents.AgentRegistry;
 import dev.vienna.sdk.kafka.evidence.EvidenceBundle;
+import dev.vienna.sdk.kafka.evidence.EvidenceBundles;
 import dev.vienna.sdk.warrant.WarrantClaims;
 import dev.vienna.sdk.warrant.WarrantTokens;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -156,7 +157,9 @@ public class IntentLifecycleResource {
         if (lifecycle == null || !visible(lifecycle, agent)) {
             throw new ProblemException(404, "Unknown intent", "no event of intent " + intentId + " has been audited");
         }
-        return Response.ok(bundler.bundle(lifecycle)).build();
+        // written by the format's own writer: the offline verifier reads it strictly (one bundle, one meaning)
+        return Response.ok(EvidenceBundles.write(bundler.bundle(lifecycle)), MediaType.APPLICATION_JSON)
+                .build();
     }
 
     /**

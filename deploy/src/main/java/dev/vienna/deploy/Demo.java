@@ -3,7 +3,9 @@ package dev.vienna.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vienna.sdk.client.ViennaClient;
 import dev.vienna.sdk.kafka.audit.AuditVerification;
+import dev.vienna.sdk.secret.SecretFiles;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -258,7 +260,56 @@ final class Demo {
                 audit.chains().stream().filter(c -> c.records() > 0).count(),
                 audit.checkpointRecords(),
                 audit.intact() ? "intact" : "BROKEN " + audit.problems());
-        return ok && audit.intact();
+        boolean bundled = exportAndVerifyBundle(stack, byIntent, out);
+        return ok && audit.intact() && bundled;
+    }
+
+    /**
+     * Exports the evidence bundle of the T3 passback intent as an auditor would ({@code ./vienna audit export}) into
+     * {@code <data>/evidence/}, then checks it offline ({@code ./vienna audit verify-bundle}) against the keys audit-
+     * and warrant-service publish, fetched apart from the bundle.
+     */
+    private static boolean exportAndVerifyBundle(ViennaStack stack, Map<String, Case> byIntent, PrintStream out)
+            throws Exception {
+        String intentId = byIntent.entrySet().stream()
+                .filter(e -> e.getValue().label().startsWith("T3")
+                        && e.getValue().label().contains("passback"))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseThrow();
+        Path file = SecretFiles.directory(
+                        stack.options().dataDir().toAbsolutePath().resolve("evidence"))
+                .resolve(intentId + ".json");
+        String data = stack.options().dataDir().toString();
+        try (PrintStream bundle = new PrintStream(Files.newOutputStream(file), true, StandardCharsets.UTF_8)) {
+            int exported = ViennaCli.run(
+                    List.of(
+                            "audit",
+                            "export",
+                            intentId,
+                            "--audit",
+                            stack.uriOf("audit-service").toString(),
+                            "--data",
+                            data),
+                    bundle);
+            if (exported != 0) {
+                out.println("demo: the evidence bundle of intent " + intentId + " could not be exported");
+                return false;
+            }
+        }
+        out.println("demo: exported the evidence bundle of T3 deploy_production (passback) to " + file
+                + "; checking it offline:");
+        int verified = ViennaCli.run(
+                List.of(
+                        "audit",
+                        "verify-bundle",
+                        file.toString(),
+                        "--keys",
+                        stack.uriOf("audit-service").resolve("/v1/audit/keys").toString(),
+                        "--warrant-keys",
+                        stack.jwksUri().toString()),
+                out);
+        return verified == 0;
     }
 
     /**

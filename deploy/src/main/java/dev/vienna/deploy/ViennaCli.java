@@ -35,8 +35,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The {@code ./vienna} command: {@code up} runs the local stack until Ctrl-C, {@code demo} runs it, shows one intent
  * per tier and stops, {@code bench} measures it, {@code audit verify} replays and verifies an audit log, {@code audit
- * timeline} prints one intent's records from it, {@code audit export} fetches an intent's evidence bundle and {@code
- * audit verify-bundle} checks one offline, {@code keys generate} adds a warrant key to a key directory and
+ * timeline} prints one intent's records from it, {@code audit export} fetches an intent's evidence bundle and
+ * {@code audit verify-bundle} checks one offline, {@code keys generate} adds a warrant key to a key directory and
  * {@code keys checkpoint} writes audit-service's checkpoint signing key. {@code policy test} loads a policy directory
  * and runs its test cases. {@code token} prints an operator's bearer token from the local issuer that the stack's
  * services trust. {@code agent} registers, lists, suspends and resumes agents at a running stack's intake-service with

@@ -79,18 +79,23 @@ public final class AuditTopology {
                 () -> new AuditAppender(clock, tracing, checkpointer),
                 sources.stream().map(AuditTopology::traced).toArray(String[]::new));
         topology.addStateStore(
+                // cached: a chain's head changes with every record, and the cache writes it to the changelog once per
+                // commit, not once per record (so too the tree's nodes and the lifecycles)
                 Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(CHAIN_HEADS_STORE), Serdes.Integer(), Serdes.String()),
+                                Stores.persistentKeyValueStore(CHAIN_HEADS_STORE), Serdes.Integer(), Serdes.String())
+                        .withCachingEnabled(),
                 APPENDER);
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(ChainTree.STORE), Serdes.String(), Serdes.ByteArray()),
+                                Stores.persistentKeyValueStore(ChainTree.STORE), Serdes.String(), Serdes.ByteArray())
+                        .withCachingEnabled(),
                 APPENDER);
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(LIFECYCLES_STORE),
-                        Serdes.String(),
-                        new AvroSerde<>(IntentLifecycle.class)),
+                                Stores.persistentKeyValueStore(LIFECYCLES_STORE),
+                                Serdes.String(),
+                                new AvroSerde<>(IntentLifecycle.class))
+                        .withCachingEnabled(),
                 APPENDER);
         topology.addSink(
                 AUDIT_SINK,

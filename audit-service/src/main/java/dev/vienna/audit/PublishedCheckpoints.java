@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The newest checkpoint of every chain as published on {@code audit-checkpoints}, by whichever instance signed it:
  * followed from the topic (a {@link TopicFollower}), so any instance answers for every chain. A chain's checkpoint is
- * replaced only by one of a larger tree.
+ * replaced only by one of the same or a larger tree.
  */
 @ApplicationScoped
 public class PublishedCheckpoints {

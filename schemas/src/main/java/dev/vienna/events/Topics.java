@@ -136,8 +136,8 @@ public final class Topics {
             Map.of("cleanup.policy", "compact", "retention.ms", "-1", "min.compaction.lag.ms", "3600000"));
 
     /**
-     * Signed checkpoints of the audit chains (audit-service -> auditors, witnesses, evidence bundles), keyed by chain
-     * number: compacted, so the newest checkpoint of each chain is always kept; older ones stay until compaction, for
+     * Signed checkpoints of the audit chains (audit-service -> auditors and evidence bundles), keyed by chain number:
+     * compacted, so the newest checkpoint of each chain is always kept; older ones stay until compaction, for
      * consistency checks between successive checkpoints.
      */
     public static final Topic<AuditCheckpoint> AUDIT_CHECKPOINTS = new Topic<>(

@@ -20,6 +20,7 @@ final class EventTypes {
             ExecutionReportSubmitted.class,
             ExecutionVerdict.class,
             AuditRecord.class,
+            AuditCheckpoint.class,
             IntentLifecycle.class,
             AgentChanged.class);
 

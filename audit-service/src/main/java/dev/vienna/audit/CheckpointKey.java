@@ -1,16 +1,15 @@
 package dev.vienna.audit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vienna.sdk.evidence.NoteSignerKey;
 import dev.vienna.sdk.evidence.NoteVerifierKey;
+import dev.vienna.sdk.kafka.evidence.EvidenceBundles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * audit-service's checkpoint signing key, read at start-up from {@code vienna.audit.checkpoint.key-file}: a service
@@ -58,18 +57,10 @@ public class CheckpointKey {
     }
 
     /**
-     * The public key as a JWK set (RFC 7517; an OKP key, RFC 8037) whose key also carries its C2SP verifier key text,
-     * {@code vkey}: what {@code GET /v1/audit/keys} serves and evidence bundles carry.
+     * The public key as a JWK set whose key also carries its C2SP verifier key text, {@code vkey}
+     * ({@link EvidenceBundles#checkpointKeys}): what {@code GET /v1/audit/keys} serves and evidence bundles carry.
      */
-    Map<String, List<Map<String, String>>> jwks() {
-        NoteVerifierKey verifier = verifierKey();
-        Map<String, String> jwk = new LinkedHashMap<>();
-        jwk.put("kty", "OKP");
-        jwk.put("crv", "Ed25519");
-        jwk.put("use", "sig");
-        jwk.put("kid", verifier.name() + "+" + String.format("%08x", verifier.keyId()));
-        jwk.put("x", Base64.getUrlEncoder().withoutPadding().encodeToString(verifier.publicKey()));
-        jwk.put("vkey", verifier.encoded());
-        return Map.of("keys", List.of(jwk));
+    JsonNode jwks() {
+        return EvidenceBundles.checkpointKeys(List.of(verifierKey()));
     }
 }

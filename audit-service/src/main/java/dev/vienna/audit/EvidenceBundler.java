@@ -135,7 +135,7 @@ public class EvidenceBundler {
                 bundledCheckpoints,
                 statement,
                 warrant(lifecycle),
-                JSON.valueToTree(key.jwks()));
+                key.jwks());
     }
 
     /** The chain's tree as this instance stores it (its head, its tiles and nodes), for proofs. */

@@ -76,13 +76,10 @@ public class AuditLogLookup {
         }
         At at = firstAtOrAfter(reader, partition, lo, end);
         if (at == null || at.record().getSequence() != sequence) {
-            throw new IllegalStateException("record " + chain(partition) + "-" + sequence + " is not on " + partition);
+            throw new IllegalStateException(
+                    "record " + partition.partition() + "-" + sequence + " is not on " + partition);
         }
         return at;
-    }
-
-    private static int chain(TopicPartition partition) {
-        return partition.partition();
     }
 
     private record At(long offset, byte[] value, AuditRecord record) {}

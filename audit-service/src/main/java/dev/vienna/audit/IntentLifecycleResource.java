@@ -31,6 +31,7 @@ import java.text.ParseException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -104,19 +105,8 @@ public class IntentLifecycleResource {
     @Path("/{intentId}")
     @RolesAllowed({Roles.AUDITOR, Roles.AGENT})
     public Response get(@PathParam("intentId") String intentId) {
-        AgentChanged agent = callingAgent();
-        // with several instances, the one holding the intent's lifecycle answers (checking the caller again)
-        Optional<HostInfo> owner = router.ownerOf(AuditTopology.LIFECYCLES_STORE, intentId, headers);
-        if (owner.isPresent()) {
-            return router.forward(owner.get(), "GET", uri, headers, null);
-        }
-        IntentLifecycle lifecycle = StateStores.<String, IntentLifecycle>keyValue(
-                        streams, AuditTopology.LIFECYCLES_STORE)
-                .get(intentId);
-        if (lifecycle == null || !visible(lifecycle, agent)) {
-            throw new ProblemException(404, "Unknown intent", "no event of intent " + intentId + " has been audited");
-        }
-        return Response.ok(Lifecycle.of(lifecycle)).build();
+        return answer(
+                intentId, lifecycle -> Response.ok(Lifecycle.of(lifecycle)).build());
     }
 
     @Operation(
@@ -146,6 +136,19 @@ public class IntentLifecycleResource {
     @Path("/{intentId}/evidence")
     @RolesAllowed({Roles.AUDITOR, Roles.AGENT})
     public Response evidence(@PathParam("intentId") String intentId) {
+        // written by the format's own writer: the offline verifier reads it strictly (one bundle, one meaning)
+        return answer(
+                intentId,
+                lifecycle -> Response.ok(EvidenceBundles.write(bundler.bundle(lifecycle)), MediaType.APPLICATION_JSON)
+                        .build());
+    }
+
+    /**
+     * The caller's answer about intent {@code intentId}: from the instance holding its lifecycle (this request is
+     * forwarded there, where the caller is checked again), or {@code answer} of the lifecycle when it is held here and
+     * visible to the caller; else 404.
+     */
+    private Response answer(String intentId, Function<IntentLifecycle, Response> answer) {
         AgentChanged agent = callingAgent();
         Optional<HostInfo> owner = router.ownerOf(AuditTopology.LIFECYCLES_STORE, intentId, headers);
         if (owner.isPresent()) {
@@ -157,9 +160,7 @@ public class IntentLifecycleResource {
         if (lifecycle == null || !visible(lifecycle, agent)) {
             throw new ProblemException(404, "Unknown intent", "no event of intent " + intentId + " has been audited");
         }
-        // written by the format's own writer: the offline verifier reads it strictly (one bundle, one meaning)
-        return Response.ok(EvidenceBundles.write(bundler.bundle(lifecycle)), MediaType.APPLICATION_JSON)
-                .build();
+        return answer.apply(lifecycle);
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.vienna.deploy;
 
 import dev.vienna.events.Topics;
-import dev.vienna.sdk.evidence.NoteSignerKey;
 import dev.vienna.sdk.evidence.NoteVerifierKey;
 import dev.vienna.sdk.kafka.audit.AuditLogReader;
 import dev.vienna.sdk.kafka.audit.AuditLogVerifier;
@@ -10,11 +9,6 @@ import dev.vienna.sdk.kafka.audit.AuditVerification;
 import dev.vienna.sdk.kafka.audit.CheckpointKeys;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -106,38 +100,18 @@ final class AuditVerify {
 
     /** The keys in a file, or at an http(s) URL. */
     private static List<NoteVerifierKey> fetch(String source) throws IOException, InterruptedException {
-        if (source.startsWith("http://") || source.startsWith("https://")) {
-            HttpResponse<String> response = HttpClient.newBuilder()
-                    .connectTimeout(Duration.ofSeconds(10))
-                    .build()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(source))
-                                    .timeout(Duration.ofSeconds(10))
-                                    .GET()
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalArgumentException(source + " answered " + response.statusCode());
-            }
-            return CheckpointKeys.parse(response.body());
-        }
-        return CheckpointKeys.parse(Files.readString(Path.of(source)));
+        return CheckpointKeys.parse(TextSources.read(source));
     }
 
     /** The public half of the local stack's checkpoint key, when its launcher made one; else none. */
-    private static List<NoteVerifierKey> localKey(Path dataDir, PrintStream out) throws IOException {
-        Path file = ViennaStack.checkpointKeyFile(dataDir);
-        if (!Files.isRegularFile(file)) {
-            return List.of();
-        }
-        try {
-            NoteVerifierKey key =
-                    NoteSignerKey.parse(Files.readString(file).strip()).verifierKey();
-            out.println("audit: using the local stack's checkpoint key from " + file);
-            return List.of(key);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + " does not hold a checkpoint signer key: " + e.getMessage());
-        }
+    private static List<NoteVerifierKey> localKey(Path dataDir, PrintStream out) {
+        return ViennaStack.checkpointVerifierKey(dataDir)
+                .map(key -> {
+                    out.println("audit: using the local stack's checkpoint key from "
+                            + ViennaStack.checkpointKeyFile(dataDir));
+                    return List.of(key);
+                })
+                .orElse(List.of());
     }
 
     /** The deployment the keys are named for, {@code <deployment>/audit}, when they all name the same one. */

@@ -2,21 +2,16 @@ package dev.vienna.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vienna.sdk.evidence.EvidenceFormatException;
 import dev.vienna.sdk.evidence.NoteVerifierKey;
+import dev.vienna.sdk.kafka.audit.CheckpointKeys;
 import dev.vienna.sdk.kafka.evidence.BundleReport;
 import dev.vienna.sdk.kafka.evidence.BundleVerifier;
 import dev.vienna.sdk.kafka.evidence.EvidenceBundles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -33,7 +28,6 @@ import java.util.stream.Collectors;
 final class VerifyBundleCommand {
 
     private static final Set<String> OPTIONS = Set.of("--keys", "--warrant-keys", "--data");
-    private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(15);
 
     /** Refused input: printed, exit 2. */
     private static final class UsageException extends Exception {
@@ -107,12 +101,9 @@ final class VerifyBundleCommand {
             return List.of();
         }
         try {
-            List<NoteVerifierKey> keys = EvidenceBundles.verifierKeys(text(source.get()));
-            if (keys.isEmpty()) {
-                throw new UsageException("--keys " + source.get() + " holds no key");
-            }
-            return keys;
-        } catch (EvidenceFormatException e) {
+            // the same reader as audit verify's --keys: a JWK set or vkey lines, never empty
+            return CheckpointKeys.parse(text(source.get()));
+        } catch (IllegalArgumentException e) {
             throw new UsageException("--keys " + source.get() + ": " + e.getMessage());
         }
     }
@@ -143,28 +134,8 @@ final class VerifyBundleCommand {
 
     /** A file's text, or an http(s) URL's body. */
     private static String text(String source) throws UsageException, InterruptedException {
-        if (source.startsWith("http://") || source.startsWith("https://")) {
-            try {
-                HttpResponse<String> response = HttpClient.newBuilder()
-                        .connectTimeout(FETCH_TIMEOUT)
-                        .followRedirects(HttpClient.Redirect.NORMAL)
-                        .build()
-                        .send(
-                                HttpRequest.newBuilder(URI.create(source))
-                                        .timeout(FETCH_TIMEOUT)
-                                        .GET()
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != 200) {
-                    throw new UsageException(source + " answered " + response.statusCode());
-                }
-                return response.body();
-            } catch (IOException | IllegalArgumentException e) {
-                throw new UsageException("cannot fetch " + source + ": " + e.getMessage());
-            }
-        }
         try {
-            return Files.readString(Path.of(source));
+            return TextSources.read(source);
         } catch (IOException e) {
             throw new UsageException("cannot read " + source + ": " + e.getMessage());
         }

@@ -614,7 +614,8 @@ public final class ViennaStack implements AutoCloseable {
      * checkpoint intervals) to sign one: until then it is read and verified again every second.
      */
     public AuditVerification verifyAuditLog() throws InterruptedException {
-        NoteVerifierKey key = NoteSignerKey.parse(readCheckpointKey()).verifierKey();
+        NoteVerifierKey key = checkpointVerifierKey(options.dataDir())
+                .orElseThrow(() -> new IllegalStateException("the stack has no checkpoint key"));
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (true) {
             AuditVerification verification = AuditLogReader.verify(
@@ -631,11 +632,24 @@ public final class ViennaStack implements AutoCloseable {
         }
     }
 
-    private String readCheckpointKey() {
+    /**
+     * The public half of the checkpoint key {@link #checkpointKey} keeps under {@code dataDir}; empty when there is
+     * none.
+     *
+     * @throws IllegalArgumentException when the file does not hold a checkpoint signer key
+     */
+    static Optional<NoteVerifierKey> checkpointVerifierKey(Path dataDir) {
+        Path file = checkpointKeyFile(dataDir);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
         try {
-            return Files.readString(checkpointKeyFile(options.dataDir())).strip();
+            return Optional.of(
+                    NoteSignerKey.parse(Files.readString(file).strip()).verifierKey());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + " does not hold a checkpoint signer key: " + e.getMessage());
         }
     }
 

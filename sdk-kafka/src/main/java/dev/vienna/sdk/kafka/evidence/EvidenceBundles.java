@@ -126,27 +126,5 @@ public final class EvidenceBundles {
         return verifiers;
     }
 
-    /**
-     * Verifier keys from text: a checkpoint key JWK set (JSON), or C2SP verifier keys one a line (blank lines and
-     * {@code #} comments skipped).
-     *
-     * @throws EvidenceFormatException if the text is neither
-     */
-    public static List<NoteVerifierKey> verifierKeys(String text) {
-        String trimmed = text.strip();
-        if (trimmed.startsWith("{")) {
-            try {
-                return verifierKeys(BundleJson.MAPPER.readTree(trimmed));
-            } catch (IOException e) {
-                throw new EvidenceFormatException("not a JWK set: " + e.getMessage());
-            }
-        }
-        return trimmed.lines()
-                .map(String::strip)
-                .filter(line -> !line.isEmpty() && !line.startsWith("#"))
-                .map(NoteVerifierKey::parse)
-                .toList();
-    }
-
     private EvidenceBundles() {}
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vienna.sdk.evidence.EvidenceFormatException;
+import dev.vienna.sdk.kafka.audit.CheckpointKeys;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -56,8 +57,11 @@ class EvidenceBundlesTest {
         String lines =
                 "# the log's key\n\n" + fixture.checkpointKey.verifierKey().encoded() + "\n";
 
-        assertThat(EvidenceBundles.verifierKeys(jwks)).containsExactlyElementsOf(fixture.trustedKeys());
-        assertThat(EvidenceBundles.verifierKeys(lines)).containsExactlyElementsOf(fixture.trustedKeys());
+        assertThat(EvidenceBundles.verifierKeys(fixture.bundle().checkpointKeys()))
+                .containsExactlyElementsOf(fixture.trustedKeys());
+        // the command-line tools read --keys with CheckpointKeys: the same JWK set, or vkey lines
+        assertThat(CheckpointKeys.parse(jwks)).containsExactlyElementsOf(fixture.trustedKeys());
+        assertThat(CheckpointKeys.parse(lines)).containsExactlyElementsOf(fixture.trustedKeys());
         assertThat(fixture.bundle().checkpointKeys().at("/keys/0/kid").textValue())
                 .isEqualTo(String.format(
                         "vienna.test/audit+%08x",

@@ -29,6 +29,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
@@ -95,10 +96,23 @@ class KafkaAclTest {
                     .get(10, TimeUnit.SECONDS);
             return null;
         } catch (ExecutionException e) {
-            return e.getCause();
+            return refusal(e.getCause());
         } catch (Exception e) {
-            return e;
+            return refusal(e);
         }
+    }
+
+    /**
+     * The broker's refusal behind a client failure. When the producer's InitProducerId is refused before {@code send}
+     * runs, {@code send} throws the producer's "error state" KafkaException with the refusal as its cause, instead of
+     * failing the future with it.
+     */
+    private static Throwable refusal(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getClass() == KafkaException.class && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     private static boolean present(Topic<?> topic, String marker) {

@@ -41,20 +41,51 @@ public final class LocalOperatorIssuer {
     /** The public key, as a JWK set: what {@code mp.jwt.verify.publickey.location} points at. */
     public static final String JWKS_FILE = "operator-issuer.jwks.json";
 
-    private final RSAKey key;
+    /**
+     * The key id of the issuer's key: the local OIDC server publishes its signing key under its issuer id, so the key
+     * file's own id is replaced by this one when it is read.
+     */
+    public static final String KEY_ID = "vienna";
 
-    private LocalOperatorIssuer(RSAKey key) {
-        this.key = key;
+    private final RSAKey key;
+    private final String issuer;
+
+    private LocalOperatorIssuer(RSAKey key, String issuer) {
+        this.key = new RSAKey.Builder(key).keyID(KEY_ID).build();
+        this.issuer = issuer;
+    }
+
+    /**
+     * The same key signing tokens with {@code iss} = {@code issuer}: the local OIDC server's issuer URL, so that a
+     * token of {@code ./vienna token} is one the server could have issued.
+     */
+    public LocalOperatorIssuer withIssuer(String issuer) {
+        return new LocalOperatorIssuer(key, issuer);
+    }
+
+    /** The {@code iss} of the tokens this issuer signs. */
+    public String issuer() {
+        return issuer;
+    }
+
+    /**
+     * The private key as a JWK: what the local OIDC server is started with, so that it signs with this key. Never
+     * written anywhere but owner-only files.
+     */
+    public String privateJwk() {
+        return key.toJSONString();
     }
 
     /** A fresh key held in memory (tests). */
     public static LocalOperatorIssuer generate() {
         try {
-            return new LocalOperatorIssuer(new RSAKeyGenerator(2048)
-                    .keyID("vienna-operators-" + UUID.randomUUID().toString().substring(0, 8))
-                    .keyUse(KeyUse.SIGNATURE)
-                    .algorithm(JWSAlgorithm.RS256)
-                    .generate());
+            return new LocalOperatorIssuer(
+                    new RSAKeyGenerator(2048)
+                            .keyID(KEY_ID)
+                            .keyUse(KeyUse.SIGNATURE)
+                            .algorithm(JWSAlgorithm.RS256)
+                            .generate(),
+                    ISSUER);
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot generate an RSA key", e);
         }
@@ -67,7 +98,7 @@ public final class LocalOperatorIssuer {
             Path keyFile = keyDir.resolve(KEY_FILE);
             LocalOperatorIssuer issuer;
             if (Files.isRegularFile(keyFile)) {
-                issuer = new LocalOperatorIssuer(RSAKey.parse(Files.readString(keyFile)));
+                issuer = new LocalOperatorIssuer(RSAKey.parse(Files.readString(keyFile)), ISSUER);
             } else {
                 issuer = generate();
                 SecretFiles.write(keyFile, issuer.key.toJSONString());
@@ -103,15 +134,20 @@ public final class LocalOperatorIssuer {
      * @param jwksFile where {@link #writeJwks} put the public key
      */
     public static Map<String, String> trustedBy(Path jwksFile) {
+        return trustedBy(jwksFile, ISSUER);
+    }
+
+    /** The same for tokens whose {@code iss} is {@code issuer}. */
+    public static Map<String, String> trustedBy(Path jwksFile, String issuer) {
         return Map.of(
                 "mp.jwt.verify.publickey.location", jwksFile.toAbsolutePath().toString(),
-                "mp.jwt.verify.issuer", ISSUER,
+                "mp.jwt.verify.issuer", issuer,
                 "mp.jwt.verify.audiences", AUDIENCE);
     }
 
     /** A bearer token for {@code operator} holding {@code roles}, valid from now for {@code ttl}. */
     public String token(String operator, Duration ttl, List<String> roles) {
-        return token(operator, roles, ISSUER, AUDIENCE, Instant.now(), ttl);
+        return token(operator, roles, issuer, AUDIENCE, Instant.now(), ttl);
     }
 
     /** The same with every claim chosen (tests: another issuer or audience, an expired token). */

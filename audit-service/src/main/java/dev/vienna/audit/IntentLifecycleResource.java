@@ -31,6 +31,8 @@ import java.text.ParseException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
@@ -79,7 +81,7 @@ public class IntentLifecycleResource {
     @Operation(
             summary = "An intent's lifecycle",
             description =
-                    "Its current state, tier, mode, warrant (token and decoded claims), the latest post-execution verdict on its warrant (VERIFIED, VIOLATION or UNREPORTED, null before one) with its reasons, and every audited event in order, each with the id of its audit record.")
+                    "Its current state, tier, mode, warrant (decoded claims; its token only for auditors and the agent), the latest post-execution verdict on its warrant (VERIFIED, VIOLATION or UNREPORTED, null before one) with its reasons, and every audited event in order, each with the id of its audit record.")
     @APIResponse(
             responseCode = "200",
             description = "The lifecycle",
@@ -90,9 +92,9 @@ public class IntentLifecycleResource {
                     + " agent's unrevoked API key")
     @APIResponse(
             responseCode = "403",
-            description = "The credential holds neither auditor (an operator's token) nor agent (a registered agent's"
-                    + " API key; an operator's token that names the agent role does not count); or it is the key of a"
-                    + " suspended agent")
+            description = "The credential holds none of auditor, viewer and approver (an operator's token) nor agent"
+                    + " (a registered agent's API key; an operator's token that names the agent role does not count);"
+                    + " or it is the key of a suspended agent")
     @APIResponse(
             responseCode = "404",
             description = "No event of this intent has been audited, or it is outside the caller's reach: another"
@@ -103,10 +105,15 @@ public class IntentLifecycleResource {
                     + " not answer; retry after Retry-After")
     @GET
     @Path("/{intentId}")
-    @RolesAllowed({Roles.AUDITOR, Roles.AGENT})
+    @RolesAllowed({Roles.AUDITOR, Roles.AGENT, Roles.VIEWER, Roles.APPROVER})
     public Response get(@PathParam("intentId") String intentId) {
+        // viewers and approvers follow what they decide, but the warrant's token itself is for auditors and its agent
+        boolean withToken = identity.hasRole(Roles.AUDITOR)
+                || identity.getAttribute(AgentApiKeyAuthentication.AGENT_ATTRIBUTE) != null;
         return answer(
-                intentId, lifecycle -> Response.ok(Lifecycle.of(lifecycle)).build());
+                intentId,
+                Set.of(Roles.AUDITOR, Roles.VIEWER, Roles.APPROVER),
+                lifecycle -> Response.ok(Lifecycle.of(lifecycle, withToken)).build());
     }
 
     @Operation(
@@ -139,6 +146,7 @@ public class IntentLifecycleResource {
         // written by the format's own writer: the offline verifier reads it strictly (one bundle, one meaning)
         return answer(
                 intentId,
+                Set.of(Roles.AUDITOR),
                 lifecycle -> Response.ok(EvidenceBundles.write(bundler.bundle(lifecycle)), MediaType.APPLICATION_JSON)
                         .build());
     }
@@ -148,8 +156,8 @@ public class IntentLifecycleResource {
      * forwarded there, where the caller is checked again), or {@code answer} of the lifecycle when it is held here and
      * visible to the caller; else 404.
      */
-    private Response answer(String intentId, Function<IntentLifecycle, Response> answer) {
-        AgentChanged agent = callingAgent();
+    private Response answer(String intentId, Set<String> operatorRoles, Function<IntentLifecycle, Response> answer) {
+        AgentChanged agent = callingAgent(operatorRoles);
         Optional<HostInfo> owner = router.ownerOf(AuditTopology.LIFECYCLES_STORE, intentId, headers);
         if (owner.isPresent()) {
             return router.forward(owner.get(), "GET", uri, headers, null);
@@ -164,17 +172,19 @@ public class IntentLifecycleResource {
     }
 
     /**
-     * The agent calling with its API key, or null for an auditor. A token that holds the agent role without being an
-     * agent's key (an operator's JWT whose groups say "agent") and no auditor role is refused, as is a suspended agent.
+     * The agent calling with its API key, or null for an operator holding one of {@code operatorRoles}. A token that
+     * holds the agent role without being an agent's key (an operator's JWT whose groups say "agent") and none of those
+     * roles is refused, as is a suspended agent.
      */
-    private AgentChanged callingAgent() {
+    private AgentChanged callingAgent(Set<String> operatorRoles) {
         AgentChanged agent = identity.getAttribute(AgentApiKeyAuthentication.AGENT_ATTRIBUTE);
         if (agent == null) {
-            if (!identity.hasRole(Roles.AUDITOR)) {
+            if (operatorRoles.stream().noneMatch(identity::hasRole)) {
                 throw new ProblemException(
                         403,
                         "Forbidden",
-                        "an operator reads intents' lifecycles with the auditor role; an agent with its API key");
+                        "an operator reads this with the role " + String.join(" or ", new TreeSet<>(operatorRoles))
+                                + "; an agent with its API key");
             }
             return null;
         }
@@ -210,7 +220,9 @@ public class IntentLifecycleResource {
             Instant updatedAt,
             List<Step> events) {
 
-        static Lifecycle of(IntentLifecycle l) {
+        /** The lifecycle, with the warrant's token or only its decoded claims. */
+        static Lifecycle of(IntentLifecycle l, boolean withToken) {
+            Warrant warrant = Warrant.of(l.getWarrantToken());
             return new Lifecycle(
                     l.getIntentId(),
                     l.getTenantId(),
@@ -221,7 +233,7 @@ public class IntentLifecycleResource {
                     l.getTier() == null ? null : l.getTier().name(),
                     l.getMode() == null ? null : l.getMode().name(),
                     l.getWarrantId(),
-                    Warrant.of(l.getWarrantToken()),
+                    warrant == null || withToken ? warrant : warrant.withoutToken(),
                     l.getVerdict() == null ? null : l.getVerdict().name(),
                     List.copyOf(l.getVerdictReasons()),
                     l.getUpdatedAt(),
@@ -239,6 +251,10 @@ public class IntentLifecycleResource {
 
     /** The warrant's compact JWS and its claims as decoded (display only: verify with the sdk's WarrantVerifier). */
     public record Warrant(String token, WarrantClaims claims, String decodingError) {
+        Warrant withoutToken() {
+            return new Warrant(null, claims, decodingError);
+        }
+
         static Warrant of(String token) {
             if (token == null || token.isEmpty()) {
                 return null;

@@ -61,7 +61,7 @@ class AuditAccessTest {
     }
 
     @Test
-    void shouldAnswer401WithoutACredentialAnd403ToAnOperatorWithoutAuditor() {
+    void shouldAnswer401WithoutACredentialAnd403ToAnOperatorWithoutAReadingRole() {
         String intentId = auditedIntentOfAgent7();
         given().get("/v1/intents/" + intentId)
                 .then()
@@ -70,8 +70,15 @@ class AuditAccessTest {
                 .contentType("application/problem+json")
                 .body("title", equalTo("Unauthorized"))
                 .body("instance", equalTo("/v1/intents/" + intentId));
-        with(token("vera", "viewer"))
+        with(token("sam", "security"))
                 .get("/v1/intents/" + intentId)
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json")
+                .body("title", equalTo("Forbidden"));
+        // a viewer follows the intent, but its evidence is for auditors
+        with(token("vera", "viewer"))
+                .get("/v1/intents/" + intentId + "/evidence")
                 .then()
                 .statusCode(403)
                 .contentType("application/problem+json")

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.nullValue;
 
 import dev.vienna.events.EventIds;
 import dev.vienna.events.ExecutionMode;
@@ -288,7 +289,17 @@ class AuditServiceTest {
                         .body("state", equalTo("EXECUTED"))
                         .body("verdict", equalTo("VERIFIED"))
                         .body("verdictReasons", empty())
-                        .body("events.type", hasItems("WarrantIssued", "ExecutionReported", "ExecutionVerdict")));
+                        .body("events.type", hasItems("WarrantIssued", "ExecutionReported", "ExecutionVerdict"))
+                        .body("warrant.token", equalTo(warrant.getToken())));
+        // an approver follows it too, with the warrant's claims but not its token
+        given().auth()
+                .oauth2(token("alice", "approver"))
+                .get("/v1/intents/" + intentId)
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("EXECUTED"))
+                .body("warrant.claims.intentId", equalTo(intentId))
+                .body("warrant.token", nullValue());
     }
 
     @Test

@@ -1,0 +1,123 @@
+package dev.vienna.console;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.text.ParseException;
+
+/**
+ * An intent's timeline from audit-service: its state, every audited event in order, the warrant decoded (and, for
+ * auditors, whose token the page has, its signature checked against warrant-service's published keys), and the verdict
+ * on its execution.
+ */
+@RequestScoped
+@Path("/intents")
+@Produces(MediaType.TEXT_HTML)
+public class IntentsPage {
+
+    @Inject
+    Template intents;
+
+    @Inject
+    Template intent;
+
+    @Inject
+    Services services;
+
+    @Inject
+    Operator operator;
+
+    @Inject
+    ConsoleConfig config;
+
+    /** Finds an intent by id ({@code ?id=}), or asks for one. */
+    @GET
+    public Response find(@QueryParam("id") String id) {
+        if (id != null && !id.isBlank()) {
+            return Response.seeOther(URI.create("/intents/" + Services.segment(id.trim())))
+                    .build();
+        }
+        return Response.ok(intents.data("operator", operator)).build();
+    }
+
+    @GET
+    @Path("{intentId}")
+    public Response one(@PathParam("intentId") String intentId) {
+        return render(intent.instance(), intentId);
+    }
+
+    /** The changing part (state, events, verdict): what the page fetches to stay current. */
+    @GET
+    @Path("{intentId}/live")
+    public Response live(@PathParam("intentId") String intentId) {
+        return render(intent.getFragment("timeline").instance(), intentId);
+    }
+
+    private Response render(TemplateInstance page, String intentId) {
+        Services.Answer answer = services.lifecycle(intentId);
+        JsonNode lifecycle = answer.ok() ? answer.body() : null;
+        page.data("operator", operator)
+                .data("intentId", intentId)
+                .data("answer", answer)
+                .data("l", lifecycle)
+                .data(
+                        "signature",
+                        lifecycle == null
+                                ? null
+                                : signature(
+                                        lifecycle.path("warrant").path("token").asText(null)))
+                .data("refreshMillis", config.refreshInterval().toMillis());
+        return Response.status(answer.ok() ? 200 : answer.status() > 0 ? answer.status() : 502)
+                .entity(page)
+                .type(MediaType.TEXT_HTML)
+                .build();
+    }
+
+    /**
+     * Whether the warrant's signature verifies against warrant-service's JWKS, said in words; null when the page has no
+     * token (the operator is not an auditor).
+     */
+    String signature(String token) {
+        if (token == null || token.isEmpty()) {
+            return null;
+        }
+        try {
+            JWSObject jws = JWSObject.parse(token);
+            Services.Answer keys = services.warrantKeys();
+            if (!keys.ok()) {
+                return "not checked: " + keys.problem();
+            }
+            JWK key = JWKSet.parse(keys.body().toString())
+                    .getKeyByKeyId(jws.getHeader().getKeyID());
+            if (key == null) {
+                return "NOT VERIFIED: warrant-service publishes no key "
+                        + jws.getHeader().getKeyID();
+            }
+            if (!(key instanceof OctetKeyPair okp)) {
+                return "not checked: key " + key.getKeyID() + " is not an Ed25519 key";
+            }
+            JWSVerifier verifier = new Ed25519Verifier(okp.toPublicJWK());
+            return jws.verify(verifier)
+                    ? "verified with warrant-service's key " + key.getKeyID()
+                    : "NOT VERIFIED: the signature does not match key " + key.getKeyID();
+        } catch (ParseException | com.nimbusds.jose.JOSEException | RuntimeException e) {
+            return "NOT VERIFIED: " + e.getMessage();
+        }
+    }
+}

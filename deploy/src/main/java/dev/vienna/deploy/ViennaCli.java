@@ -193,15 +193,15 @@ public final class ViennaCli {
                 }
                 List<String> roles = List.of(a.value("--role", "").split(","));
                 String tenants = a.value("--tenants", null);
-                out.println(ViennaStack.operatorIssuer(options)
-                        .token(
-                                args.get(1),
-                                roles,
-                                LocalOperatorIssuer.ISSUER,
-                                LocalOperatorIssuer.AUDIENCE,
-                                Instant.now(),
-                                ttl(a.value("--ttl", "1h")),
-                                tenants == null ? null : List.of(tenants.split(","))));
+                LocalOperatorIssuer issuer = ViennaStack.operatorIssuer(options);
+                out.println(issuer.token(
+                        args.get(1),
+                        roles,
+                        issuer.issuer(),
+                        LocalOperatorIssuer.AUDIENCE,
+                        Instant.now(),
+                        ttl(a.value("--ttl", "1h")),
+                        tenants == null ? null : List.of(tenants.split(","))));
                 return 0;
             }
             case "agent" -> {

@@ -4,6 +4,7 @@ import dev.vienna.events.KafkaAccess;
 import dev.vienna.issuer.LocalOperatorIssuer;
 import dev.vienna.kafka.local.KafkaCredentials;
 import dev.vienna.kafka.local.LocalKafka;
+import dev.vienna.oidc.LocalOidcServer;
 import dev.vienna.sdk.client.ViennaClient;
 import dev.vienna.sdk.evidence.NoteSignerKey;
 import dev.vienna.sdk.evidence.NoteVerifierKey;
@@ -55,6 +56,29 @@ public final class ViennaStack implements AutoCloseable {
     /** The services that keep state in Kafka Streams stores, and answer REST reads from them. */
     static final java.util.Set<String> STREAMS_SERVICES =
             java.util.Set.of("policy-service", "approval-service", "warrant-service", "audit-service");
+
+    /** The operators' console: a service of its own, after the pipeline's ports, that keeps no state. */
+    public static final String CONSOLE = "console-service";
+
+    /**
+     * The operators the local OIDC server's login page offers: approvers to decide the demo's intents (carol is
+     * deploy-agent's owner, whose votes separation of duties refuses), a viewer, an auditor, security, an admin, and an
+     * approver limited to another tenant than the local agents'.
+     */
+    public static final List<LocalOidcServer.Operator> LOCAL_OPERATORS = List.of(
+            new LocalOidcServer.Operator("alice", List.of("approver"), List.of(), "approves"),
+            new LocalOidcServer.Operator("bob", List.of("approver"), List.of(), "approves"),
+            new LocalOidcServer.Operator("dave", List.of("approver"), List.of(), "approves"),
+            new LocalOidcServer.Operator(
+                    "carol", List.of("approver"), List.of(), "owns deploy-agent: may not vote on its intents"),
+            new LocalOidcServer.Operator("vera", List.of("viewer"), List.of(), "reads, never votes"),
+            new LocalOidcServer.Operator("audrey", List.of("auditor"), List.of(), "timelines, warrants, audit chains"),
+            new LocalOidcServer.Operator("sam", List.of("security", "viewer"), List.of(), "revokes, suspends"),
+            new LocalOidcServer.Operator("root", List.of("admin", "viewer"), List.of(), "registers agents"),
+            new LocalOidcServer.Operator("tina", List.of("approver"), List.of("acme"), "approves in tenant acme only"));
+
+    /** How long the local OIDC server's tokens are valid (the console renews them with the refresh token). */
+    static final Duration LOCAL_TOKEN_TTL = Duration.ofHours(1);
 
     /** The tenant of the agents a local stack registers. */
     public static final String LOCAL_TENANT = "local";
@@ -111,6 +135,8 @@ public final class ViennaStack implements AutoCloseable {
     private final DemoTarget demoTarget;
     private final Optional<LocalDatabase> database;
     private final Options options;
+    private final LocalOidcServer oidc;
+    private final ServiceProcess console;
 
     private ViennaStack(
             LocalKafka kafka,
@@ -119,7 +145,11 @@ public final class ViennaStack implements AutoCloseable {
             KafkaCredentials auditor,
             Options options,
             DemoTarget demoTarget,
-            Optional<LocalDatabase> database) {
+            Optional<LocalDatabase> database,
+            LocalOidcServer oidc,
+            ServiceProcess console) {
+        this.oidc = oidc;
+        this.console = console;
         this.demoTarget = demoTarget;
         this.database = database;
         this.kafka = kafka;
@@ -300,6 +330,25 @@ public final class ViennaStack implements AutoCloseable {
         return options.basePort() + instance * SERVICES.size() + SERVICES.indexOf(service);
     }
 
+    /** The console listens after every instance of the pipeline (8087 by default), the local OIDC server after it. */
+    static int consolePort(Options options) {
+        return options.basePort() + options.instances() * SERVICES.size();
+    }
+
+    static int oidcPort(Options options) {
+        return consolePort(options) + 1;
+    }
+
+    /** How many consecutive ports from the base port a stack with this many instances of each service listens on. */
+    public static int portsNeeded(int instances) {
+        return instances * SERVICES.size() + 2;
+    }
+
+    /** The local OIDC server's issuer URL: the {@code iss} of every local operator token. */
+    public static String issuerUrl(Options options) {
+        return LocalOidcServer.issuerUrl("127.0.0.1", oidcPort(options));
+    }
+
     public static ViennaStack start(Options options) throws Exception {
         Path runDir = Files.createDirectories(options.dataDir()).resolve("run-" + System.currentTimeMillis());
         Path kafkaDir = Files.createDirectories(runDir.resolve("kafka"));
@@ -311,12 +360,17 @@ public final class ViennaStack implements AutoCloseable {
         // the children are processes of their own: they must not outlive a launcher told to stop, even mid-start
         java.util.concurrent.atomic.AtomicReference<ViennaStack> built =
                 new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<LocalOidcServer> oidcServer =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<ServiceProcess> consoleProcess =
+                new java.util.concurrent.atomic.AtomicReference<>();
         Thread hook = new Thread(
                 () -> {
                     ViennaStack stack = built.get();
                     if (stack != null) {
                         stack.closeQuietly();
                     } else {
+                        stopFronts(consoleProcess.get(), oidcServer.get());
                         stopAll(started);
                         kafka.close();
                     }
@@ -351,6 +405,15 @@ public final class ViennaStack implements AutoCloseable {
             keyEnvironment.put("VIENNA_POLICY_DIR", policyDir.toAbsolutePath().toString());
             options.log().println("vienna: policies from " + policyDir.toAbsolutePath());
             Map<String, String> operatorTrust = operatorTrust(options);
+            LocalOidcServer oidc = LocalOidcServer.start(
+                    operatorIssuer(options),
+                    options.listenHost(),
+                    oidcPort(options),
+                    LOCAL_TOKEN_TTL,
+                    LOCAL_OPERATORS,
+                    runDir.resolve("oidc"));
+            oidcServer.set(oidc);
+            options.log().println("vienna: OIDC provider (local, mock-oauth2-server) at " + oidc.issuer());
             for (int instance = 0; instance < options.instances(); instance++) {
                 for (int i = 0; i < SERVICES.size(); i++) {
                     String name = SERVICES.get(i);
@@ -385,7 +448,11 @@ public final class ViennaStack implements AutoCloseable {
                             options.projectRoot(), name, instance, port, jvm, environment, options.log()));
                 }
             }
-            awaitReady(started, options.log());
+            ServiceProcess console = startConsole(options, oidc);
+            consoleProcess.set(console);
+            List<ServiceProcess> everything = new ArrayList<>(started);
+            everything.add(console);
+            awaitReady(everything, options.log());
             ViennaStack stack = new ViennaStack(
                     kafka,
                     started,
@@ -393,7 +460,9 @@ public final class ViennaStack implements AutoCloseable {
                     principals.get(KafkaAccess.AUDITOR.principal()),
                     options,
                     demoTarget,
-                    database);
+                    database,
+                    oidc,
+                    console);
             stack.shutdownHook = hook;
             built.set(stack);
             for (LocalAgent agent : LOCAL_AGENTS) {
@@ -404,6 +473,11 @@ public final class ViennaStack implements AutoCloseable {
                             + LOCAL_AGENTS.stream().map(LocalAgent::agentId).toList() + " in tenant " + LOCAL_TENANT
                             + "; their API keys in "
                             + options.dataDir().toAbsolutePath().resolve("agents"));
+            options.log()
+                    .println("vienna: console on " + console.uri() + " (sign in as one of "
+                            + LOCAL_OPERATORS.stream()
+                                    .map(LocalOidcServer.Operator::name)
+                                    .toList() + ")");
             return stack;
         } catch (Exception e) {
             removeQuietly(hook);
@@ -411,6 +485,7 @@ public final class ViennaStack implements AutoCloseable {
             if (stack != null) {
                 stack.closeQuietly();
             } else {
+                stopFronts(consoleProcess.get(), oidcServer.get());
                 stopAll(started);
                 kafka.close();
                 demoTarget.close();
@@ -560,7 +635,8 @@ public final class ViennaStack implements AutoCloseable {
      * first use and kept, with its public half as a JWKS file beside it.
      */
     public static LocalOperatorIssuer operatorIssuer(Options options) {
-        return LocalOperatorIssuer.ensure(options.dataDir().toAbsolutePath().resolve("keys"));
+        return LocalOperatorIssuer.ensure(options.dataDir().toAbsolutePath().resolve("keys"))
+                .withIssuer(issuerUrl(options));
     }
 
     /**
@@ -576,7 +652,8 @@ public final class ViennaStack implements AutoCloseable {
         }
         operatorIssuer(options);
         return LocalOperatorIssuer.trustedBy(
-                options.dataDir().toAbsolutePath().resolve("keys").resolve(LocalOperatorIssuer.JWKS_FILE));
+                options.dataDir().toAbsolutePath().resolve("keys").resolve(LocalOperatorIssuer.JWKS_FILE),
+                issuerUrl(options));
     }
 
     private static URI jwksUri(int warrantPort) {
@@ -976,6 +1053,7 @@ public final class ViennaStack implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        stopFronts(console, oidc);
         stopAll(services);
         kafka.close();
         demoTarget.close();
@@ -999,6 +1077,52 @@ public final class ViennaStack implements AutoCloseable {
         } catch (IllegalStateException e) {
             // the JVM is already shutting down: the hook runs (or ran) anyway
         }
+    }
+
+    /** Stops the console and the local OIDC server, whichever of them started. */
+    private static void stopFronts(ServiceProcess console, LocalOidcServer oidc) {
+        if (console != null) {
+            console.close();
+        }
+        if (oidc != null) {
+            oidc.close();
+        }
+    }
+
+    /**
+     * Starts the console: it signs operators in at {@code VIENNA_CONSOLE_ISSUER} when the launcher's environment names
+     * another issuer, else at the local OIDC server; it calls the first instance of each service; its client secret
+     * (which also encrypts its session cookies) is made anew for each run, so a restart of the stack signs everyone
+     * out.
+     */
+    private static ServiceProcess startConsole(Options options, LocalOidcServer oidc) throws IOException {
+        int port = consolePort(options);
+        List<String> jvm = new ArrayList<>(List.of(options.jvmOptions().trim().split("\\s+")));
+        jvm.removeIf(String::isEmpty);
+        jvm.add("-Dquarkus.http.port=" + port);
+        jvm.add("-Dquarkus.http.host=" + options.listenHost());
+        jvm.add("-Dvienna.console.issuer=" + System.getenv().getOrDefault("VIENNA_CONSOLE_ISSUER", oidc.issuer()));
+        for (String service : List.of("approval", "policy", "audit", "warrant")) {
+            jvm.add("-Dvienna.console." + service + "-url=http://127.0.0.1:"
+                    + portOf(options, service + "-service", 0));
+        }
+        Map<String, String> environment = new HashMap<>(CHILD_ENVIRONMENT);
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        environment.put(
+                "VIENNA_CONSOLE_CLIENT_SECRET",
+                java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+        return ServiceProcess.start(options.projectRoot(), CONSOLE, 0, port, jvm, environment, options.log());
+    }
+
+    /** The console's address: where operators sign in and decide. */
+    public URI consoleUri() {
+        return console.uri();
+    }
+
+    /** The local OIDC server's issuer URL. */
+    public String oidcIssuer() {
+        return oidc.issuer();
     }
 
     private static void stopAll(List<ServiceProcess> services) {

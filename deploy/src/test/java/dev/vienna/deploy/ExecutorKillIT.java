@@ -44,7 +44,7 @@ class ExecutorKillIT {
         stack = ViennaStack.start(ViennaStack.Options.defaults(
                         Path.of("..").toAbsolutePath().normalize(), log)
                 .withDataDir(dir)
-                .withBasePort(FreePorts.range(ViennaStack.SERVICES.size()))
+                .withBasePort(FreePorts.range(ViennaStack.portsNeeded(1)))
                 .withDatabase(Optional.of(database))
                 .withActionsFile(Path.of("src/test/resources/kill-actions.yaml").toAbsolutePath())
                 // an unreported warrant is named soon after its one-minute lifetime

@@ -42,7 +42,7 @@ class PassbackAgentKillIT {
         stack = ViennaStack.start(ViennaStack.Options.defaults(
                         Path.of("..").toAbsolutePath().normalize(), log)
                 .withDataDir(dir)
-                .withBasePort(FreePorts.range(ViennaStack.SERVICES.size()))
+                .withBasePort(FreePorts.range(ViennaStack.portsNeeded(1)))
                 .withPolicyDir(Path.of("src/test/resources/kill-policies").toAbsolutePath())
                 .withJvmOptions(
                         "-Dvienna.audit.verification.grace=PT5S -Dvienna.audit.verification.scan-interval=PT1S"));

@@ -24,8 +24,7 @@ final class TestStacks {
                         .withDataDir(dir)
                         // PostgreSQL on this machine's loopback: SQL actions run in every end-to-end stack
                         .withDatabase(Optional.of(LocalDatabase.localTest())));
-        return ViennaStack.start(
-                chosen.withBasePort(FreePorts.range(ViennaStack.SERVICES.size() * chosen.instances())));
+        return ViennaStack.start(chosen.withBasePort(FreePorts.range(ViennaStack.portsNeeded(chosen.instances()))));
     }
 
     private TestStacks() {}

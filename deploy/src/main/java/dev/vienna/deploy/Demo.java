@@ -172,11 +172,19 @@ final class Demo {
 
     /** Runs the demo; returns true when every intent reached its expected state and the audit chain verified. */
     static boolean run(ViennaStack stack, PrintStream out, Duration timeout) throws Exception {
+        return run(stack, out, timeout, Duration.ZERO);
+    }
+
+    /**
+     * The same, but when {@code operatorsWait} is more than zero the T3 deploy of deploy-agent is left to operators in
+     * the console ({@code ./vienna demo --console}): the demo prints where to decide it and waits that much longer.
+     */
+    static boolean run(ViennaStack stack, PrintStream out, Duration timeout, Duration operatorsWait) throws Exception {
         List<AutoCloseable> agents = new ArrayList<>();
         try {
             agents.add(stack.startPassbackAgent("deploy-agent", out));
             agents.add(stack.startPassbackAgent("release-agent", out));
-            return runCases(stack, out, timeout);
+            return runCases(stack, out, timeout, operatorsWait);
         } finally {
             for (AutoCloseable agent : agents) {
                 agent.close();
@@ -184,7 +192,12 @@ final class Demo {
         }
     }
 
-    private static boolean runCases(ViennaStack stack, PrintStream out, Duration timeout) throws Exception {
+    /** The case the console's operators decide in {@code ./vienna demo --console}. */
+    static final String CONSOLE_CASE = "T3 deploy_production (passback)";
+
+    private static boolean runCases(ViennaStack stack, PrintStream out, Duration timeout, Duration operatorsWait)
+            throws Exception {
+        boolean console = !operatorsWait.isZero();
         Map<String, Case> byIntent = new LinkedHashMap<>();
         Map<String, ViennaClient> clients = new HashMap<>();
         boolean database = stack.database().isPresent();
@@ -207,7 +220,7 @@ final class Demo {
         Map<String, String> states = new HashMap<>();
         Map<String, String> verdicts = new HashMap<>();
         Map<String, String> warrants = new HashMap<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + timeout.plus(operatorsWait).toNanos();
         Map<String, Boolean> voted = new HashMap<>();
         boolean votesAsExpected = true;
         while (System.nanoTime() < deadline && !allReached(byIntent, states, verdicts)) {
@@ -227,6 +240,17 @@ final class Demo {
                             }
                             printNewEvents(out, entry.getValue().label(), lifecycle, printed, entry.getKey());
                         });
+                if ("PENDING_APPROVAL".equals(states.get(entry.getKey()))
+                        && !voted.containsKey(entry.getKey())
+                        && console
+                        && entry.getValue().label().equals(CONSOLE_CASE)) {
+                    out.printf(
+                            "%ndemo: %s waits for you. Open %s/approvals/%s, sign in as alice, approve with a reason,"
+                                    + " sign out, then the same as bob (carol, deploy-agent's owner, would be refused)."
+                                    + " Waiting up to %d minutes.%n%n",
+                            CONSOLE_CASE, stack.consoleUri(), entry.getKey(), operatorsWait.toMinutes());
+                    voted.put(entry.getKey(), true);
+                }
                 if ("PENDING_APPROVAL".equals(states.get(entry.getKey())) && !voted.containsKey(entry.getKey())) {
                     Boolean cast = castVotes(stack, viewer, entry.getKey(), entry.getValue(), out);
                     if (cast != null) {

@@ -46,7 +46,8 @@ public final class ViennaCli {
 
     private static final String USAGE = """
       usage: ./vienna up [--algorithm ED25519|HMAC_SHA256] [--listen 127.0.0.1] [--brokers 1|3] [--instances 1|2]
-             ./vienna demo [--algorithm ED25519|HMAC_SHA256]
+             ./vienna demo [--algorithm ED25519|HMAC_SHA256] [--console [--wait 15m]]
+                 (--console: the T3 deploy waits for you to decide it in the console, signed in as alice and bob)
              ./vienna bench [--intents N] [--concurrency C] [--algorithm ED25519|HMAC_SHA256] [--json FILE]
                  [--no-pass-through]   (then drives the same load through a pass-through pipeline on the broker)
              ./vienna chaos [--intents N] [--rate R] [--brokers 3] [--instances 2]   (kills -9 every service instance
@@ -100,7 +101,8 @@ public final class ViennaCli {
             }
             case "demo" -> {
                 try (ViennaStack stack = ViennaStack.start(options)) {
-                    boolean ok = Demo.run(stack, out, Duration.ofSeconds(90));
+                    Duration operatorsWait = a.has("--console") ? ttl(a.value("--wait", "15m")) : Duration.ZERO;
+                    boolean ok = Demo.run(stack, out, Duration.ofSeconds(90), operatorsWait);
                     out.println(ok ? "demo: OK" : "demo: FAILED");
                     return ok ? 0 : 1;
                 }

@@ -95,7 +95,7 @@ public class Services {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                     .timeout(config.requestTimeout())
-                    .header("Accept", "application/json, application/problem+json")
+                    .header("Accept", "application/json, application/jwk-set+json, application/problem+json")
                     .header("Authorization", "Bearer " + token.getToken());
             if (body == null) {
                 request.method(method, HttpRequest.BodyPublishers.noBody());

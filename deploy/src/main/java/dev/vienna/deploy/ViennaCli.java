@@ -435,6 +435,7 @@ public final class ViennaCli {
         out.printf(
                 """
         vienna: the pipeline is up (Ctrl-C stops it)
+          console:   %s  (sign in as alice, bob, carol, vera, audrey, tina, ...: README "The console")
           agent key: KEY=$(cat %s)
                      (or your own: KEY=$(./vienna agent register my-agent --owner me))
           submit:    curl -s -XPOST %s/v1/intents -H "Authorization: Bearer $KEY" \\
@@ -444,6 +445,7 @@ public final class ViennaCli {
           pending:   curl -s -H "Authorization: Bearer $TOKEN" %s/v1/approvals/pending
           audit:     ./vienna audit verify --bootstrap %s --config %s
         """,
+                stack.consoleUri(),
                 stack.apiKeyFile("demo-agent"),
                 stack.uriOf("intake-service"),
                 stack.uriOf("audit-service"),

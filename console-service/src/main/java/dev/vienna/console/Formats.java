@@ -9,7 +9,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
-/** How the pages show JSON and times: {@code {fmt:json(x)}}, {@code {fmt:time(x)}}, {@code {fmt:epoch(x)}}. */
+/** How the pages show JSON and times: {@code {fmt:json(x)}}, {@code {fmt:time(x)}}. */
 @TemplateExtension(namespace = "fmt")
 public final class Formats {
 
@@ -44,13 +44,5 @@ public final class Formats {
         } catch (DateTimeParseException e) {
             return value.toString();
         }
-    }
-
-    /** Epoch seconds (JWT claims) as the pages show times. */
-    static String epoch(Object value) {
-        if (value instanceof Number seconds) {
-            return SHOWN.format(Instant.ofEpochSecond(seconds.longValue()));
-        }
-        return value == null ? "" : value.toString();
     }
 }

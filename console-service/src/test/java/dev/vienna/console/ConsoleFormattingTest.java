@@ -42,7 +42,6 @@ class ConsoleFormattingTest {
         assertThat(Formats.time("2026-12-07T16:36:21.711Z")).isEqualTo("2026-12-07 16:36:21 UTC");
         assertThat(Formats.time("not a time")).isEqualTo("not a time");
         assertThat(Formats.time(null)).isEmpty();
-        assertThat(Formats.epoch(1796661930L)).isEqualTo("2026-12-07 16:45:30 UTC");
     }
 
     @Test

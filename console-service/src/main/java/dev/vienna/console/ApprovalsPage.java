@@ -147,8 +147,7 @@ public class ApprovalsPage {
                                 && operator.approver()
                                 && "PENDING".equals(view.path("status").asText()))
                 .data("refreshMillis", config.refreshInterval().toMillis());
-        int status =
-                refusalStatus > 0 ? refusalStatus : answer.ok() ? 200 : answer.status() > 0 ? answer.status() : 502;
+        int status = refusalStatus > 0 ? refusalStatus : answer.pageStatus();
         return Response.status(status)
                 .entity(rendered)
                 .type(MediaType.TEXT_HTML)

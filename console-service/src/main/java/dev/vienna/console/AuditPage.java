@@ -78,10 +78,7 @@ public class AuditPage {
                 .data("chains", chains)
                 .data("keysProblem", keysProblem)
                 .data("allVerified", !chains.isEmpty() && chains.stream().allMatch(Chain::verified));
-        return Response.status(checkpoints.ok() ? 200 : checkpoints.status() > 0 ? checkpoints.status() : 502)
-                .entity(page)
-                .type(MediaType.TEXT_HTML)
-                .build();
+        return checkpoints.page(page);
     }
 
     private static Chain chain(JsonNode c, List<NoteVerifierKey> trusted) {

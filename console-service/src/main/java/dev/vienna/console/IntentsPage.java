@@ -83,10 +83,7 @@ public class IntentsPage {
                                 : signature(
                                         lifecycle.path("warrant").path("token").asText(null)))
                 .data("refreshMillis", config.refreshInterval().toMillis());
-        return Response.status(answer.ok() ? 200 : answer.status() > 0 ? answer.status() : 502)
-                .entity(page)
-                .type(MediaType.TEXT_HTML)
-                .build();
+        return answer.page(page);
     }
 
     /**

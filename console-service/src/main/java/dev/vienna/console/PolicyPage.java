@@ -83,9 +83,7 @@ public class PolicyPage {
         }
         Services.Answer answer = services.evaluate(parsed);
         if (!answer.ok()) {
-            return Response.status(answer.status() > 0 ? answer.status() : 502)
-                    .entity(page(body, null, answer.problem() + errors(answer.body())))
-                    .build();
+            return answer.page(page(body, null, answer.problem() + errors(answer.body())));
         }
         return Response.ok(page(body, answer.body(), null)).build();
     }

@@ -1,5 +1,6 @@
 package dev.vienna.console;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -45,6 +46,22 @@ public class Services {
 
         public boolean ok() {
             return status >= 200 && status < 300;
+        }
+
+        /**
+         * The page's own status for this answer: 200 when the service answered yes, else the service's status, or 502
+         * (Bad Gateway) when it did not answer at all.
+         */
+        public int pageStatus() {
+            return ok() ? 200 : status > 0 ? status : 502;
+        }
+
+        /** A page of this status, for this answer. */
+        public jakarta.ws.rs.core.Response page(Object entity) {
+            return jakarta.ws.rs.core.Response.status(pageStatus())
+                    .entity(entity)
+                    .type(jakarta.ws.rs.core.MediaType.TEXT_HTML)
+                    .build();
         }
 
         /** The refusal as one line: "403 Separation of duties: operator carol is ..." */
@@ -109,7 +126,17 @@ public class Services {
                 return new Answer(
                         502, NullNode.instance, "Answer too large", uri.getHost() + " sent " + bytes.length + " bytes");
             }
-            JsonNode parsed = bytes.length == 0 ? NullNode.instance : json.readTree(bytes);
+            JsonNode parsed;
+            try {
+                parsed = bytes.length == 0 ? NullNode.instance : json.readTree(bytes);
+            } catch (JsonProcessingException e) {
+                // not JSON (a proxy's error page, say): the status is the answer
+                return new Answer(
+                        response.statusCode(),
+                        NullNode.instance,
+                        "Unreadable answer",
+                        serviceName(base) + " answered HTTP " + response.statusCode() + " without JSON");
+            }
             if (response.statusCode() >= 200 && response.statusCode() < 300) {
                 return new Answer(response.statusCode(), parsed, null, null);
             }

@@ -41,6 +41,7 @@ public final class DeliveryLoop implements AutoCloseable {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running;
     private volatile long lag;
+    private volatile boolean assigned;
     private Thread thread;
     private Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
 
@@ -95,6 +96,7 @@ public final class DeliveryLoop implements AutoCloseable {
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                     // positions come from the group's committed offsets
+                    assigned = !kafka.assignment().isEmpty();
                 }
             });
             Instant nextCommit = clock.instant();
@@ -195,6 +197,11 @@ public final class DeliveryLoop implements AutoCloseable {
     /** Notifications on the topic not read yet (over this instance's partitions). */
     public long lag() {
         return lag;
+    }
+
+    /** Whether the loop holds partitions of {@code notifications} (after its group's first assignment). */
+    public boolean assigned() {
+        return assigned;
     }
 
     /** Whether the loop is reading (false with no endpoints). */

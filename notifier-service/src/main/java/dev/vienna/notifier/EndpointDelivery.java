@@ -224,16 +224,20 @@ final class EndpointDelivery implements AutoCloseable {
         }
     }
 
+    /** What went wrong, for the state and the dead letter: the most telling exception of the chain. */
     private static String describe(Throwable error) {
-        Throwable cause = error;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
+        Throwable top = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause()
+                : error;
+        for (Throwable t = top; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof HttpTimeoutException) {
+                return "no answer in time (" + t.getClass().getSimpleName() + ")";
+            }
+            if (t instanceof java.net.ConnectException) {
+                return "cannot connect (ConnectException" + (t.getMessage() == null ? "" : ": " + t.getMessage()) + ")";
+            }
         }
-        if (cause instanceof HttpTimeoutException || error instanceof HttpTimeoutException) {
-            return "no answer in time (" + cause.getClass().getSimpleName() + ")";
-        }
-        String message = cause.getMessage() == null ? "" : ": " + cause.getMessage();
-        return cause.getClass().getSimpleName() + message;
+        return top.getClass().getSimpleName() + (top.getMessage() == null ? "" : ": " + top.getMessage());
     }
 
     synchronized int waiting() {

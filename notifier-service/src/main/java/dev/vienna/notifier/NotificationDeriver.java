@@ -192,7 +192,7 @@ final class NotificationDeriver implements Processor<String, AuditRecord, String
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(
                     "audit record " + audit.getRecordId() + " (" + audit.getEventType()
-                            + ") has a payload that is not a "
+                            + ") has a payload that is not an "
                             + topic.valueType().getSimpleName() + ": " + e.getMessage(),
                     e);
         }

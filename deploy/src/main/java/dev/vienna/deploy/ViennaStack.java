@@ -50,11 +50,12 @@ public final class ViennaStack implements AutoCloseable {
             "approval-service",
             "warrant-service",
             "executor-service",
-            "audit-service");
+            "audit-service",
+            "notifier-service");
 
     /** The services that keep state in Kafka Streams stores, and answer REST reads from them. */
-    static final java.util.Set<String> STREAMS_SERVICES =
-            java.util.Set.of("policy-service", "approval-service", "warrant-service", "audit-service");
+    static final java.util.Set<String> STREAMS_SERVICES = java.util.Set.of(
+            "policy-service", "approval-service", "warrant-service", "audit-service", "notifier-service");
 
     /** The tenant of the agents a local stack registers. */
     public static final String LOCAL_TENANT = "local";
@@ -326,6 +327,7 @@ public final class ViennaStack implements AutoCloseable {
         try {
             Optional<LocalDatabase> database = options.database();
             Map<String, String> executorEnvironment = executorEnvironment(options, runDir, demoTarget, database);
+            Map<String, String> notifierEnvironment = notifierEnvironment(options);
             kafka.createTopics(options.partitions());
             Map<String, KafkaCredentials> principals = new HashMap<>();
             for (KafkaAccess access : KafkaAccess.services()) {
@@ -376,6 +378,9 @@ public final class ViennaStack implements AutoCloseable {
                     // the service's Kafka password: in its environment, never on its command line
                     environment.put(
                             "VIENNA_KAFKA_PASSWORD", principals.get(name).password());
+                    if (name.equals("notifier-service")) {
+                        environment.putAll(notifierEnvironment);
+                    }
                     if (name.equals("executor-service")) {
                         environment.putAll(executorEnvironment);
                         // static membership: a restarted instance takes its own partitions back at once
@@ -475,6 +480,32 @@ public final class ViennaStack implements AutoCloseable {
             options.log()
                     .println("vienna: no database configured: SQL actions (record_change) are inactive; set "
                             + LocalDatabase.URL_VARIABLE + "=jdbc:postgresql://127.0.0.1:5432/test to run them");
+        }
+        return env;
+    }
+
+    /** The environment variable naming the operators' webhooks file, for notifier-service. */
+    static final String WEBHOOKS_FILE_VARIABLE = "VIENNA_WEBHOOKS_FILE";
+
+    /**
+     * notifier-service's webhooks file: the launcher's own {@code VIENNA_WEBHOOKS_FILE} (which the services inherit)
+     * or, when that is unset, {@code <data dir>/webhooks.yaml} if it exists; with neither, the notifier delivers
+     * nothing.
+     */
+    static Map<String, String> notifierEnvironment(Options options) {
+        Map<String, String> env = new HashMap<>();
+        String given = System.getenv(WEBHOOKS_FILE_VARIABLE);
+        Path local = options.dataDir().toAbsolutePath().resolve("webhooks.yaml");
+        if (given != null && !given.isBlank()) {
+            env.put(WEBHOOKS_FILE_VARIABLE, given);
+            options.log().println("vienna: notifier-service delivers to the webhooks of " + given);
+        } else if (Files.isRegularFile(local)) {
+            env.put(WEBHOOKS_FILE_VARIABLE, local.toString());
+            options.log().println("vienna: notifier-service delivers to the webhooks of " + local);
+        } else {
+            options.log()
+                    .println("vienna: no webhooks file (" + local + " or " + WEBHOOKS_FILE_VARIABLE
+                            + "): notifier-service delivers no notifications");
         }
         return env;
     }

@@ -37,6 +37,7 @@ final class WebhookReceiver implements AutoCloseable {
     }
 
     private final byte[] key;
+    private final java.util.function.Consumer<Received> listener;
     private final IntUnaryOperator answer;
     private final HttpServer server;
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
@@ -49,6 +50,13 @@ final class WebhookReceiver implements AutoCloseable {
     private final List<String> refused = new CopyOnWriteArrayList<>();
 
     WebhookReceiver(byte[] key, IntUnaryOperator answer) throws IOException {
+        this(key, answer, r -> {});
+    }
+
+    /** The same, telling {@code listener} of every request as it arrives. */
+    WebhookReceiver(byte[] key, IntUnaryOperator answer, java.util.function.Consumer<Received> listener)
+            throws IOException {
+        this.listener = listener;
         this.key = key.clone();
         this.answer = answer;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -81,7 +89,9 @@ final class WebhookReceiver implements AutoCloseable {
         if (!verified) {
             refused.add(id + " " + timestamp + " " + signature);
         }
-        received.add(new Received(id, seconds, signature, body, verified, Instant.now()));
+        Received request = new Received(id, seconds, signature, body, verified, Instant.now());
+        received.add(request);
+        listener.accept(request);
         int attempt = attempts.computeIfAbsent(String.valueOf(id), i -> new AtomicInteger())
                 .incrementAndGet();
         int status = answer.applyAsInt(attempt);

@@ -67,6 +67,11 @@ public class Notifier {
         }
     }
 
+    /** Whether the delivery loop holds partitions of {@code notifications}. */
+    public boolean delivering() {
+        return loop != null && loop.assigned();
+    }
+
     /** The delivery state of every endpoint. */
     public List<EndpointState> states() {
         return loop == null ? List.of() : loop.states();

@@ -497,8 +497,10 @@ public final class ViennaStack implements AutoCloseable {
         String given = System.getenv(WEBHOOKS_FILE_VARIABLE);
         Path local = options.dataDir().toAbsolutePath().resolve("webhooks.yaml");
         if (given != null && !given.isBlank()) {
-            env.put(WEBHOOKS_FILE_VARIABLE, given);
-            options.log().println("vienna: notifier-service delivers to the webhooks of " + given);
+            // absolute: the services do not necessarily run in the launcher's working directory
+            Path file = Path.of(given).toAbsolutePath();
+            env.put(WEBHOOKS_FILE_VARIABLE, file.toString());
+            options.log().println("vienna: notifier-service delivers to the webhooks of " + file);
         } else if (Files.isRegularFile(local)) {
             env.put(WEBHOOKS_FILE_VARIABLE, local.toString());
             options.log().println("vienna: notifier-service delivers to the webhooks of " + local);

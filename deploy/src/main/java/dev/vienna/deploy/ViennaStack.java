@@ -51,11 +51,12 @@ public final class ViennaStack implements AutoCloseable {
             "approval-service",
             "warrant-service",
             "executor-service",
-            "audit-service");
+            "audit-service",
+            "notifier-service");
 
     /** The services that keep state in Kafka Streams stores, and answer REST reads from them. */
-    static final java.util.Set<String> STREAMS_SERVICES =
-            java.util.Set.of("policy-service", "approval-service", "warrant-service", "audit-service");
+    static final java.util.Set<String> STREAMS_SERVICES = java.util.Set.of(
+            "policy-service", "approval-service", "warrant-service", "audit-service", "notifier-service");
 
     /** The operators' console: a service of its own, after the pipeline's ports, that keeps no state. */
     public static final String CONSOLE = "console-service";
@@ -330,7 +331,7 @@ public final class ViennaStack implements AutoCloseable {
         return options.basePort() + instance * SERVICES.size() + SERVICES.indexOf(service);
     }
 
-    /** The console listens after every instance of the pipeline (8087 by default), the local OIDC server after it. */
+    /** The console listens after every instance of the services (8088 by default), the local OIDC server after it. */
     static int consolePort(Options options) {
         return options.basePort() + options.instances() * SERVICES.size();
     }
@@ -380,6 +381,7 @@ public final class ViennaStack implements AutoCloseable {
         try {
             Optional<LocalDatabase> database = options.database();
             Map<String, String> executorEnvironment = executorEnvironment(options, runDir, demoTarget, database);
+            Map<String, String> notifierEnvironment = notifierEnvironment(options);
             kafka.createTopics(options.partitions());
             Map<String, KafkaCredentials> principals = new HashMap<>();
             for (KafkaAccess access : KafkaAccess.services()) {
@@ -439,6 +441,9 @@ public final class ViennaStack implements AutoCloseable {
                     // the service's Kafka password: in its environment, never on its command line
                     environment.put(
                             "VIENNA_KAFKA_PASSWORD", principals.get(name).password());
+                    if (name.equals("notifier-service")) {
+                        environment.putAll(notifierEnvironment);
+                    }
                     if (name.equals("executor-service")) {
                         environment.putAll(executorEnvironment);
                         // static membership: a restarted instance takes its own partitions back at once
@@ -550,6 +555,36 @@ public final class ViennaStack implements AutoCloseable {
             options.log()
                     .println("vienna: no database configured: SQL actions (record_change) are inactive; set "
                             + LocalDatabase.URL_VARIABLE + "=jdbc:postgresql://127.0.0.1:5432/test to run them");
+        }
+        return env;
+    }
+
+    /** The environment variable naming the operators' webhooks file, for notifier-service. */
+    static final String WEBHOOKS_FILE_VARIABLE = "VIENNA_WEBHOOKS_FILE";
+
+    /**
+     * notifier-service's webhooks file: the launcher's own {@code VIENNA_WEBHOOKS_FILE} (which the services inherit)
+     * or, when that is unset, {@code <data dir>/webhooks.yaml} if it exists; with neither, the notifier delivers
+     * nothing.
+     */
+    static Map<String, String> notifierEnvironment(Options options) {
+        Map<String, String> env = new HashMap<>();
+        // Slack messages link to the intent in this stack's console
+        env.put("VIENNA_NOTIFIER_CONSOLE_URL", "http://localhost:" + consolePort(options));
+        String given = System.getenv(WEBHOOKS_FILE_VARIABLE);
+        Path local = options.dataDir().toAbsolutePath().resolve("webhooks.yaml");
+        if (given != null && !given.isBlank()) {
+            // absolute: the services do not necessarily run in the launcher's working directory
+            Path file = Path.of(given).toAbsolutePath();
+            env.put(WEBHOOKS_FILE_VARIABLE, file.toString());
+            options.log().println("vienna: notifier-service delivers to the webhooks of " + file);
+        } else if (Files.isRegularFile(local)) {
+            env.put(WEBHOOKS_FILE_VARIABLE, local.toString());
+            options.log().println("vienna: notifier-service delivers to the webhooks of " + local);
+        } else {
+            options.log()
+                    .println("vienna: no webhooks file (" + local + " or " + WEBHOOKS_FILE_VARIABLE
+                            + "): notifier-service delivers no notifications");
         }
         return env;
     }

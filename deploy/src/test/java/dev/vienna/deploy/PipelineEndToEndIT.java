@@ -237,7 +237,8 @@ class PipelineEndToEndIT {
                 "policy-service", "/v1/policy",
                 "approval-service", "/v1/approvals/pending",
                 "warrant-service", "/v1/warrants/verify",
-                "audit-service", "/v1/intents/some-intent");
+                "audit-service", "/v1/intents/some-intent",
+                "notifier-service", "/v1/notifications/endpoints");
         HttpClient http = HttpClient.newHttpClient();
         for (var endpoint : endpoints.entrySet()) {
             boolean post = endpoint.getValue().equals("/v1/intents")

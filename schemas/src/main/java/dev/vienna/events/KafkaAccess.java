@@ -92,6 +92,20 @@ public record KafkaAccess(
             Optional.of("vienna-audit"));
 
     /**
+     * notifier-service (Kafka Streams, application id {@code vienna-notifier}): derives notifications from the audit
+     * log onto its own {@code notifications} topic, and delivers them to webhooks from there in its own consumer group
+     * ({@code vienna-notifier-delivery}); dead-letters what it cannot decode or deliver. It writes nothing any stage
+     * reads, so it can never slow or steer the pipeline.
+     */
+    public static final KafkaAccess NOTIFIER = new KafkaAccess(
+            "notifier-service",
+            List.of(Topics.NOTIFICATIONS, Topics.DEAD_LETTER),
+            List.of(Topics.AUDIT, Topics.NOTIFICATIONS),
+            List.of(),
+            Optional.of("vienna-notifier-delivery"),
+            Optional.of("vienna-notifier"));
+
+    /**
      * Auditors' tools ({@code ./vienna audit verify}, {@code AuditLogReader}): read the audit log and its checkpoints,
      * nothing else.
      */
@@ -105,7 +119,7 @@ public record KafkaAccess(
 
     /** Every service's access and the auditors'. */
     public static List<KafkaAccess> services() {
-        return List.of(INTAKE, POLICY, APPROVAL, WARRANT, EXECUTOR, AUDIT, AUDITOR);
+        return List.of(INTAKE, POLICY, APPROVAL, WARRANT, EXECUTOR, AUDIT, AUDITOR, NOTIFIER);
     }
 
     /**

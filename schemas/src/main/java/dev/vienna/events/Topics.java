@@ -154,6 +154,15 @@ public final class Topics {
             byte[].class,
             Map.of("cleanup.policy", "delete", "retention.ms", String.valueOf(30L * 24 * 60 * 60 * 1000)));
 
+    /**
+     * Notifications for people (notifier-service -> its own delivery loop, which posts them to the operators'
+     * webhooks): derived from the audit log, keyed by the notification's webhook id (stable per audit record and kind,
+     * so every attempt and re-derivation carries the same id). The value is the Standard Webhooks JSON body
+     * ({@code {"type", "timestamp", "data"}}), not Avro: it is the outgoing message itself, in a public format of its
+     * own, and no stage reads it but the notifier. Kept a week, longer than any delivery is retried.
+     */
+    public static final Topic<byte[]> NOTIFICATIONS = new Topic<>("notifications", byte[].class, EVENTS);
+
     /** Every topic, for the broker set-up and for audit-service, which reads them all. */
     public static List<Topic<?>> all() {
         return List.of(
@@ -172,16 +181,21 @@ public final class Topics {
                 EXECUTION_VERDICTS,
                 AUDIT,
                 AUDIT_CHECKPOINTS,
+                NOTIFICATIONS,
                 DEAD_LETTER);
     }
 
     /**
-     * The topics audit-service records: all but the audit log itself, its checkpoints, and {@code execution-reports},
-     * whose every record is audited as what intake made of it (an execution or a dead letter).
+     * The topics audit-service records: all but the audit log itself, its checkpoints, {@code execution-reports}, whose
+     * every record is audited as what intake made of it (an execution or a dead letter), and {@code notifications},
+     * which is derived from the audit log (recording it would only repeat the log).
      */
     public static List<Topic<?>> audited() {
         return all().stream()
-                .filter(t -> !t.equals(AUDIT) && !t.equals(AUDIT_CHECKPOINTS) && !t.equals(EXECUTION_REPORTS))
+                .filter(t -> !t.equals(AUDIT)
+                        && !t.equals(AUDIT_CHECKPOINTS)
+                        && !t.equals(EXECUTION_REPORTS)
+                        && !t.equals(NOTIFICATIONS))
                 .toList();
     }
 

@@ -142,7 +142,15 @@ class KafkaAclTest {
                 Arguments.of("agent-demo-agent", Topics.EXECUTIONS),
                 Arguments.of("agent-feed-agent", Topics.EXECUTIONS),
                 Arguments.of("agent-feed-agent", Topics.WARRANT_CLAIMS),
-                Arguments.of("executor-service", FEED));
+                Arguments.of("executor-service", FEED),
+                // the notifier only tells people: it writes nothing a stage reads, and no stage writes its topic
+                Arguments.of("notifier-service", Topics.APPROVED),
+                Arguments.of("notifier-service", Topics.WARRANTS),
+                Arguments.of("notifier-service", Topics.AUDIT),
+                Arguments.of("notifier-service", Topics.AGENTS),
+                Arguments.of("audit-service", Topics.NOTIFICATIONS),
+                Arguments.of("intake-service", Topics.NOTIFICATIONS),
+                Arguments.of("agent-demo-agent", Topics.NOTIFICATIONS));
     }
 
     @ParameterizedTest(name = "{0} may not write {1}")
@@ -195,6 +203,23 @@ class KafkaAclTest {
         String marker = "impostor-" + UUID.randomUUID();
         assertThat(write(impostor, Topics.APPROVED, marker)).isInstanceOf(SaslAuthenticationException.class);
         assertThat(present(Topics.APPROVED, marker)).isFalse();
+    }
+
+    @Test
+    void shouldRefuseTheNotifierReadingAnythingButTheAuditLogAndItsOwnTopic() {
+        Map<String, Object> config = new HashMap<>(as("notifier-service"));
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "vienna-notifier-delivery");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (var consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            // it learns of warrants from the audit log; the warrants themselves (tokens) are not its business
+            consumer.subscribe(List.of(Topics.WARRANTS.name()));
+            assertThatThrownBy(() -> {
+                        for (int i = 0; i < 20; i++) {
+                            consumer.poll(Duration.ofMillis(250));
+                        }
+                    })
+                    .isInstanceOf(TopicAuthorizationException.class);
+        }
     }
 
     @Test

@@ -1,12 +1,6 @@
 package dev.vienna.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.JWSObject;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.Ed25519Verifier;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.OctetKeyPair;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.enterprise.context.RequestScoped;
@@ -19,7 +13,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.text.ParseException;
 
 /**
  * An intent's timeline from audit-service: its state, every audited event in order, the warrant decoded (and, for
@@ -94,27 +87,10 @@ public class IntentsPage {
         if (token == null || token.isEmpty()) {
             return null;
         }
-        try {
-            JWSObject jws = JWSObject.parse(token);
-            Services.Answer keys = services.warrantKeys();
-            if (!keys.ok()) {
-                return "not checked: " + keys.problem();
-            }
-            JWK key = JWKSet.parse(keys.body().toString())
-                    .getKeyByKeyId(jws.getHeader().getKeyID());
-            if (key == null) {
-                return "NOT VERIFIED: warrant-service publishes no key "
-                        + jws.getHeader().getKeyID();
-            }
-            if (!(key instanceof OctetKeyPair okp)) {
-                return "not checked: key " + key.getKeyID() + " is not an Ed25519 key";
-            }
-            JWSVerifier verifier = new Ed25519Verifier(okp.toPublicJWK());
-            return jws.verify(verifier)
-                    ? "verified with warrant-service's key " + key.getKeyID()
-                    : "NOT VERIFIED: the signature does not match key " + key.getKeyID();
-        } catch (ParseException | com.nimbusds.jose.JOSEException | RuntimeException e) {
-            return "NOT VERIFIED: " + e.getMessage();
+        Services.Answer keys = services.warrantKeys();
+        if (!keys.ok()) {
+            return "not checked: " + keys.problem();
         }
+        return WarrantSignatures.verdict(token, keys.body().toString());
     }
 }

@@ -157,7 +157,7 @@ public final class ViennaStack implements AutoCloseable {
         this.services = new java.util.concurrent.CopyOnWriteArrayList<>(services);
         this.runDir = runDir;
         this.auditor = auditor;
-        this.issuer = operatorIssuer(options);
+        this.issuer = localIssuer(options, issuerUrl(options));
         this.log = options.log();
         this.options = options;
         this.agents = new LocalAgents(uriOf("intake-service"), issuer, options.dataDir());
@@ -407,13 +407,10 @@ public final class ViennaStack implements AutoCloseable {
             keyEnvironment.put("VIENNA_POLICY_DIR", policyDir.toAbsolutePath().toString());
             options.log().println("vienna: policies from " + policyDir.toAbsolutePath());
             Map<String, String> operatorTrust = operatorTrust(options);
+            LocalOperatorIssuer issuer = localIssuer(options, issuerUrl(options));
+            Files.writeString(issuerFile(options), issuer.issuer());
             LocalOidcServer oidc = LocalOidcServer.start(
-                    operatorIssuer(options),
-                    options.listenHost(),
-                    oidcPort(options),
-                    LOCAL_TOKEN_TTL,
-                    LOCAL_OPERATORS,
-                    runDir.resolve("oidc"));
+                    issuer, "127.0.0.1", oidcPort(options), LOCAL_TOKEN_TTL, LOCAL_OPERATORS, runDir.resolve("oidc"));
             oidcServer.set(oidc);
             options.log().println("vienna: OIDC provider (local, mock-oauth2-server) at " + oidc.issuer());
             for (int instance = 0; instance < options.instances(); instance++) {
@@ -667,11 +664,36 @@ public final class ViennaStack implements AutoCloseable {
 
     /**
      * The local operator-token issuer ({@code ./vienna token}): its key lives in {@code <data>/keys}, generated on
-     * first use and kept, with its public half as a JWKS file beside it.
+     * first use and kept, with its public half as a JWKS file beside it; it signs for the issuer URL of the stack that
+     * last started on this data directory (else for the one these options would start).
      */
     public static LocalOperatorIssuer operatorIssuer(Options options) {
+        return localIssuer(options, recordedIssuer(options).orElse(issuerUrl(options)));
+    }
+
+    /** The file where a starting stack records its OIDC provider's issuer URL, for the commands run beside it. */
+    static Path issuerFile(Options options) {
+        return options.dataDir().toAbsolutePath().resolve("keys").resolve("operator-issuer.url");
+    }
+
+    /**
+     * The issuer URL of the stack that last started on this data directory: {@code ./vienna token}, {@code agent} and
+     * {@code audit export} sign for that stack whatever ports it was given, not for the default ports' issuer.
+     */
+    private static Optional<String> recordedIssuer(Options options) {
+        try {
+            Path file = issuerFile(options);
+            return Files.isRegularFile(file)
+                    ? Optional.of(Files.readString(file).trim())
+                    : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + issuerFile(options), e);
+        }
+    }
+
+    private static LocalOperatorIssuer localIssuer(Options options, String issuer) {
         return LocalOperatorIssuer.ensure(options.dataDir().toAbsolutePath().resolve("keys"))
-                .withIssuer(issuerUrl(options));
+                .withIssuer(issuer);
     }
 
     /**
@@ -685,7 +707,7 @@ public final class ViennaStack implements AutoCloseable {
                             + System.getenv("MP_JWT_VERIFY_PUBLICKEY_LOCATION"));
             return Map.of();
         }
-        operatorIssuer(options);
+        localIssuer(options, issuerUrl(options));
         return LocalOperatorIssuer.trustedBy(
                 options.dataDir().toAbsolutePath().resolve("keys").resolve(LocalOperatorIssuer.JWKS_FILE),
                 issuerUrl(options));

@@ -450,11 +450,12 @@ public final class ViennaStack implements AutoCloseable {
                             options.projectRoot(), name, instance, port, jvm, environment, options.log()));
                 }
             }
+            awaitReady(started, options.log());
+            // after the services: on two cores every JVM starting at once delays the others, and the console needs
+            // none of them to start, only to answer
             ServiceProcess console = startConsole(options, oidc);
             consoleProcess.set(console);
-            List<ServiceProcess> everything = new ArrayList<>(started);
-            everything.add(console);
-            awaitReady(everything, options.log());
+            awaitReady(List.of(console), options.log());
             ViennaStack stack = new ViennaStack(
                     kafka,
                     started,
@@ -502,12 +503,15 @@ public final class ViennaStack implements AutoCloseable {
      */
     private static void awaitReady(List<ServiceProcess> services, PrintStream log) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
+        // JVMs that start together share the cores: two minutes for the first eight, fifteen seconds more for each
+        // further one (two instances of every service with three brokers start fifteen JVMs at once)
+        Duration patience = Duration.ofSeconds(120 + 15L * Math.max(0, services.size() - 8));
         var pool = java.util.concurrent.Executors.newFixedThreadPool(services.size());
         try {
             List<java.util.concurrent.Future<?>> waits = new ArrayList<>();
             for (ServiceProcess service : services) {
                 waits.add(pool.submit(() -> {
-                    service.awaitReady(http, Duration.ofSeconds(120));
+                    service.awaitReady(http, patience);
                     log.printf(
                             "vienna: %s ready on %s after %.1f s%n",
                             service.name(),

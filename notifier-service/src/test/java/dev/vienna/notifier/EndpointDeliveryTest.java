@@ -12,6 +12,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 class EndpointDeliveryTest {
@@ -80,10 +81,10 @@ class EndpointDeliveryTest {
             Notification n = notification("msg_gone");
             delivery.offer(new Delivery(n, n.body(), 2, 41, Instant.now(), finished::incrementAndGet));
 
-            Instant deadline = Instant.now().plusSeconds(10);
-            while (finished.get() == 0 && Instant.now().isBefore(deadline)) {
-                Thread.sleep(20);
-            }
+            Awaitility.await("the delivery given up")
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> finished.get() > 0);
 
             assertThat(finished).hasValue(1);
             assertThat(dead).singleElement().satisfies(d -> {

@@ -39,6 +39,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -316,14 +317,11 @@ class NotifierOnBrokerTest {
         assertThat(healthy.received()).noneMatch(r -> key.equals(r.id()));
     }
 
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("not within " + timeout + ": " + what);
-            }
-            Thread.sleep(50);
-        }
+    private static void await(String what, Duration timeout, BooleanSupplier condition) {
+        Awaitility.await(what)
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(50))
+                .until(condition::getAsBoolean);
     }
 
     /** Dead letters as the notifier's own principal, acknowledged before they count. */

@@ -359,7 +359,7 @@ final class Chaos {
             kills.add(new Kill("Kafka broker", "node " + broker, null, recovered));
         }
         for (int instance = 0; instance < Math.min(killedInstances, stack.instances()); instance++) {
-            for (String service : ViennaStack.SERVICES) {
+            for (String service : stack.serviceNames()) {
                 killService(service, instance);
             }
             if (instance == 0 && broker >= 0) {

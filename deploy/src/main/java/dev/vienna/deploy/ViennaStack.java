@@ -177,7 +177,9 @@ public final class ViennaStack implements AutoCloseable {
             Optional<LocalDatabase> database,
             Path policyDir,
             int brokers,
-            int instances) {
+            int instances,
+            boolean notifier,
+            boolean console) {
         /**
          * Seven JVMs share the machine, so the children run C1 only with a serial collector: on 2 cores C2's compiler
          * threads cost the pipeline more than they give back (README, "Benchmark"). Their heap starts small and gives
@@ -212,7 +214,9 @@ public final class ViennaStack implements AutoCloseable {
                                     "VIENNA_POLICY_DIR",
                                     projectRoot.resolve("policies").toString())),
                     1,
-                    1);
+                    1,
+                    true,
+                    true);
         }
 
         public Options withBasePort(int port) {
@@ -260,6 +264,19 @@ public final class ViennaStack implements AutoCloseable {
             return with(o -> o.instances = n);
         }
 
+        /**
+         * Whether notifier-service runs (it does unless a test that needs no webhooks leaves it out: one JVM fewer on a
+         * small machine); its ports stay reserved either way.
+         */
+        public Options withNotifier(boolean on) {
+            return with(o -> o.notifier = on);
+        }
+
+        /** Whether the operators' console runs (as for the notifier: tests that do not sign in leave it out). */
+        public Options withConsole(boolean on) {
+            return with(o -> o.console = on);
+        }
+
         /** The interface the services' HTTP listen on: loopback unless asked ({@code ./vienna up --listen}). */
         public Options withListenHost(String host) {
             return with(o -> o.listenHost = host);
@@ -287,6 +304,8 @@ public final class ViennaStack implements AutoCloseable {
             Path policyDir;
             int brokers;
             int instances;
+            boolean notifier;
+            boolean console;
 
             Copy(Options o) {
                 projectRoot = o.projectRoot;
@@ -302,6 +321,8 @@ public final class ViennaStack implements AutoCloseable {
                 policyDir = o.policyDir;
                 brokers = o.brokers;
                 instances = o.instances;
+                notifier = o.notifier;
+                console = o.console;
             }
 
             Options options() {
@@ -318,7 +339,9 @@ public final class ViennaStack implements AutoCloseable {
                         database,
                         policyDir,
                         brokers,
-                        instances);
+                        instances,
+                        notifier,
+                        console);
             }
         }
     }
@@ -381,7 +404,7 @@ public final class ViennaStack implements AutoCloseable {
         try {
             Optional<LocalDatabase> database = options.database();
             Map<String, String> executorEnvironment = executorEnvironment(options, runDir, demoTarget, database);
-            Map<String, String> notifierEnvironment = notifierEnvironment(options);
+            Map<String, String> notifierEnvironment = options.notifier() ? notifierEnvironment(options) : Map.of();
             kafka.createTopics(options.partitions());
             Map<String, KafkaCredentials> principals = new HashMap<>();
             for (KafkaAccess access : KafkaAccess.services()) {
@@ -414,8 +437,7 @@ public final class ViennaStack implements AutoCloseable {
             oidcServer.set(oidc);
             options.log().println("vienna: OIDC provider (local, mock-oauth2-server) at " + oidc.issuer());
             for (int instance = 0; instance < options.instances(); instance++) {
-                for (int i = 0; i < SERVICES.size(); i++) {
-                    String name = SERVICES.get(i);
+                for (String name : servicesOf(options)) {
                     int port = portOf(options, name, instance);
                     List<String> jvm =
                             new ArrayList<>(List.of(options.jvmOptions().trim().split("\\s+")));
@@ -453,9 +475,12 @@ public final class ViennaStack implements AutoCloseable {
             awaitReady(started, options.log());
             // after the services: on two cores every JVM starting at once delays the others, and the console needs
             // none of them to start, only to answer
-            ServiceProcess console = startConsole(options, oidc);
-            consoleProcess.set(console);
-            awaitReady(List.of(console), options.log());
+            ServiceProcess console = null;
+            if (options.console()) {
+                console = startConsole(options, oidc);
+                consoleProcess.set(console);
+                awaitReady(List.of(console), options.log());
+            }
             ViennaStack stack = new ViennaStack(
                     kafka,
                     started,
@@ -476,11 +501,13 @@ public final class ViennaStack implements AutoCloseable {
                             + LOCAL_AGENTS.stream().map(LocalAgent::agentId).toList() + " in tenant " + LOCAL_TENANT
                             + "; their API keys in "
                             + options.dataDir().toAbsolutePath().resolve("agents"));
-            options.log()
-                    .println("vienna: console on " + console.uri() + " (sign in as one of "
-                            + LOCAL_OPERATORS.stream()
-                                    .map(LocalOidcServer.Operator::name)
-                                    .toList() + ")");
+            if (console != null) {
+                options.log()
+                        .println("vienna: console on " + console.uri() + " (sign in as one of "
+                                + LOCAL_OPERATORS.stream()
+                                        .map(LocalOidcServer.Operator::name)
+                                        .toList() + ")");
+            }
             return stack;
         } catch (Exception e) {
             removeQuietly(hook);
@@ -828,15 +855,27 @@ public final class ViennaStack implements AutoCloseable {
 
     /** How many instances of each service run. */
     public int instances() {
-        return services.size() / SERVICES.size();
+        return options.instances();
+    }
+
+    /** The services this stack runs, in start order: {@link #SERVICES}, without the notifier when it was left out. */
+    public List<String> serviceNames() {
+        return servicesOf(options);
+    }
+
+    static List<String> servicesOf(Options options) {
+        return SERVICES.stream()
+                .filter(name -> options.notifier() || !name.equals("notifier-service"))
+                .toList();
     }
 
     private int indexOf(String service, int instance) {
-        int i = SERVICES.indexOf(service);
+        List<String> running = serviceNames();
+        int i = running.indexOf(service);
         if (i < 0 || instance < 0 || instance >= instances()) {
-            throw new IllegalArgumentException("no instance " + instance + " of " + service);
+            throw new IllegalArgumentException("no instance " + instance + " of " + service + " runs in this stack");
         }
-        return instance * SERVICES.size() + i;
+        return instance * running.size() + i;
     }
 
     /** A client speaking as {@code agentId}, one of the agents this stack registered. */
@@ -1178,6 +1217,9 @@ public final class ViennaStack implements AutoCloseable {
 
     /** The console's address: where operators sign in and decide. */
     public URI consoleUri() {
+        if (console == null) {
+            throw new IllegalStateException("this stack was started without the console");
+        }
         return console.uri();
     }
 

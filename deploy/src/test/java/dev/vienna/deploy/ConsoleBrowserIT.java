@@ -70,7 +70,7 @@ class ConsoleBrowserIT {
                 .as("the browser tests need " + ConsoleBrowser.CHROMIUM + " and " + ConsoleBrowser.CHROMEDRIVER
                         + " (Debian: apt-get install chromium chromium-driver; .ci/run installs them)")
                 .isTrue();
-        stack = TestStacks.start("e2e-console");
+        stack = TestStacks.start("e2e-console", options -> options.withConsole(true));
         ViennaClient deployAgent = stack.client("deploy-agent");
         release = deployAgent.submit(deploy("v2.3.1", "release 2.3.1 fixes the payment timeout"));
         hotfix = deployAgent.submit(deploy("v2.3.2", "hotfix 2.3.2 for the coupon rounding"));

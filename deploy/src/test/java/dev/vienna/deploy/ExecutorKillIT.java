@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vienna.sdk.client.ViennaClient;
-import java.io.FileOutputStream;
-import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -14,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,19 +33,14 @@ class ExecutorKillIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        Path dir = Files.createDirectories(Path.of("target", "kill"));
-        PrintStream log =
-                new PrintStream(new FileOutputStream(dir.resolve("stack.log").toFile()), true);
         database = LocalDatabase.localTest();
-        stack = ViennaStack.start(ViennaStack.Options.defaults(
-                        Path.of("..").toAbsolutePath().normalize(), log)
-                .withDataDir(dir)
-                .withBasePort(FreePorts.range(ViennaStack.portsNeeded(1)))
-                .withDatabase(Optional.of(database))
-                .withActionsFile(Path.of("src/test/resources/kill-actions.yaml").toAbsolutePath())
-                // an unreported warrant is named soon after its one-minute lifetime
-                .withJvmOptions(
-                        "-Dvienna.audit.verification.grace=PT5S -Dvienna.audit.verification.scan-interval=PT1S"));
+        stack = TestStacks.start(
+                "kill",
+                options -> options.withActionsFile(
+                                Path.of("src/test/resources/kill-actions.yaml").toAbsolutePath())
+                        // an unreported warrant is named soon after its one-minute lifetime
+                        .withJvmOptions("-Dvienna.audit.verification.grace=PT5S"
+                                + " -Dvienna.audit.verification.scan-interval=PT1S"));
     }
 
     @AfterAll

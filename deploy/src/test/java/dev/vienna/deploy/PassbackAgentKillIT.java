@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vienna.sdk.client.ViennaClient;
 import java.io.File;
-import java.io.FileOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,17 +33,14 @@ class PassbackAgentKillIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        Path dir = Files.createDirectories(Path.of("target", "passback-kill"));
-        PrintStream log =
-                new PrintStream(new FileOutputStream(dir.resolve("stack.log").toFile()), true);
-        stateDir = Files.createDirectories(dir.resolve("agent-state-" + System.currentTimeMillis()));
-        stack = ViennaStack.start(ViennaStack.Options.defaults(
-                        Path.of("..").toAbsolutePath().normalize(), log)
-                .withDataDir(dir)
-                .withBasePort(FreePorts.range(ViennaStack.portsNeeded(1)))
-                .withPolicyDir(Path.of("src/test/resources/kill-policies").toAbsolutePath())
-                .withJvmOptions(
-                        "-Dvienna.audit.verification.grace=PT5S -Dvienna.audit.verification.scan-interval=PT1S"));
+        stack = TestStacks.start(
+                "passback-kill",
+                options -> options.withPolicyDir(
+                                Path.of("src/test/resources/kill-policies").toAbsolutePath())
+                        .withJvmOptions("-Dvienna.audit.verification.grace=PT5S"
+                                + " -Dvienna.audit.verification.scan-interval=PT1S"));
+        stateDir = Files.createDirectories(
+                Path.of("target", "passback-kill").resolve("agent-state-" + System.currentTimeMillis()));
     }
 
     @AfterAll

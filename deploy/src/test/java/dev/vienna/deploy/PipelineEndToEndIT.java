@@ -52,9 +52,10 @@ class PipelineEndToEndIT {
         traces = new OtlpReceiver();
         stack = TestStacks.start(
                 "e2e",
-                options -> options.withJvmOptions("-Dvienna.traces.otlp-endpoint=" + traces.endpoint()
-                        + " -Dquarkus.otel.exporter.otlp.traces.protocol=http/protobuf"
-                        + " -Dquarkus.otel.bsp.schedule.delay=200ms"));
+                options -> options.withNotifier(true)
+                        .withJvmOptions("-Dvienna.traces.otlp-endpoint=" + traces.endpoint()
+                                + " -Dquarkus.otel.exporter.otlp.traces.protocol=http/protobuf"
+                                + " -Dquarkus.otel.bsp.schedule.delay=200ms"));
         client = stack.client("e2e-agent");
         kafka = new KafkaProbe(stack.adminClientConfig());
     }

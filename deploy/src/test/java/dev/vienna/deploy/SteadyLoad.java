@@ -84,6 +84,9 @@ final class SteadyLoad implements AutoCloseable {
     static JsonNode awaitVerdict(ViennaClient client, String intentId, Duration timeout) {
         return Awaitility.await("a verdict for intent " + intentId)
                 .atMost(timeout)
+                // ask at once: the kill tests wait on hundreds of intents in turn, most of them long settled, and
+                // Awaitility's first poll would otherwise come only after one interval
+                .pollDelay(Duration.ZERO)
                 .pollInterval(Duration.ofMillis(500))
                 .until(
                         () -> client.lifecycle(intentId).orElse(null),

@@ -120,18 +120,39 @@ final class Chaos {
     }
 
     /**
+     * How the kills are spaced: {@link #ONE_BY_ONE} waits for each killed service to be ready and the pipeline to
+     * execute again before the next kill (so each recovery is measured on its own); {@link #ALL_AT_ONCE} kills the
+     * broker and one instance of every service in the same moment, then waits once for them all.
+     */
+    enum Schedule {
+        ONE_BY_ONE,
+        ALL_AT_ONCE
+    }
+
+    /**
      * Runs the chaos on {@code stack}: {@code intents} at least, {@code rate} a second, killing every instance of each
-     * service below {@code killedInstances} (all of them in {@code ./vienna chaos}) and one broker.
+     * service below {@code killedInstances} (all of them in {@code ./vienna chaos}) and one broker, one by one.
      */
     static Report run(ViennaStack stack, int intents, double rate, int killedInstances, PrintStream out)
             throws Exception {
-        return new Chaos(stack, out).run(intents, rate, killedInstances);
+        return run(stack, intents, rate, killedInstances, Schedule.ONE_BY_ONE, out);
     }
 
-    private Report run(int intents, double rate, int killedInstances) throws Exception {
+    /** The same, with the kills spaced as {@code schedule} says. */
+    static Report run(
+            ViennaStack stack, int intents, double rate, int killedInstances, Schedule schedule, PrintStream out)
+            throws Exception {
+        return new Chaos(stack, out).run(intents, rate, killedInstances, schedule);
+    }
+
+    private Report run(int intents, double rate, int killedInstances, Schedule schedule) throws Exception {
         out.printf(
-                "chaos: %d Kafka nodes, %d instances of each service; at least %d intents at %.0f a second%n",
-                stack.brokers(), stack.instances(), intents, rate);
+                "chaos: %d Kafka nodes, %d instances of each service; at least %d intents at %.0f a second; kills %s%n",
+                stack.brokers(),
+                stack.instances(),
+                intents,
+                rate,
+                schedule == Schedule.ONE_BY_ONE ? "one by one" : "all at once");
         Path passbackLog = stack.dataDir().resolve("chaos-passback-" + run + ".log");
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
         ExecutorService submitters = Executors.newFixedThreadPool(32);
@@ -155,7 +176,11 @@ final class Chaos {
             scheduler.scheduleWithFixedDelay(this::voteOnPending, 1, 1, TimeUnit.SECONDS);
 
             awaitAccepted(Math.max(20, intents / 10));
-            killEverythingOnce(killedInstances);
+            if (schedule == Schedule.ONE_BY_ONE) {
+                killEverythingOnce(killedInstances);
+            } else {
+                killEverythingAtOnce(killedInstances);
+            }
             awaitAccepted(intents);
             loadRunning = false;
             submitters.shutdown();
@@ -374,6 +399,48 @@ final class Chaos {
                                 down,
                                 kills.get(0).recoveredAfter()));
             }
+        }
+    }
+
+    /**
+     * Kills one broker and the first instance of every service in the same moment, waits until every service is ready
+     * again and the pipeline executes, starts the broker again, then does the same with the other instances.
+     */
+    private void killEverythingAtOnce(int killedInstances) throws Exception {
+        int broker = stack.brokers() > 1 ? stack.brokers() - 1 : -1;
+        Instant brokerKilled = null;
+        for (int instance = 0; instance < Math.min(killedInstances, stack.instances()); instance++) {
+            Instant killed = Instant.now();
+            if (instance == 0 && broker >= 0) {
+                brokerKilled = killed;
+                stack.killBroker(broker);
+                out.printf("chaos: killed Kafka node %d (kill -9)%n", broker);
+            }
+            Map<String, String> labels = new LinkedHashMap<>();
+            for (String service : stack.serviceNames()) {
+                long pid = stack.pidOf(service, instance);
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                String label = instance == 0 ? service : service + "#" + instance;
+                labels.put(service, label);
+                out.printf("chaos: killed %s (kill -9 of pid %d)%n", label, pid);
+            }
+            Duration recovered = probe(killed);
+            Map<String, Duration> ready = new LinkedHashMap<>();
+            for (var entry : labels.entrySet()) {
+                ready.put(entry.getKey(), awaitRestart(entry.getValue(), killed));
+            }
+            if (instance == 0 && broker >= 0) {
+                stack.restartBroker(broker);
+                Duration down = Duration.between(brokerKilled, Instant.now());
+                out.printf("chaos: Kafka node %d started again after %d s down%n", broker, down.toSeconds());
+                kills.add(new Kill("Kafka broker", "node " + broker, down, recovered));
+            }
+            ready.forEach((service, after) -> kills.add(new Kill(service, labels.get(service), after, recovered)));
+            out.printf(
+                    "chaos: every service ready again after %.1f s; an intent submitted after the kills executed"
+                            + " %.1f s after them%n",
+                    ready.values().stream().mapToLong(Duration::toMillis).max().orElse(0) / 1000.0,
+                    recovered.toMillis() / 1000.0);
         }
     }
 

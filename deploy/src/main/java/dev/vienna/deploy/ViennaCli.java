@@ -50,8 +50,9 @@ public final class ViennaCli {
                  (--console: the T3 deploy waits for you to decide it in the console, signed in as alice and bob)
              ./vienna bench [--intents N] [--concurrency C] [--algorithm ED25519|HMAC_SHA256] [--json FILE]
                  [--no-pass-through]   (then drives the same load through a pass-through pipeline on the broker)
-             ./vienna chaos [--intents N] [--rate R] [--brokers 3] [--instances 2]   (kills -9 every service instance
-                 once and one broker under a mixed load; exit 1 on a lost or duplicated intent or a broken chain)
+             ./vienna chaos [--intents N] [--rate R] [--brokers 3] [--instances 2] [--all-at-once]   (kills -9 every
+                 service instance once and one broker under a mixed load, one by one or all first instances in one
+                 moment; exit 1 on a lost or duplicated intent or a broken chain)
              ./vienna audit verify --bootstrap HOST:PORT --config CLIENT.properties [--keys FILE_OR_URL]
                  [--deployment NAME] [--require-checkpoints]   (every chain against its signed checkpoints;
                  --keys: audit-service's /v1/audit/keys JWK set or vkey lines, default the local stack's key)
@@ -149,6 +150,7 @@ public final class ViennaCli {
                             Integer.parseInt(a.value("--intents", "1000")),
                             Double.parseDouble(a.value("--rate", "20")),
                             stack.instances(),
+                            a.has("--all-at-once") ? Chaos.Schedule.ALL_AT_ONCE : Chaos.Schedule.ONE_BY_ONE,
                             out);
                     return report.ok() ? 0 : 1;
                 }

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -32,7 +31,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Operators deciding intents on the six packaged services and one real broker, with tokens from the stack's local
  * issuer, as people would with {@code ./vienna token} and curl. Relies on the shipped policies (policies/):
  * deploy_production is T3 (two approvals, justification required, PASSBACK), scale_kubernetes_deployment is T2 (one
- * approval). Service logs: target/e2e-approvals/stack.log.
+ * approval). Service logs: target/e2e-shared/stack.log (the stack {@link TestStacks#shared} shares with
+ * {@code ConsoleBrowserIT}).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ApprovalsEndToEndIT {
@@ -44,17 +44,10 @@ class ApprovalsEndToEndIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = TestStacks.start("e2e-approvals");
+        stack = TestStacks.shared();
         client = stack.client("deploy-agent");
         optimizer = stack.client("infrastructure-optimizer");
         kafka = new KafkaProbe(stack.adminClientConfig());
-    }
-
-    @AfterAll
-    static void stopStack() throws Exception {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     private static OperatorClient operator(String name, String... roles) {

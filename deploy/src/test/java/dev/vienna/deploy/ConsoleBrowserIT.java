@@ -29,10 +29,10 @@ import org.openqa.selenium.interactions.Actions;
 /**
  * The operators' console in headless Chromium, on the six packaged services, the console and the local OIDC server:
  * each operator signs in at the login page in a browser of its own and does what the console offers, and the tests read
- * what the pages show. One stack for the class; deploy-agent submits two T3 deploys of checkout (two approvals, a
- * justification, PASSBACK: they stop at WARRANTED, no agent runs them here). Service logs:
- * target/e2e-console/stack.log; chromedriver logs, and the page and a screenshot of every open browser when a test
- * fails: target/e2e-console/browsers/.
+ * what the pages show. The stack {@link TestStacks#shared} (with {@code ApprovalsEndToEndIT}); deploy-agent submits two
+ * T3 deploys of checkout (two approvals, a justification, PASSBACK: they stop at WARRANTED, no agent runs them here).
+ * Service logs: target/e2e-shared/stack.log; chromedriver logs, and the page and a screenshot of every open browser
+ * when a test fails: target/e2e-console/browsers/.
  *
  * <p>With {@code -Dvienna.screenshots=docs/screenshots} (relative to the repository) the main pages are saved there as
  * PNGs, 1280x800: the README's screenshots are made this way.
@@ -70,7 +70,7 @@ class ConsoleBrowserIT {
                 .as("the browser tests need " + ConsoleBrowser.CHROMIUM + " and " + ConsoleBrowser.CHROMEDRIVER
                         + " (Debian: apt-get install chromium chromium-driver; .ci/run installs them)")
                 .isTrue();
-        stack = TestStacks.start("e2e-console", options -> options.withConsole(true));
+        stack = TestStacks.shared();
         ViennaClient deployAgent = stack.client("deploy-agent");
         release = deployAgent.submit(deploy("v2.3.1", "release 2.3.1 fixes the payment timeout"));
         hotfix = deployAgent.submit(deploy("v2.3.2", "hotfix 2.3.2 for the coupon rounding"));
@@ -80,14 +80,8 @@ class ConsoleBrowserIT {
     }
 
     @AfterAll
-    static void stopStack() throws Exception {
-        try {
-            browsers.values().forEach(ConsoleBrowser::close);
-        } finally {
-            if (stack != null) {
-                stack.close();
-            }
-        }
+    static void closeBrowsers() {
+        browsers.values().forEach(ConsoleBrowser::close);
     }
 
     private static Map<String, Object> deploy(String version, String justification) {

@@ -33,5 +33,22 @@ final class TestStacks {
         return ViennaStack.start(chosen.withBasePort(FreePorts.range(ViennaStack.portsNeeded(chosen.instances()))));
     }
 
+    private static ViennaStack shared;
+
+    /**
+     * The one stack {@code ApprovalsEndToEndIT} and {@code ConsoleBrowserIT} share (data and log in target/e2e-shared),
+     * with the console: started by the first of them to run, stopped by its shutdown hook when the test JVM exits. On
+     * two cores a stack takes half a minute to start, and these tests only vote on intents of their own: no passback
+     * agent runs on it, so their warranted deploys stay WARRANTED (ApprovalsEndToEndIT's one restart of
+     * approval-service leaves it as it was). Tests that kill or supervise services, reconfigure a stack, or run agents
+     * (the demo in {@code PipelineEndToEndIT}) start one of their own.
+     */
+    static synchronized ViennaStack shared() throws Exception {
+        if (shared == null) {
+            shared = start("e2e-shared", options -> options.withConsole(true));
+        }
+        return shared;
+    }
+
     private TestStacks() {}
 }

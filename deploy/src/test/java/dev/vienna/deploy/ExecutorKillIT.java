@@ -39,8 +39,7 @@ class ExecutorKillIT {
                 options -> options.withActionsFile(
                                 Path.of("src/test/resources/kill-actions.yaml").toAbsolutePath())
                         // an unreported warrant is named soon after its one-minute lifetime
-                        .withJvmOptions("-Dvienna.audit.verification.grace=PT5S"
-                                + " -Dvienna.audit.verification.scan-interval=PT1S"));
+                        .withJvmOptions(TestStacks.PROMPT_VERDICTS));
     }
 
     @AfterAll

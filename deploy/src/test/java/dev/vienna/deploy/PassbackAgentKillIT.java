@@ -37,8 +37,7 @@ class PassbackAgentKillIT {
                 "passback-kill",
                 options -> options.withPolicyDir(
                                 Path.of("src/test/resources/kill-policies").toAbsolutePath())
-                        .withJvmOptions("-Dvienna.audit.verification.grace=PT5S"
-                                + " -Dvienna.audit.verification.scan-interval=PT1S"));
+                        .withJvmOptions(TestStacks.PROMPT_VERDICTS));
         stateDir = Files.createDirectories(
                 Path.of("target", "passback-kill").resolve("agent-state-" + System.currentTimeMillis()));
     }

@@ -14,6 +14,13 @@ import java.util.function.UnaryOperator;
  */
 final class TestStacks {
 
+    /**
+     * JVM options for a stack whose tests wait on verdicts: audit-service names an unreported warrant 5 s after it
+     * expires.
+     */
+    static final String PROMPT_VERDICTS =
+            "-Dvienna.audit.verification.grace=PT5S -Dvienna.audit.verification.scan-interval=PT1S";
+
     static ViennaStack start(String name) throws Exception {
         return start(name, UnaryOperator.identity());
     }

@@ -408,21 +408,15 @@ final class Chaos {
      */
     private void killEverythingAtOnce(int killedInstances) throws Exception {
         int broker = stack.brokers() > 1 ? stack.brokers() - 1 : -1;
-        Instant brokerKilled = null;
         for (int instance = 0; instance < Math.min(killedInstances, stack.instances()); instance++) {
             Instant killed = Instant.now();
             if (instance == 0 && broker >= 0) {
-                brokerKilled = killed;
                 stack.killBroker(broker);
                 out.printf("chaos: killed Kafka node %d (kill -9)%n", broker);
             }
             Map<String, String> labels = new LinkedHashMap<>();
             for (String service : stack.serviceNames()) {
-                long pid = stack.pidOf(service, instance);
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-                String label = instance == 0 ? service : service + "#" + instance;
-                labels.put(service, label);
-                out.printf("chaos: killed %s (kill -9 of pid %d)%n", label, pid);
+                labels.put(service, kill(service, instance));
             }
             Duration recovered = probe(killed);
             Map<String, Duration> ready = new LinkedHashMap<>();
@@ -431,7 +425,7 @@ final class Chaos {
             }
             if (instance == 0 && broker >= 0) {
                 stack.restartBroker(broker);
-                Duration down = Duration.between(brokerKilled, Instant.now());
+                Duration down = Duration.between(killed, Instant.now());
                 out.printf("chaos: Kafka node %d started again after %d s down%n", broker, down.toSeconds());
                 kills.add(new Kill("Kafka broker", "node " + broker, down, recovered));
             }
@@ -445,17 +439,23 @@ final class Chaos {
     }
 
     private void killService(String service, int instance) throws Exception {
-        long pid = stack.pidOf(service, instance);
         Instant killed = Instant.now();
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        String label = instance == 0 ? service : service + "#" + instance;
-        out.printf("chaos: killed %s (kill -9 of pid %d)%n", label, pid);
+        String label = kill(service, instance);
         Duration recovered = probe(killed);
         Duration ready = awaitRestart(label, killed);
         kills.add(new Kill(service, label, ready, recovered));
         out.printf(
                 "chaos: %s ready again after %.1f s; an intent submitted after the kill executed %.1f s after it%n",
                 label, ready.toMillis() / 1000.0, recovered.toMillis() / 1000.0);
+    }
+
+    /** Kills instance {@code instance} of {@code service} with SIGKILL; returns its label in the supervisor's log. */
+    private String kill(String service, int instance) {
+        long pid = stack.pidOf(service, instance);
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        String label = instance == 0 ? service : service + "#" + instance;
+        out.printf("chaos: killed %s (kill -9 of pid %d)%n", label, pid);
+        return label;
     }
 
     /** The supervisor's restart of {@code label} after {@code killed}: how long until it was ready. */

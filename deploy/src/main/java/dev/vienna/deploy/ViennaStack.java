@@ -136,6 +136,7 @@ public final class ViennaStack implements AutoCloseable {
     private final DemoTarget demoTarget;
     private final Optional<LocalDatabase> database;
     private final Options options;
+    private final List<String> serviceNames;
     private final LocalOidcServer oidc;
     private final ServiceProcess console;
 
@@ -160,6 +161,7 @@ public final class ViennaStack implements AutoCloseable {
         this.issuer = localIssuer(options, issuerUrl(options));
         this.log = options.log();
         this.options = options;
+        this.serviceNames = servicesOf(options);
         this.agents = new LocalAgents(uriOf("intake-service"), issuer, options.dataDir());
     }
 
@@ -860,7 +862,7 @@ public final class ViennaStack implements AutoCloseable {
 
     /** The services this stack runs, in start order: {@link #SERVICES}, without the notifier when it was left out. */
     public List<String> serviceNames() {
-        return servicesOf(options);
+        return serviceNames;
     }
 
     static List<String> servicesOf(Options options) {
@@ -870,12 +872,11 @@ public final class ViennaStack implements AutoCloseable {
     }
 
     private int indexOf(String service, int instance) {
-        List<String> running = serviceNames();
-        int i = running.indexOf(service);
+        int i = serviceNames.indexOf(service);
         if (i < 0 || instance < 0 || instance >= instances()) {
             throw new IllegalArgumentException("no instance " + instance + " of " + service + " runs in this stack");
         }
-        return instance * running.size() + i;
+        return instance * serviceNames.size() + i;
     }
 
     /** A client speaking as {@code agentId}, one of the agents this stack registered. */
